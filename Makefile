@@ -1,0 +1,37 @@
+# The provincial portal network. `make build`, `make serve`, `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+PORT ?= 8000
+
+.PHONY: all setup build serve test lint check translations clean
+
+all: build
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/portal build
+
+serve: $(STAMP)
+	$(BIN)/portal serve --port $(PORT)
+
+check: $(STAMP)
+	$(BIN)/portal check
+
+lint: $(STAMP)
+	$(BIN)/ruff check scripts plugins tests pelicanconf.py
+
+test: $(STAMP)
+	$(BIN)/ruff check scripts plugins tests pelicanconf.py
+	$(BIN)/python -m pytest -q
+
+clean:
+	rm -rf output .cache

@@ -1,0 +1,60 @@
+"""Pelican plugin: what the portal theme needs from a run.
+
+- the theme's strings in the run's language (gettext catalogs compiled by Babel);
+- the home page's blocks: latest directives and the latest posts of each section;
+- absolute links in the Atom feeds (pages themselves use root-relative links);
+- a count of the files written, for the build summary.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urljoin
+
+from pelican import signals
+from portal import i18n
+
+HOME_ITEMS = 5
+written: list[str] = []
+
+
+def install_translations(generator) -> None:
+    settings = generator.settings
+    env = getattr(generator, "env", None)
+    if env is None or "PORTAL_TRANSLATIONS" not in settings:
+        return
+    env.install_gettext_translations(
+        i18n.translations(settings["PORTAL_TRANSLATIONS"], settings["DEFAULT_LANG"]), newstyle=True
+    )
+
+
+def home_blocks(generator) -> None:
+    by_section: dict[str, list] = {}
+    for article in generator.articles:  # newest first
+        items = by_section.setdefault(article.category.slug, [])
+        if len(items) < HOME_ITEMS:
+            items.append(article)
+    generator.context["section_articles"] = by_section
+    generator.context["latest_directives"] = by_section.get("chi-dao-dieu-hanh", [])
+
+
+def absolute_feed_links(context, feed) -> None:
+    base = context.get("PORTAL_SITE", {}).get("url", "")
+    if not base:
+        return
+    base += "/"
+    feed.feed["link"] = urljoin(base, feed.feed.get("link") or "")
+    for item in feed.items:
+        item["link"] = urljoin(base, item["link"])
+        if item.get("unique_id"):
+            item["unique_id"] = urljoin(base, item["unique_id"])
+
+
+def count_written(path, context=None) -> None:
+    written.append(path)
+
+
+def register() -> None:
+    signals.generator_init.connect(install_translations)
+    signals.article_generator_finalized.connect(home_blocks)
+    signals.feed_generated.connect(absolute_feed_links)
+    signals.content_written.connect(count_written)

@@ -1,0 +1,186 @@
+"""Build orchestration: validate, parse shared content once, render each site in a worker.
+
+Each site is rendered into a temporary folder beside ``output/<id>/`` and moved into
+place only when it succeeded: a failing site keeps its previous output, the other
+sites still build, and every problem is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import catalogue, i18n
+from .directory import write_directory
+from .errors import PortalError, Problem
+from .sites import Network, load_network
+
+TMP_PREFIX = ".building-"
+OLD_PREFIX = ".replaced-"
+
+
+@dataclass
+class SiteResult:
+    site: str
+    ok: bool
+    files: int = 0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    results: list[SiteResult]
+    problems: list[Problem]  # problems not tied to one site's build (shared directives)
+    seconds: float
+    shared_parse_seconds: float
+    peak_rss_mb: float
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(r.ok for r in self.results)
+
+    @property
+    def files(self) -> int:
+        return sum(r.files for r in self.results)
+
+    def all_problems(self) -> list[Problem]:
+        seen: set[Problem] = set()
+        out: list[Problem] = []
+        for p in [*self.problems, *(p for r in self.results for p in r.problems)]:
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+        return out
+
+
+# State inherited by forked workers (set by build() before the pool starts).
+_NETWORK: Network | None = None
+_OUTPUT: Path | None = None
+_NOW: dt.datetime | None = None
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def swap_into_place(built: Path, dest: Path) -> None:
+    """Replace *dest* by *built* (both in one folder): the old tree is removed last."""
+    old = None
+    if dest.exists():
+        old = dest.with_name(f"{OLD_PREFIX}{dest.name}-{os.getpid()}")
+        dest.rename(old)
+    built.rename(dest)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build_one(site_id: str) -> SiteResult:
+    """Worker: read, validate and render one site, then move it into output/."""
+    assert _NETWORK is not None and _OUTPUT is not None and _NOW is not None
+    from .render import render_site
+
+    start = time.perf_counter()
+    network, site = _NETWORK, _NETWORK.site(site_id)
+    result = SiteResult(site=site_id, ok=False)
+    try:
+        posts, problems = catalogue.load_site(network, site)
+    except OSError as exc:
+        problems = [Problem(f"content/sites/{site_id}", None, f"cannot read: {exc}")]
+        posts = []
+    if problems:
+        result.problems = problems
+    else:
+        catalogue.CURRENT.clear()
+        catalogue.CURRENT.update({str(p.path): p for p in posts})
+        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{site_id}-", dir=_OUTPUT))
+        try:
+            files, problems, warnings = render_site(network, site, tmp, _NOW)
+            result.files, result.problems, result.warnings = files, problems, warnings
+            if not problems:
+                swap_into_place(tmp, _OUTPUT / site_id)
+                result.ok = True
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    result.seconds = time.perf_counter() - start
+    result.peak_rss_mb = _peak_rss_mb()
+    return result
+
+
+def _clean_leftovers(output: Path) -> None:
+    """Remove temporary trees that an interrupted build left behind."""
+    for entry in output.glob(f"{TMP_PREFIX}*"):
+        shutil.rmtree(entry, ignore_errors=True)
+    for entry in output.glob(f"{OLD_PREFIX}*"):
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def default_jobs() -> int:
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+
+
+def build(
+    root: Path | str,
+    sites: Sequence[str] | None = None,
+    *,
+    jobs: int | None = None,
+    output: Path | str | None = None,
+    now: dt.datetime | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[SiteResult], None] | None = None,
+) -> BuildReport:
+    """Build *sites* (default: all) of the project at *root* into *output* (default root/output)."""
+    global _NETWORK, _OUTPUT, _NOW
+    start = time.perf_counter()
+    network = load_network(root)
+    unknown = [s for s in sites or () if s not in network]
+    if unknown:
+        raise PortalError([Problem("sites.yaml", None, f"no site '{s}' — pick one of the ids in sites.yaml") for s in unknown])
+    selected = list(dict.fromkeys(sites)) if sites else network.ids
+    out = Path(output) if output else network.root / "output"
+    out.mkdir(parents=True, exist_ok=True)
+    _clean_leftovers(out)
+    i18n.compile_catalogs(network.root / "translations")
+
+    t0 = time.perf_counter()
+    shared_problems = catalogue.load_shared(network)
+    shared_seconds = time.perf_counter() - t0
+    blocked = catalogue.sites_blocked_by(network, shared_problems)
+
+    _NETWORK, _OUTPUT = network, out.resolve()
+    _NOW = now or catalogue.now_in(network)
+    results: list[SiteResult] = []
+    to_build = [s for s in selected if s not in blocked]
+    for s in selected:
+        if s in blocked:
+            results.append(SiteResult(site=s, ok=False, problems=[Problem("content/shared", None, "not built: a shared directive for this site has errors (listed above)")]))
+    if on_start:
+        on_start(len(selected))
+    for r in results:
+        if on_result:
+            on_result(r)
+    n_jobs = max(1, min(jobs or default_jobs(), len(to_build) or 1))
+    ctx = multiprocessing.get_context("fork")
+    # One fresh process per site: Pelican's process-wide state never leaks between sites.
+    with ctx.Pool(n_jobs, maxtasksperchild=1) as pool:
+        for r in pool.imap_unordered(build_one, to_build):
+            results.append(r)
+            if on_result:
+                on_result(r)
+    write_directory(network, out)
+    order = {s: i for i, s in enumerate(selected)}
+    results.sort(key=lambda r: order[r.site])
+    peak = max([r.peak_rss_mb for r in results] + [_peak_rss_mb()])
+    return BuildReport(results=results, problems=shared_problems, seconds=time.perf_counter() - start,
+                       shared_parse_seconds=shared_seconds, peak_rss_mb=peak)

@@ -1,0 +1,129 @@
+"""The ``portal`` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .errors import PortalError
+
+err = Console(stderr=True, highlight=False)
+out = Console(highlight=False)
+
+
+def _root(args: argparse.Namespace) -> Path:
+    return Path(args.root).resolve() if args.root else Path.cwd()
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .build import build
+
+    root = _root(args)
+    show = not args.quiet and err.is_terminal
+    progress = Progress(TextColumn("[bold]Dựng cổng[/]"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.description}"), TimeElapsedColumn(), console=err, disable=not show)
+    task = None
+
+    def on_start(total: int) -> None:
+        nonlocal task
+        task = progress.add_task("", total=total)
+
+    def on_result(r) -> None:  # noqa: ANN001
+        progress.update(task, advance=1, description=r.site + ("" if r.ok else " ✗"))
+
+    with progress:
+        report = build(root, args.site or None, jobs=args.jobs, output=args.output,
+                       on_start=on_start, on_result=on_result)
+    if not args.quiet:
+        table = Table(title=f"{len(report.results)} sites, {report.files} files, {report.seconds:.1f} s")
+        table.add_column("site")
+        table.add_column("files", justify="right")
+        table.add_column("seconds", justify="right")
+        table.add_column("result")
+        for r in report.results:
+            table.add_row(r.site, str(r.files), f"{r.seconds:.2f}", "ok" if r.ok else "[red]FAILED[/]")
+        out.print(table)
+        out.print(f"shared directives parsed once in {report.shared_parse_seconds:.2f} s; "
+                  f"peak memory {report.peak_rss_mb:.0f} MiB")
+    problems = report.all_problems()
+    if problems:
+        err.print(f"[red]{len(problems)} problem(s); the failed sites keep their previous output:[/]")
+        for p in problems:
+            print(p, file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .check import check
+    from .sites import load_network
+
+    network = load_network(_root(args))
+    problems = check(network, [Path(p) for p in args.paths] or None)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        err.print(f"[red]{len(problems)} problem(s)[/]")
+        return 1
+    if not args.quiet:
+        out.print(f"ok: sites.yaml ({len(network.sites)} sites) and content are valid")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    root = _root(args)
+    output = Path(args.output) if args.output else root / "output"
+    if not args.no_build:
+        args.site, args.jobs, args.quiet = [], None, False
+        status = cmd_build(args)
+        if status and not output.exists():
+            return status
+    serve(output, args.bind, args.port)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    ap = argparse.ArgumentParser(prog="portal", description="Build, check and serve the provincial portal network.")
+    ap.add_argument("--root", help="the project checkout to act on (default: the current directory)")
+    sub = ap.add_subparsers(dest="command", required=True)
+
+    b = sub.add_parser("build", help="build sites into output/")
+    b.add_argument("--site", action="append", metavar="ID", help="build only this site (repeatable)")
+    b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
+    b.add_argument("--output", help="output folder (default: ROOT/output)")
+    b.add_argument("-q", "--quiet", action="store_true")
+    b.set_defaults(func=cmd_build)
+
+    c = sub.add_parser("check", help="validate sites.yaml and content without building")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: everything)")
+    c.add_argument("-q", "--quiet", action="store_true")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("serve", help="build, then serve every site at http://<id>.localhost:PORT/")
+    s.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    s.add_argument("--bind", default="127.0.0.1")
+    s.add_argument("--output")
+    s.add_argument("--no-build", action="store_true", help="serve what is in output/ as it is")
+    s.set_defaults(func=cmd_serve)
+    return ap
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except PortalError as exc:
+        for p in exc.problems:
+            print(p, file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
