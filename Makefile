@@ -35,3 +35,9 @@ test: $(STAMP)
 
 clean:
 	rm -rf output .cache
+
+# Extract the theme's strings, merge them into every catalog, compile (the build also compiles stale ones).
+translations: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o translations/messages.pot themes/portal/templates
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
+	$(BIN)/pybabel compile -d translations --statistics

@@ -20,6 +20,10 @@ DOMAIN = "messages"
 
 #: the BCP 47 tag for <html lang> and hreflang
 HTML_LANG = {"vi": "vi", "en": "en", "ja": "ja", "zh": "zh-Hans", "ko": "ko"}
+#: each language's name in itself, for the language switcher
+NATIVE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ja": "日本語", "zh": "中文", "ko": "한국어"}
+#: the compact date form in lists (Babel pattern or width)
+LIST_DATE_FORMAT = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy", "ja": "medium", "zh": "medium", "ko": "medium"}
 #: the Babel locale used for dates and numbers
 BABEL_LOCALE = {"vi": "vi", "en": "en_GB", "ja": "ja", "zh": "zh_Hans_CN", "ko": "ko"}
 

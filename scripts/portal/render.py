@@ -17,6 +17,7 @@ from .errors import Problem
 from .sites import Network, Site
 
 SETTINGS_FILE = "pelicanconf.py"
+SOCIAL_NAMES = {"facebook": "Facebook", "zalo": "Zalo", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
 
 
 def lang_prefix(site: Site, lang: str) -> str:
@@ -90,6 +91,10 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_HTML_LANG": i18n.HTML_LANG[lang],
         "PORTAL_LANG_PREFIX": "/" + p,
         "PORTAL_DEFAULT_LANG": site.default_language,
+        "PORTAL_LANG_TAGS": i18n.HTML_LANG,
+        "PORTAL_LANG_NAMES": i18n.NATIVE_NAMES,
+        "PORTAL_SOCIAL_NAMES": SOCIAL_NAMES,
+        "PORTAL_DATE_FORMAT": i18n.LIST_DATE_FORMAT.get(lang, "medium"),
         "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
         "PORTAL_NOW": now,
         "PORTAL_TRANSLATIONS": str(root / "translations"),
