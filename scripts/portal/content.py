@@ -202,7 +202,8 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
     if not meta.get("title"):
         add(Problem(rel, 1, "title is missing — add title: <the headline>"))
 
-    required_date = post.kind == "article"
+    translation = post.lang != default_language  # date, category, slug come from the original
+    required_date = post.kind == "article" and not translation
     if "date" in meta:
         post.date = parse_date(meta["date"], tz)
         if post.date is None:
@@ -226,9 +227,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
                 meta["category"] = "chi-dao-dieu-hanh"
             elif category != "chi-dao-dieu-hanh":
                 add(Problem(rel, post.line("category"), f"a shared directive's category must be 'chi-dao-dieu-hanh', not {category!r} — change it or remove the key"))
-        elif not category:
+        elif not category and not translation:
             add(Problem(rel, 1, "category is missing — add category: <section slug> (e.g. tin-tuc)"))
-        elif sections is not None and category not in sections:
+        elif category and sections is not None and category not in sections:
             add(Problem(rel, post.line("category"), f"category '{category}' is not a section of this site — {did_you_mean(str(category), sections)}"))
 
     status = meta.get("status", "published")
@@ -236,7 +237,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
         add(Problem(rel, post.line("status"), f"status {status!r} is not known — use published or draft"))
 
     slug = meta.get("slug")
-    if slug is None:
+    if slug is None and translation:
+        pass  # inherited from the original
+    elif slug is None:
         meta["slug"] = slugify(str(meta.get("title", ""))) or slugify(Path(post.base).name)
     elif isinstance(slug, str) and not SLUG_RE.match(slug):
         add(Problem(rel, post.line("slug"), f"slug '{slug}' is not lower-case ASCII words joined by '-' — try '{slugify(slug)}'"))

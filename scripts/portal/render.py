@@ -83,6 +83,8 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
             "format_datetime": i18n.format_datetime,
             "iso_date": i18n.iso_date,
         },
+        "SITE": ctx,  # short names for templates
+        "P": "/" + p,
         "PORTAL_SITE_ID": site.id,
         "PORTAL_SITE": ctx,
         "PORTAL_HOME": ctx["home"],
