@@ -97,7 +97,7 @@ def mini_content(root: Path) -> None:
          number="12/QĐ-UBND", doc_type="Quyết định", issuer="UBND xã Một", signer="Nguyễn Văn A",
          issued="2026-01-05", effective="2026-01-20")
     # NFD on disk: "Hội nghị" with decomposed tones
-    nfd = "Hội nghị tổng kết năm".encode("utf-8").decode("utf-8")
+    nfd = "Hội nghị tổng kết năm".encode().decode("utf-8")
     import unicodedata
 
     post(root, "content/sites/xa-hai/tin-tuc/nfd.md", unicodedata.normalize("NFD", nfd),

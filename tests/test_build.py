@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 
 from portal.build import build
@@ -131,7 +132,7 @@ def test_accessibility_basics(built_mini: Path):
         assert "<header" in html and "<nav" in html and "<main" in html and "<footer" in html
         assert html.count("<h1") == 1
         levels = [int(n) for n in re.findall(r"<h([1-6])", html)]
-        assert levels[0] == 1 and all(b - a <= 1 for a, b in zip(levels, levels[1:], strict=False)), levels
+        assert levels[0] == 1 and all(b - a <= 1 for a, b in pairwise(levels)), levels
         for img in tags(html, "img"):
             assert "alt" in img
         assert 'media="print"' in html

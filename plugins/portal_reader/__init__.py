@@ -12,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 from pelican import signals
 from pelican.readers import BaseReader
+
 from portal import catalogue
 from portal.content import Post, read_post, validate
 from portal.markdown_render import render
@@ -20,7 +21,7 @@ from portal.pelican_meta import pelican_metadata
 
 class PortalMarkdownReader(BaseReader):
     enabled = True
-    file_extensions = ["md"]
+    file_extensions = ("md",)
 
     def _post(self, path: str) -> Post:
         post = catalogue.CURRENT.get(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from urllib.parse import urljoin
 
 from pelican import signals
+
 from portal import i18n
 
 HOME_ITEMS = 5

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pelican import signals
 from pelican.contents import Article
 from pelican.utils import order_content
+
 from portal import catalogue
 from portal.pelican_meta import is_published, pelican_metadata
 

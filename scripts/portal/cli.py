@@ -34,7 +34,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         nonlocal task
         task = progress.add_task("", total=total)
 
-    def on_result(r) -> None:  # noqa: ANN001
+    def on_result(r) -> None:
         progress.update(task, advance=1, description=r.site + ("" if r.ok else " ✗"))
 
     with progress:
@@ -89,6 +89,19 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import Scale, generate
+
+    scale = Scale.preset(args.preset)
+    for key in ("sites", "posts", "directives", "languages"):
+        if getattr(args, key) is not None:
+            setattr(scale, key, getattr(args, key))
+    dest = generate(Path(args.dest), scale, _root(args))
+    out.print(f"wrote a synthetic network of {scale.sites} sites, {scale.posts} posts, "
+              f"{scale.directives} directives into {dest}; build it with: portal --root {dest} build")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="portal", description="Build, check and serve the provincial portal network.")
     ap.add_argument("--root", help="the project checkout to act on (default: the current directory)")
@@ -112,6 +125,15 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--output")
     s.add_argument("--no-build", action="store_true", help="serve what is in output/ as it is")
     s.set_defaults(func=cmd_serve)
+
+    g = sub.add_parser("synth", help="write a synthetic network (for benchmarks) into DEST")
+    g.add_argument("dest")
+    g.add_argument("--preset", default="small", choices=["tiny", "small", "reference"])
+    g.add_argument("--sites", type=int)
+    g.add_argument("--posts", type=int)
+    g.add_argument("--directives", type=int)
+    g.add_argument("--languages", type=int)
+    g.set_defaults(func=cmd_synth)
     return ap
 
 

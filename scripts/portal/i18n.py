@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gettext
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from babel import Locale
@@ -45,12 +45,12 @@ def compile_catalogs(translations: Path) -> list[Path]:
     return done
 
 
-@lru_cache(maxsize=None)
+@cache
 def translations(translations_dir: str, lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=translations_dir, languages=[lang], fallback=True)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _locale(lang: str) -> Locale:
     return Locale.parse(BABEL_LOCALE.get(lang, lang))
 

@@ -32,7 +32,7 @@ class HostRoutingHandler(http.server.SimpleHTTPRequestHandler):
         # SimpleHTTPRequestHandler maps onto self.directory; re-base onto the site root.
         return os.path.join(str(root), os.path.relpath(rel, self.directory))
 
-    def send_error(self, code, message=None, explain=None):  # noqa: ANN001
+    def send_error(self, code, message=None, explain=None):
         if code == 404:
             root = self.site_root()
             path = self.path.split("?")[0]
@@ -53,7 +53,7 @@ class HostRoutingHandler(http.server.SimpleHTTPRequestHandler):
                 return
         super().send_error(code, message, explain)
 
-    def log_message(self, format, *args):  # noqa: A002
+    def log_message(self, format, *args):
         if os.environ.get("PORTAL_SERVE_QUIET"):
             return
         super().log_message(format, *args)

@@ -356,7 +356,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         cur = s.parent
         while cur is not None and cur in by_id:
             if cur in chain:
-                cycle = chain[chain.index(cur):] + [cur]
+                cycle = [*chain[chain.index(cur):], cur]
                 if not reported.intersection(cycle):
                     c.add(s._parent_line, f"parent of '{s.id}' makes a cycle ({' → '.join(cycle)}) — a portal cannot oversee itself; fix one parent")  # type: ignore[attr-defined]
                 reported.update(cycle)
