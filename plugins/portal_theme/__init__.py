@@ -28,6 +28,19 @@ def install_translations(generator) -> None:
     )
 
 
+def every_section_listed(generator) -> None:
+    """A section with no posts yet still has its (empty) list page and feed: the nav never 404s."""
+    from pelican.contents import Category
+
+    site = generator.settings.get("PORTAL_SITE")
+    if not site:
+        return
+    present = {cat.slug for cat, _ in generator.categories}
+    for section in site["sections"]:
+        if section["slug"] not in present:
+            generator.categories.append((Category(section["slug"], generator.settings), []))
+
+
 def home_blocks(generator) -> None:
     by_section: dict[str, list] = {}
     for article in generator.articles:  # newest first
@@ -57,5 +70,6 @@ def count_written(path, context=None) -> None:
 def register() -> None:
     signals.generator_init.connect(install_translations)
     signals.article_generator_finalized.connect(home_blocks)
+    signals.article_generator_finalized.connect(every_section_listed)
     signals.feed_generated.connect(absolute_feed_links)
     signals.content_written.connect(count_written)

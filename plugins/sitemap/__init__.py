@@ -28,15 +28,27 @@ def write(pelican) -> None:
         return
     base = site["url"]
     prefix = settings["PORTAL_LANG_PREFIX"]
-    rows = [f"<url><loc>{escape(base + prefix)}</loc></url>"]
+    tags = settings["PORTAL_LANG_TAGS"]
+
+    def links(alternates: dict[str, str]) -> str:
+        if len(alternates) < 2:
+            return ""
+        return "".join(
+            f'<xhtml:link rel="alternate" hreflang="{tags[lang]}" href="{escape(base + "/" + url)}"/>'
+            for lang, url in sorted(alternates.items())
+        )
+
+    homes = {lang: ("" if lang == site["default_language"] else f"{lang}/") for lang in site["languages"]}
+    rows = [f"<url><loc>{escape(base + prefix)}</loc>{links(homes)}</url>"]
     for item in _items:
         if getattr(item, "shared", False) and item.metadata.get("source_site") != site["id"]:
             continue  # the provincial portal's copy is the one to index
         date = getattr(item, "date", None)
         lastmod = f"<lastmod>{date.date().isoformat()}</lastmod>" if date and date.year < 9000 else ""
-        rows.append(f"<url><loc>{escape(base + '/' + item.url)}</loc>{lastmod}</url>")
+        alternates = item.metadata.get("alternates") or {}
+        rows.append(f"<url><loc>{escape(base + '/' + item.url)}</loc>{lastmod}{links(alternates)}</url>")
     xml = ('<?xml version="1.0" encoding="UTF-8"?>\n'
-           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+           '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
            + "\n".join(rows) + "\n</urlset>\n")
     out = os.path.join(pelican.output_path, prefix.lstrip("/"))
     os.makedirs(out, exist_ok=True)

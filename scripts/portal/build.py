@@ -103,6 +103,7 @@ def build_one(site_id: str) -> SiteResult:
     else:
         catalogue.CURRENT.clear()
         catalogue.CURRENT.update({str(p.path): p for p in posts})
+        catalogue.index_languages(site, posts, _NOW)
         tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{site_id}-", dir=_OUTPUT))
         try:
             files, problems, warnings = render_site(network, site, tmp, _NOW)

@@ -24,6 +24,10 @@ CURRENT: dict[str, Post] = {}
 SHARED: list[Post] = []
 #: site id → the shared directives it receives (filled with SHARED)
 AUDIENCES: dict[str, set[str]] = {}
+#: for the site being built: base path → {lang: URL path of that language's version}
+ALTERNATES: dict[str, dict[str, str]] = {}
+#: for the site being built: language → sections that have live posts in it
+LANG_SECTIONS: dict[str, set[str]] = {}
 #: rel path of a broken shared directive → the sites it was meant for
 BROKEN_AUDIENCES: dict[str, set[str]] = {}
 
@@ -76,6 +80,8 @@ def translation_problems(posts: list[Post], default_language: str) -> list[Probl
             problems.append(Problem(p.rel, p.line("category"), f"category '{p.category}' differs from the original's '{orig.category}' — remove the key or make it match"))
         if p.shared and "audience" not in p.meta and "audience" in orig.meta:
             p.meta["audience"] = orig.meta["audience"]
+        if orig.status != "published":  # a translation is never published before its original
+            p.meta["status"] = orig.status
     return problems
 
 
@@ -116,6 +122,20 @@ def load_site(network: Network, site: Site) -> tuple[list[Post], list[Problem]]:
     for post in mine:
         post.html = markdown_render.render(post.body)
     return posts, problems
+
+
+def index_languages(site: Site, posts: list[Post], now: dt.datetime) -> None:
+    """Which language versions of each post are live on *site*, for hreflang and the switcher."""
+    ALTERNATES.clear()
+    LANG_SECTIONS.clear()
+    shared = [p for p in SHARED if site.id in AUDIENCES.get(p.rel, ())]
+    for p in [*posts, *shared]:
+        if p.problems or p.lang not in site.languages or not p.is_live(now):
+            continue
+        prefix = "" if p.lang == site.default_language else f"{p.lang}/"
+        ALTERNATES.setdefault(p.base, {})[p.lang] = prefix + p.url()
+        if p.kind == "article":
+            LANG_SECTIONS.setdefault(p.lang, set()).add(p.category)
 
 
 def resolve_audience(post: Post, network: Network) -> tuple[set[str], list[Problem]]:

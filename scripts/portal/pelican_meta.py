@@ -9,6 +9,7 @@ from markupsafe import escape
 from pelican.contents import Author, Category, Tag
 from pelican.utils import SafeDatetime
 
+from . import catalogue
 from .content import Post, parse_date
 
 PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", "attachments", "order")
@@ -50,4 +51,7 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
     if post.expires is not None:
         meta["expires"] = _safe(post.expires)
     meta["portal_base"] = post.base
+    alternates = catalogue.ALTERNATES.get(post.base)
+    if alternates:
+        meta["alternates"] = alternates
     return meta

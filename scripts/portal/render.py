@@ -49,6 +49,9 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
     p = lang_prefix(site, lang).lstrip("/")  # '' or 'en/'
     first = lang == site.default_language
     ctx = site_context(network, site, lang)
+    if not first:  # another language lists only the sections written in it
+        have = catalogue.LANG_SECTIONS.get(lang, set())
+        ctx["sections"] = [s for s in ctx["sections"] if s["slug"] in have]
     override: dict[str, Any] = {
         "PATH": str(catalogue.site_dir(root, site.id)),
         "OUTPUT_PATH": str(output),
@@ -97,6 +100,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_LANG_NAMES": i18n.NATIVE_NAMES,
         "PORTAL_SOCIAL_NAMES": SOCIAL_NAMES,
         "PORTAL_DATE_FORMAT": i18n.LIST_DATE_FORMAT.get(lang, "medium"),
+        "PORTAL_LANG_SECTIONS": {k: sorted(v) for k, v in catalogue.LANG_SECTIONS.items()},
         "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
         "PORTAL_NOW": now,
         "PORTAL_TRANSLATIONS": str(root / "translations"),
