@@ -64,7 +64,8 @@ def absolute_feed_links(context, feed) -> None:
 
 
 def count_written(path, context=None) -> None:
-    written.append(path)
+    if path.endswith(".html"):
+        written.append(path)
 
 
 def register() -> None:

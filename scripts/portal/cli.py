@@ -41,13 +41,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build(root, args.site or None, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result)
     if not args.quiet:
-        table = Table(title=f"{len(report.results)} sites, {report.files} files, {report.seconds:.1f} s")
+        table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
         table.add_column("site")
-        table.add_column("files", justify="right")
+        table.add_column("pages", justify="right")
         table.add_column("seconds", justify="right")
         table.add_column("result")
         for r in report.results:
-            table.add_row(r.site, str(r.files), f"{r.seconds:.2f}", "ok" if r.ok else "[red]FAILED[/]")
+            table.add_row(r.site, str(r.pages), f"{r.seconds:.2f}", "ok" if r.ok else "[red]FAILED[/]")
         out.print(table)
         out.print(f"shared directives parsed once in {report.shared_parse_seconds:.2f} s; "
                   f"peak memory {report.peak_rss_mb:.0f} MiB")
