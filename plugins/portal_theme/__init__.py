@@ -56,7 +56,11 @@ def absolute_feed_links(context, feed) -> None:
     if not base:
         return
     base += "/"
-    feed.feed["link"] = urljoin(base, feed.feed.get("link") or "")
+    feed.feed["link"] = urljoin(base, context.get("PORTAL_LANG_PREFIX", "/"))
+    feed.feed["id"] = feed.feed["link"]
+    if not feed.items and context.get("PORTAL_NOW"):  # an empty feed is dated by the build, not the clock
+        now = context["PORTAL_NOW"]
+        feed.latest_post_date = lambda: now
     for item in feed.items:
         item["link"] = urljoin(base, item["link"])
         if item.get("unique_id"):

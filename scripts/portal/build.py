@@ -69,6 +69,7 @@ _NETWORK: Network | None = None
 _OUTPUT: Path | None = None
 _NOW: dt.datetime | None = None
 _REPARSE_SHARED = False
+_FULL = False
 
 
 def _peak_rss_mb() -> float:
@@ -109,7 +110,7 @@ def build_one(site_id: str) -> SiteResult:
         try:
             if _REPARSE_SHARED:  # benchmark only: what parse-once saves
                 catalogue.load_shared(network)
-            pages, problems, warnings = render_site(network, site, tmp, _NOW)
+            pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
             if not problems:
                 swap_into_place(tmp, _OUTPUT / site_id)
@@ -144,9 +145,10 @@ def build(
     on_start: Callable[[int], None] | None = None,
     on_result: Callable[[SiteResult], None] | None = None,
     reparse_shared: bool = False,
+    full: bool = False,
 ) -> BuildReport:
     """Build *sites* (default: all) of the project at *root* into *output* (default root/output)."""
-    global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED
+    global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL
     start = time.perf_counter()
     network = load_network(root)
     unknown = [s for s in sites or () if s not in network]
@@ -163,7 +165,7 @@ def build(
     shared_seconds = time.perf_counter() - t0
     blocked = catalogue.sites_blocked_by(network, shared_problems)
 
-    _NETWORK, _OUTPUT, _REPARSE_SHARED = network, out.resolve(), reparse_shared
+    _NETWORK, _OUTPUT, _REPARSE_SHARED, _FULL = network, out.resolve(), reparse_shared, full
     _NOW = now or catalogue.now_in(network)
     results: list[SiteResult] = []
     to_build = [s for s in selected if s not in blocked]

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import catalogue, i18n
+from . import catalogue, i18n, incremental
 from .errors import Problem
 from .sites import Network, Site
 
@@ -105,6 +105,10 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_NOW": now,
         "PORTAL_TRANSLATIONS": str(root / "translations"),
     }
+    override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
+        "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],
+        "network_home": ctx["home"], "ctx_version": 1,
+    })
     return read_settings(str(root / SETTINGS_FILE), override=override)
 
 
@@ -123,8 +127,12 @@ class _Collect(logging.Handler):
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(msg)
 
 
-def render_site(network: Network, site: Site, output: Path, now: dt.datetime) -> tuple[int, list[Problem], list[str]]:
-    """Render every language of *site* into *output*; return (files written, problems, warnings)."""
+def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
+                previous: Path | None = None) -> tuple[int, list[Problem], list[str]]:
+    """Render every language of *site* into *output*; return (pages written, problems, warnings).
+
+    Pages whose inputs did not change since *previous* (the last good build) are reused.
+    """
     import pelican
     from pelican import log as pelican_log
 
@@ -136,10 +144,12 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime) ->
     logger.setLevel(logging.WARNING)
     problems: list[Problem] = []
     rel = f"content/sites/{site.id}"
+    incremental.start(previous)
     try:
         for lang in site.languages:
             settings = settings_for(network, site, lang, output, now)
             pelican.Pelican(settings).run()
+        incremental.finish(output)
     except Exception as exc:  # a template or plugin failure: report it, keep the old output
         problems.append(Problem(rel, None, f"rendering failed: {type(exc).__name__}: {exc}"))
     finally:
