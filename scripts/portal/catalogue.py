@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from . import markdown_render
+from .render_cache import RenderCache
 from .content import Post, read_post, validate
 from .errors import Problem, did_you_mean
 from .sections import KINDS
@@ -102,7 +102,7 @@ def duplicate_problems(posts: Iterable[Post]) -> list[Problem]:
     return problems
 
 
-def load_site(network: Network, site: Site) -> tuple[list[Post], list[Problem]]:
+def load_site(network: Network, site: Site, *, render: bool = True) -> tuple[list[Post], list[Problem]]:
     """Read and validate every file of one site; render the Markdown of the valid ones."""
     tz = ZoneInfo(network.timezone)
     folder = site_dir(network.root, site.id)
@@ -119,8 +119,12 @@ def load_site(network: Network, site: Site) -> tuple[list[Post], list[Problem]]:
     mine = [p for p in posts if not p.problems]
     shared = [p for p in SHARED if site.id in AUDIENCES.get(p.rel, ())]
     problems += duplicate_problems([*shared, *mine]) if shared else duplicate_problems(mine)
+    if not render:
+        return posts, problems
+    cache = RenderCache(network.root, f"site-{site.id}")
     for post in mine:
-        post.html = markdown_render.render(post.body)
+        post.html = cache.html(post.digest, post.body)
+    cache.save()
     return posts, problems
 
 
@@ -159,7 +163,7 @@ def resolve_audience(post: Post, network: Network) -> tuple[set[str], list[Probl
     return ids, problems
 
 
-def load_shared(network: Network) -> list[Problem]:
+def load_shared(network: Network, *, render: bool = True) -> list[Problem]:
     """Read, validate and render every shared directive once, into :data:`SHARED`."""
     tz = ZoneInfo(network.timezone)
     posts = [read_post(p, network.root, site=None, kind="article", tz=tz) for p in markdown_files(shared_dir(network.root))]
@@ -177,14 +181,18 @@ def load_shared(network: Network) -> list[Problem]:
     SHARED.clear()
     BROKEN_AUDIENCES.clear()
     bad = {p.path for p in problems}
+    cache = RenderCache(network.root, "shared")
     for post in posts:
         if post.rel in bad:
             ids, aud_problems = resolve_audience(post, network) if post.meta else (set(), [True])
             if not aud_problems:
                 BROKEN_AUDIENCES[post.rel] = ids
         else:
-            post.html = markdown_render.render(post.body)
+            if render:
+                post.html = cache.html(post.digest, post.body)
             SHARED.append(post)
+    if render:
+        cache.save()
     return problems
 
 

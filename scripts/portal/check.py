@@ -33,7 +33,7 @@ def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
             else:  # the whole project, content/, sites.yaml…: check everything
                 wanted_sites, want_shared = None, True
                 break
-    problems = catalogue.load_shared(network)  # always: sites' URLs are checked against shared ones
+    problems = catalogue.load_shared(network, render=False)  # always: sites' URLs are checked against shared ones
     if not want_shared:
         problems = []
     sites_dir = root / "content" / "sites"
@@ -44,7 +44,7 @@ def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
     for site in network.sites:
         if wanted_sites is not None and site.id not in wanted_sites:
             continue
-        _posts, site_problems = catalogue.load_site(network, site)
+        _posts, site_problems = catalogue.load_site(network, site, render=False)
         problems.extend(site_problems)
     if paths and wanted_sites is not None:  # only what was asked about (a whole site is checked for duplicates)
         prefixes = tuple(p.resolve().relative_to(root).as_posix() if p.is_absolute() else (Path.cwd() / p).resolve().relative_to(root).as_posix() for p in paths)

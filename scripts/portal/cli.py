@@ -39,7 +39,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     with progress:
         report = build(root, args.site or None, jobs=args.jobs, output=args.output,
-                       on_start=on_start, on_result=on_result)
+                       on_start=on_start, on_result=on_result, full=getattr(args, "full", False))
     if not args.quiet:
         table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
         table.add_column("site")
@@ -111,6 +111,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--site", action="append", metavar="ID", help="build only this site (repeatable)")
     b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
     b.add_argument("--output", help="output folder (default: ROOT/output)")
+    b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
     b.add_argument("-q", "--quiet", action="store_true")
     b.set_defaults(func=cmd_build)
 
