@@ -10,6 +10,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
+
 from portal import incremental
 
 

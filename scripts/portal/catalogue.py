@@ -12,9 +12,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from .render_cache import RenderCache
 from .content import Post, read_post, validate
 from .errors import Problem, did_you_mean
+from .render_cache import RenderCache
 from .sections import KINDS
 from .sites import Network, Site
 
