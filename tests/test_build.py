@@ -214,3 +214,14 @@ def test_unknown_audience_is_an_error(project: Path):
     assert any(m.startswith("content/shared/sai.md:") and "xa-khong-co" in m for m in msgs), msgs
     assert any("hamlet" in m for m in msgs)
     assert not report.ok
+
+
+def test_output_that_cannot_be_written_is_a_clear_error(project: Path):
+    import pytest
+
+    from portal.errors import PortalError
+
+    blocker = project / "not-a-dir"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(PortalError, match="cannot write the output folder"):
+        build(project, output=blocker / "out", now=NOW)

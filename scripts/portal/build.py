@@ -89,10 +89,21 @@ def swap_into_place(built: Path, dest: Path) -> None:
 
 def build_one(site_id: str) -> SiteResult:
     """Worker: read, validate and render one site, then move it into output/."""
+    start = time.perf_counter()
+    try:
+        result = _build_one(site_id)
+    except Exception as exc:  # never let one site take the whole build down
+        result = SiteResult(site=site_id, ok=False, problems=[
+            Problem(f"content/sites/{site_id}", None, f"internal error while building: {type(exc).__name__}: {exc} — please report it")])
+    result.seconds = time.perf_counter() - start
+    result.peak_rss_mb = _peak_rss_mb()
+    return result
+
+
+def _build_one(site_id: str) -> SiteResult:
     assert _NETWORK is not None and _OUTPUT is not None and _NOW is not None
     from .render import render_site
 
-    start = time.perf_counter()
     network, site = _NETWORK, _NETWORK.site(site_id)
     result = SiteResult(site=site_id, ok=False)
     try:
@@ -106,7 +117,11 @@ def build_one(site_id: str) -> SiteResult:
         catalogue.CURRENT.clear()
         catalogue.CURRENT.update({str(p.path): p for p in posts})
         catalogue.index_languages(site, posts, _NOW)
-        tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{site_id}-", dir=_OUTPUT))
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{site_id}-", dir=_OUTPUT))
+        except OSError as exc:
+            result.problems = [Problem(str(_OUTPUT), None, f"cannot write the output folder ({exc.strerror}) — check its permissions")]
+            return result
         try:
             if _REPARSE_SHARED:  # benchmark only: what parse-once saves
                 catalogue.load_shared(network)
@@ -118,8 +133,6 @@ def build_one(site_id: str) -> SiteResult:
         finally:
             if tmp.exists():
                 shutil.rmtree(tmp, ignore_errors=True)
-    result.seconds = time.perf_counter() - start
-    result.peak_rss_mb = _peak_rss_mb()
     return result
 
 
@@ -156,7 +169,12 @@ def build(
         raise PortalError([Problem("sites.yaml", None, f"no site '{s}' — pick one of the ids in sites.yaml") for s in unknown])
     selected = list(dict.fromkeys(sites)) if sites else network.ids
     out = Path(output) if output else network.root / "output"
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise PortalError([Problem(str(out), None, f"cannot write the output folder ({exc.strerror}) — check its permissions or pass --output DIR")]) from None
     _clean_leftovers(out)
     i18n.compile_catalogs(network.root / "translations")
 

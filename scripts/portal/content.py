@@ -126,9 +126,15 @@ def end_of_day(value: dt.datetime) -> dt.datetime:
 def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo) -> Post:
     """Parse one file; problems go to ``post.problems`` (the post may be partial then)."""
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
-    raw = path.read_bytes()
-    digest = hashlib.sha1(raw).hexdigest()
     base, lang = split_language(path)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        post = Post(path=path, rel=rel, kind=kind, site=site, lang=lang or "", base=base,
+                    meta={}, lines={}, body="", body_line=1, digest="")
+        post.problems.append(Problem(rel, None, f"cannot be read ({exc.strerror}) — check the file's permissions"))
+        return post
+    digest = hashlib.sha1(raw).hexdigest()
     post = Post(path=path, rel=rel, kind=kind, site=site, lang=lang or "", base=base,
                 meta={}, lines={}, body="", body_line=1, digest=digest)
     add = post.problems.append
