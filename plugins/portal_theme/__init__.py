@@ -51,6 +51,21 @@ def home_blocks(generator) -> None:
     generator.context["latest_directives"] = by_section.get("chi-dao-dieu-hanh", [])
 
 
+def render_fragments(generator) -> None:
+    """Render the parts every page repeats (footer, section nav) once per run, not once per page."""
+    from markupsafe import Markup
+
+    env = getattr(generator, "env", None)
+    site = generator.settings.get("PORTAL_SITE")
+    if env is None or not site:
+        return
+    ctx = dict(generator.context)
+    generator.context["FOOTER_HTML"] = Markup(env.get_template("partials/footer.html").render(ctx))
+    nav = env.get_template("partials/nav.html")
+    variants = {"": None, "index": None, **{s["slug"]: None for s in site["sections"]}}
+    generator.context["NAV_HTML"] = {key: Markup(nav.render({**ctx, "current": key})) for key in variants}
+
+
 def absolute_feed_links(context, feed) -> None:
     base = context.get("PORTAL_SITE", {}).get("url", "")
     if not base:
@@ -76,5 +91,6 @@ def register() -> None:
     signals.generator_init.connect(install_translations)
     signals.article_generator_finalized.connect(home_blocks)
     signals.article_generator_finalized.connect(every_section_listed)
+    signals.article_generator_finalized.connect(render_fragments)
     signals.feed_generated.connect(absolute_feed_links)
     signals.content_written.connect(count_written)
