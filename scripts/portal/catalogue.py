@@ -46,7 +46,8 @@ def shared_dir(root: Path) -> Path:
 def markdown_files(folder: Path) -> list[Path]:
     if not folder.is_dir():
         return []
-    return sorted(p for p in folder.rglob("*.md") if p.is_file() and not any(part.startswith(".") for part in p.parts))
+    return sorted(p for p in folder.rglob("*.md")
+                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
 
 
 def _finish(posts: Iterable[Post], *, sections: list[str] | None, languages: list[str],
