@@ -37,8 +37,18 @@ def cmd_build(args: argparse.Namespace) -> int:
     def on_result(r) -> None:
         progress.update(task, advance=1, description=r.site + ("" if r.ok else " ✗"))
 
+    sites = args.site or None
+    if getattr(args, "shard", None):
+        from .shard import parse_shard, shard_sites
+        from .sites import load_network
+
+        k, n = parse_shard(args.shard)
+        sites = shard_sites(load_network(root), k, n, among=sites)
+        if not sites:
+            out.print(f"shard {k}/{n} has no sites (there are fewer sites than shards): nothing to build")
+            return 0
     with progress:
-        report = build(root, args.site or None, jobs=args.jobs, output=args.output,
+        report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False))
     if not args.quiet:
         table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
@@ -57,6 +67,24 @@ def cmd_build(args: argparse.Namespace) -> int:
         for p in problems:
             print(p, file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def cmd_assemble(args: argparse.Namespace) -> int:
+    from .shard import assemble
+    from .sites import load_network
+
+    root = _root(args)
+    network = load_network(root)
+    output = Path(args.output) if args.output else root / "output"
+    report = assemble(network, [Path(p) for p in args.parts], output, allow_missing=args.allow_missing)
+    for p in report.problems:
+        print(p, file=sys.stderr)
+    if not report.ok:
+        err.print("[red]not assembled: nothing in the output folder was changed[/]")
+        return 1
+    out.print(f"assembled {len(report.sites)} sites into {output}"
+              + (f"; missing: {', '.join(report.missing)}" if report.missing else ""))
+    return 0
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -112,8 +140,15 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
     b.add_argument("--output", help="output folder (default: ROOT/output)")
     b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
+    b.add_argument("--shard", metavar="K/N", help="build only shard K of N: a deterministic, cost-balanced share of the sites (for N CI runners)")
     b.add_argument("-q", "--quiet", action="store_true")
     b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("assemble", help="merge the output folders of sharded builds into one output/")
+    a.add_argument("parts", nargs="+", metavar="PART", help="output folders of `portal build --shard K/N`")
+    a.add_argument("--output", help="output folder (default: ROOT/output)")
+    a.add_argument("--allow-missing", action="store_true", help="assemble even if some sites are in no part")
+    a.set_defaults(func=cmd_assemble)
 
     c = sub.add_parser("check", help="validate sites.yaml and content without building")
     c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: everything)")
