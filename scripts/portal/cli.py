@@ -130,6 +130,12 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .bench import cli_run
+
+    return cli_run(args, _root(args), out, err)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="portal", description="Build, check and serve the provincial portal network.")
     ap.add_argument("--root", help="the project checkout to act on (default: the current directory)")
@@ -170,6 +176,20 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--directives", type=int)
     g.add_argument("--languages", type=int)
     g.set_defaults(func=cmd_synth)
+
+    m = sub.add_parser("bench", help="measure our builds against Hugo and naive Pelican on a synthetic network")
+    m.add_argument("--scale", "--preset", dest="scale", default="reference", choices=["tiny", "small", "reference"])
+    m.add_argument("--sites", type=int)
+    m.add_argument("--posts", type=int)
+    m.add_argument("--directives", type=int)
+    m.add_argument("--languages", type=int, help="languages of the provincial portal (1-5)")
+    m.add_argument("--jobs", type=int, help="worker processes for every tool (default: the number of cores)")
+    m.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    m.add_argument("--dir", help="work folder (default: ROOT/.cache/bench; emptied first)")
+    m.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each measured command")
+    m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental or scaling (repeatable)")
+    m.add_argument("--keep", action="store_true", help="keep the generated networks and outputs")
+    m.set_defaults(func=cmd_bench)
     return ap
 
 
