@@ -4,8 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PORT ?= 8000
+SCALE ?= reference
 
-.PHONY: all setup build serve test lint check translations clean
+.PHONY: all setup build serve test lint check translations clean bench
 
 all: build
 
@@ -35,6 +36,11 @@ test: $(STAMP)
 
 clean:
 	rm -rf output .cache
+
+# Our builds against Hugo and naive Pelican on a synthetic network (README: Scale and benchmarks).
+# make bench SCALE=small  (under 2 minutes); make bench  (the reference province, 150 sites)
+bench: $(STAMP)
+	$(BIN)/portal bench --scale $(SCALE) --json bench-results.json
 
 # Extract the theme's strings, merge them into every catalog, compile (the build also compiles stale ones).
 translations: $(STAMP)

@@ -479,17 +479,21 @@ def cli_run(args, root: Path, out, err) -> int:
     """``portal bench``: the options of :mod:`portal.cli` → a run, a table, a JSON file."""
     from .build import default_jobs
 
+    missing = [name for name in ("themes", "plugins", "translations", "pelicanconf.py") if not (root / name).exists()]
+    if missing:
+        print(f"{root} is not a checkout of the project (no {', '.join(missing)}) — run it there or pass --root", file=sys.stderr)
+        return 2
     scale = Scale.preset(args.scale)
     for key in ("sites", "posts", "directives", "languages"):
         if getattr(args, key) is not None:
             setattr(scale, key, getattr(args, key))
     if scale.sites < 3:
-        err.print("[red]--sites must be at least 3 (a province, a department, a commune)[/]")
+        print("--sites must be at least 3 (a province, a department, a commune)", file=sys.stderr)
         return 2
     skip = {s.strip() for item in args.skip or () for s in item.split(",") if s.strip()}
     unknown = skip - {"hugo", "naive", "incremental", "scaling"}
     if unknown:
-        err.print(f"[red]--skip {', '.join(sorted(unknown))}: not a part of the bench — use hugo, naive, incremental, scaling[/]")
+        print(f"--skip {', '.join(sorted(unknown))}: not a part of the bench — use hugo, naive, incremental, scaling", file=sys.stderr)
         return 2
     opts = Options(scale=scale, scale_name=args.scale if not any(getattr(args, k) is not None for k in ("sites", "posts", "directives", "languages")) else f"{args.scale} (changed)",
                    work=Path(args.dir).resolve() if args.dir else root / ".cache" / "bench",
