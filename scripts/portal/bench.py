@@ -155,6 +155,11 @@ def _git(repo: Path, *args: str) -> None:
                     "-c", "commit.gpgsign=false", *args], cwd=repo, check=True, capture_output=True, timeout=600)
 
 
+def cold(net: Path) -> None:
+    """Forget what earlier builds of *net* left (the Markdown cache in .cache/): a full build starts cold."""
+    shutil.rmtree(net / ".cache", ignore_errors=True)
+
+
 def own_theme(net: Path) -> None:
     """The theme as a copy inside the network (synth links it), so that a theme change stays there."""
     theme = net / "themes"
@@ -290,11 +295,13 @@ class Bench:
 
         # our full build
         full_out = out / "full"
+        cold(net)
         label = "our full build" + (", with search" if search else "")
         full = self.measure(Measure(label, "full", self.portal(net, "--output", str(full_out)), search=search,
                                     note="" if search else "search indexing is not in `portal build` yet: this is without search"),
                             full_out)
         if search:
+            cold(net)
             self.measure(Measure("our full build, without search", "full",
                                  self.portal(net, "--output", str(out / "full-nosearch"), SEARCH_OFF_FLAG), search=False),
                          out / "full-nosearch")
