@@ -33,6 +33,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -490,6 +491,12 @@ def cli_run(args, root: Path, out, err) -> int:
     if missing:
         print(f"{root} is not a checkout of the project (no {', '.join(missing)}) — run it there or pass --root", file=sys.stderr)
         return 2
+    work = Path(args.dir).resolve() if args.dir else Path(tempfile.gettempdir()).resolve() / "portal-bench"
+    hidden = [part for part in work.parts if part.startswith(".")]
+    if hidden:  # the build ignores content under a hidden folder
+        print(f"--dir {work}: the folder {hidden[0]} is hidden, and the build skips content in hidden folders — "
+              "pick a work folder without a leading dot in its path", file=sys.stderr)
+        return 2
     scale = Scale.preset(args.scale)
     for key in ("sites", "posts", "directives", "languages"):
         if getattr(args, key) is not None:
@@ -503,7 +510,7 @@ def cli_run(args, root: Path, out, err) -> int:
         print(f"--skip {', '.join(sorted(unknown))}: not a part of the bench — use hugo, naive, incremental, scaling", file=sys.stderr)
         return 2
     opts = Options(scale=scale, scale_name=args.scale if not any(getattr(args, k) is not None for k in ("sites", "posts", "directives", "languages")) else f"{args.scale} (changed)",
-                   work=Path(args.dir).resolve() if args.dir else root / ".cache" / "bench",
+                   work=work,
                    jobs=args.jobs or default_jobs(), timeout=args.timeout, skip=skip, keep=args.keep, source=root)
     report = Bench(opts, say=lambda s: err.print(s, highlight=False)).run()
     print_report(report, out)

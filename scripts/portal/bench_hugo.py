@@ -373,7 +373,7 @@ def version(binary: str) -> str:
     try:
         res = subprocess.run([binary, "version" if "hugo" in Path(binary).name else "--version"],
                              capture_output=True, text=True, timeout=60)
-        return " ".join((res.stdout or res.stderr).strip().splitlines()[0].split()[:2])
+        return " ".join((res.stdout or res.stderr).strip().splitlines()[0].split()[:2]).split("-")[0]
     except (OSError, subprocess.SubprocessError, IndexError):
         return "unknown"
 
