@@ -224,7 +224,8 @@ class Bench:
     def portal(self, net: Path, *args: str) -> list[str]:
         return [self.o.python, "-m", "portal.cli", "--root", str(net), "build", "--quiet", "--jobs", str(self.o.jobs), *args]
 
-    def measure(self, m: Measure, output: Path, *, fresh: bool = True, cwd: Path | None = None) -> Measure:
+    def measure(self, m: Measure, output: Path, *, fresh: bool = True, discard: bool = False, cwd: Path | None = None) -> Measure:
+        """Run *m* (into *output*, emptied first if *fresh*); *discard* removes the output once counted (disk)."""
         if fresh and output.exists():
             shutil.rmtree(output)
         self.say(f"… {m.name}")
@@ -247,6 +248,8 @@ class Bench:
             m.ok = True
         self.say(f"  {m.name}: " + (f"{m.seconds:.1f} s, {m.pages} pages, {m.peak_rss_mb:.0f} MiB" if m.ok else f"FAILED — {m.error[:300]}"))
         self.results.append(m)
+        if discard and not self.o.keep:
+            shutil.rmtree(output, ignore_errors=True)
         return m
 
     def run(self) -> dict:
@@ -305,7 +308,7 @@ class Bench:
             cold(net)
             self.measure(Measure("our full build, without search", "full",
                                  self.portal(net, "--output", str(out / "full-nosearch"), SEARCH_OFF_FLAG), search=False),
-                         out / "full-nosearch")
+                         out / "full-nosearch", discard=True)
 
         # peers
         if "hugo" not in o.skip:
@@ -320,7 +323,7 @@ class Bench:
                     return [o.python, "-m", "portal.bench_hugo", "build", str(o.work / "hugo"), str(dest), "--jobs", str(o.jobs), *extra]
 
                 self.measure(Measure("Hugo", "peer", cmd(out / "hugo"), search=False,
-                                     note=f"`hugo` per site, {o.jobs} at a time"), out / "hugo")
+                                     note=f"`hugo` per site, {o.jobs} at a time"), out / "hugo", discard=True)
                 pf = pagefind_binary()
                 if pf is None:
                     self.results.append(Measure("Hugo + Pagefind", "peer", [], search=True,
@@ -328,12 +331,12 @@ class Bench:
                 else:
                     self.info["pagefind"] = version(pf)
                     self.measure(Measure("Hugo + Pagefind", "peer", cmd(out / "hugo-pagefind", "--pagefind"), search=True,
-                                         note=f"`hugo` then `pagefind --site` per site, {o.jobs} at a time"), out / "hugo-pagefind")
+                                         note=f"`hugo` then `pagefind --site` per site, {o.jobs} at a time"), out / "hugo-pagefind", discard=True)
         if "naive" not in o.skip:
             self.measure(Measure("naive Pelican", "peer",
                                  [o.python, "-m", "portal.bench_pelican", str(o.work / "naive")], search=False,
                                  note="the `pelican` command once per site and language, one after another"),
-                         o.work / "naive" / "output")
+                         o.work / "naive" / "output", discard=True)
 
         # incremental builds on the full build's output
         if "incremental" not in o.skip and full.ok:
@@ -369,7 +372,7 @@ class Bench:
                 generate(snet, s, o.source)
                 m = self.measure(Measure(f"our full build, {factor:g}× posts", "scaling",
                                          self.portal(snet, "--output", str(out / f"scale-{factor}")), search=search,
-                                         note=f"{s.posts} posts, {s.directives} directives"), out / f"scale-{factor}")
+                                         note=f"{s.posts} posts, {s.directives} directives"), out / f"scale-{factor}", discard=True)
                 points.append((factor, s, m))
                 shutil.rmtree(snet, ignore_errors=True)
                 shutil.rmtree(out / f"scale-{factor}", ignore_errors=True)

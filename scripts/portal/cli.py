@@ -186,7 +186,7 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--jobs", type=int, help="worker processes for every tool (default: the number of cores)")
     m.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     m.add_argument("--dir", help="work folder (default: TMPDIR/portal-bench; emptied first, removed after unless --keep)")
-    m.add_argument("--timeout", type=float, default=3600, help="seconds allowed to each measured command")
+    m.add_argument("--timeout", type=float, default=7200, help="seconds allowed to each measured command (default 7200)")
     m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental or scaling (repeatable)")
     m.add_argument("--keep", action="store_true", help="keep the generated networks and outputs")
     m.set_defaults(func=cmd_bench)
