@@ -279,23 +279,33 @@ class Bench:
         own_theme(net)
         self.info["generate_seconds"] = time.perf_counter() - t0
         if since:
+            (net / ".gitignore").write_text(".cache/\n", encoding="utf-8")  # build caches are not content
             _git(net, "init", "-q")
             _git(net, "add", "-A")
             _git(net, "commit", "-q", "-m", "synthetic network")
 
-        if "hugo" not in o.skip:
+        skip = set(o.skip)
+        if "hugo" not in skip:
             from . import bench_hugo
 
             t0 = time.perf_counter()
-            counts = bench_hugo.write_hugo_network(net, o.work / "hugo")
-            self.info["hugo_project_seconds"] = time.perf_counter() - t0
-            self.info["hugo_content_files"] = sum(counts.values())
-        if "naive" not in o.skip:
+            try:
+                counts = bench_hugo.write_hugo_network(net, o.work / "hugo")
+                self.info["hugo_project_seconds"] = time.perf_counter() - t0
+                self.info["hugo_content_files"] = sum(counts.values())
+            except Exception as exc:  # report it as a failed row; the rest still runs
+                self.results.append(Measure("Hugo", "peer", [], error=f"could not write the Hugo projects: {type(exc).__name__}: {exc}"))
+                skip.add("hugo")
+        if "naive" not in skip:
             from . import bench_pelican
 
             t0 = time.perf_counter()
-            bench_pelican.write_naive_network(net, o.work / "naive")
-            self.info["naive_project_seconds"] = time.perf_counter() - t0
+            try:
+                bench_pelican.write_naive_network(net, o.work / "naive")
+                self.info["naive_project_seconds"] = time.perf_counter() - t0
+            except Exception as exc:
+                self.results.append(Measure("naive Pelican", "peer", [], error=f"could not write the naive projects: {type(exc).__name__}: {exc}"))
+                skip.add("naive")
 
         # our full build
         full_out = out / "full"
@@ -311,7 +321,7 @@ class Bench:
                          out / "full-nosearch", discard=True)
 
         # peers
-        if "hugo" not in o.skip:
+        if "hugo" not in skip:
             from .bench_hugo import hugo_binary, pagefind_binary, version
 
             hugo = hugo_binary()
@@ -332,14 +342,14 @@ class Bench:
                     self.info["pagefind"] = version(pf)
                     self.measure(Measure("Hugo + Pagefind", "peer", cmd(out / "hugo-pagefind", "--pagefind"), search=True,
                                          note=f"`hugo` then `pagefind --site` per site, {o.jobs} at a time"), out / "hugo-pagefind", discard=True)
-        if "naive" not in o.skip:
+        if "naive" not in skip:
             self.measure(Measure("naive Pelican", "peer",
                                  [o.python, "-m", "portal.bench_pelican", str(o.work / "naive")], search=False,
                                  note="the `pelican` command once per site and language, one after another"),
                          o.work / "naive" / "output", discard=True)
 
         # incremental builds on the full build's output
-        if "incremental" not in o.skip and full.ok:
+        if "incremental" not in skip and full.ok:
             from .sites import load_network
 
             network = load_network(net)
@@ -364,7 +374,7 @@ class Bench:
                              full_out, fresh=False)
 
         # scaling: the same build at a fraction of the posts and directives
-        if "scaling" not in o.skip:
+        if "scaling" not in skip:
             points = []
             for factor in SCALING:
                 s = scaled(o.scale, factor)
