@@ -134,6 +134,3 @@ def test_bench_outside_a_checkout(tmp_path: Path):
     res = subprocess.run([sys.executable, "-m", "portal.cli", "bench", "--scale", "tiny"], capture_output=True, text=True,
                          timeout=120, cwd=tmp_path)
     assert res.returncode == 2 and "not a checkout of the project" in res.stderr
-    hidden = subprocess.run([sys.executable, "-m", "portal.cli", "--root", str(REPO), "bench", "--scale", "tiny",
-                             "--dir", str(tmp_path / ".hidden" / "work")], capture_output=True, text=True, timeout=120)
-    assert hidden.returncode == 2 and "is hidden" in hidden.stderr
