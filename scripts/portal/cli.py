@@ -25,6 +25,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
     root = _root(args)
+    sites = args.site or None
+    if getattr(args, "since", None):  # only what the change affects (plan rules: portal plan)
+        from .git_cli import planned_sites
+
+        sites = planned_sites(root, args.since, args.site)
+        if not sites:
+            err.print(f"nothing to build: no site is affected by the changes since {args.since}")
+            return 0
     show = not args.quiet and err.is_terminal
     progress = Progress(TextColumn("[bold]Dựng cổng[/]"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.description}"), TimeElapsedColumn(), console=err, disable=not show)
@@ -38,7 +46,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         progress.update(task, advance=1, description=r.site + ("" if r.ok else " ✗"))
 
     with progress:
-        report = build(root, args.site or None, jobs=args.jobs, output=args.output,
+        report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False))
     if not args.quiet:
         table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
@@ -51,6 +59,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         out.print(table)
         out.print(f"shared directives parsed once in {report.shared_parse_seconds:.2f} s; "
                   f"peak memory {report.peak_rss_mb:.0f} MiB")
+    for note in report.notes:
+        err.print(f"[yellow]note:[/] {note}")
     problems = report.all_problems()
     if problems:
         err.print(f"[red]{len(problems)} problem(s); the failed sites keep their previous output:[/]")
@@ -109,6 +119,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build sites into output/")
     b.add_argument("--site", action="append", metavar="ID", help="build only this site (repeatable)")
+    b.add_argument("--since", metavar="REV", help="build only the sites affected by the changes since REV (see portal plan)")
     b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
     b.add_argument("--output", help="output folder (default: ROOT/output)")
     b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
@@ -135,6 +146,10 @@ def parser() -> argparse.ArgumentParser:
     g.add_argument("--directives", type=int)
     g.add_argument("--languages", type=int)
     g.set_defaults(func=cmd_synth)
+
+    from .git_cli import add_commands  # plan, publish, rollback, due, codeowners, new, diff
+
+    add_commands(sub)
     return ap
 
 
