@@ -287,7 +287,7 @@ def publish_site(target: Target, site_id: str, tree: Path, source: dict[str, Any
     current = target.current(site_id)
     old: Manifest = target.read_manifest(site_id, current) if current else {}
     if current and digest(old) == digest(new):
-        return SiteRelease(site=site_id, release=None, previous=current)
+        return SiteRelease(site=site_id, release=None, previous=current, pruned=target.prune(site_id, keep))
     rid = release_id(when, source.get("commit"))
     while (target.releases_dir(site_id) / rid).exists():
         when += dt.timedelta(microseconds=1)
