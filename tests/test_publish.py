@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import random
-import shutil
 import signal
 import subprocess
 import sys
@@ -21,10 +20,10 @@ from portal.publish import LOG_NAME, Target, publish, rollback
 
 from . import gitrepo
 from .conftest import NOW, make_project, mini_content, post
+from .gitrepo import fake_output
 
 CLI = [sys.executable, "-m", "portal.cli"]
 REVIEWER = ("Trưởng Ban Biên tập", "truongban@example.vn")
-MERGER = ("Máy chủ CI", "ci@example.vn")
 
 
 def snapshot(tree: Path) -> dict[str, bytes | str]:
@@ -110,28 +109,9 @@ def test_publish_then_rollback_restores_byte_identical_trees(repo: Path, tmp_pat
     assert log[0]["files"]["changed"] == [] and len(log[0]["files"]["added"]) == len(first["xa-mot"])
 
 
-def fake_output(out: Path, site: str, version: str, files: int = 200, size: int = 8192) -> None:
-    """A built site without Pelican: *files* pages whose bytes depend on *version*."""
-    if (out / site).exists():
-        shutil.rmtree(out / site)
-    for i in range(files):
-        p = out / site / f"trang-{i // 20}" / f"bai-{i}" / "index.html"
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes((f"<p>{site} {version} {i}</p>" * (size // 24))[:size].encode())
-    (out / site / "index.html").write_text(f"<h1>{site} {version}</h1>", encoding="utf-8")
-    (out / site / f"only-in-{version}.txt").write_text(version, encoding="utf-8")
-
-
 @pytest.fixture
 def plain_repo(tmp_path: Path) -> Path:
-    """A project whose sites are 'built' by fake_output (fast)."""
-    root = make_project(tmp_path / "repo")
-    (root / ".gitignore").write_text("output/\nout-*/\n*.mo\n__pycache__/\n", encoding="utf-8")
-    gitrepo.git(root, "init", "-q", "-b", "main")
-    gitrepo.commit(root, "init", who=MERGER)
-    for site in ("xa-mot", "xa-hai"):
-        fake_output(root / "output", site, "a", files=20)
-    return root
+    return gitrepo.plain_project(tmp_path / "repo")
 
 
 def test_keep_prunes_old_releases_never_the_current(plain_repo: Path, tmp_path: Path):

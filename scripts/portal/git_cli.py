@@ -116,7 +116,17 @@ def cmd_due(args: argparse.Namespace) -> int:
 
     root = _root(args)
     published = from_branch(root, args.branch) if args.branch else from_target(args.target)
-    result = due(root, published)
+    at = None
+    if args.at:
+        from zoneinfo import ZoneInfo
+
+        from .content import parse_date
+        from .sites import load_network
+
+        at = parse_date(args.at, ZoneInfo(load_network(root).timezone))
+        if at is None:
+            raise PortalError([Problem("portal due", None, f"--at {args.at!r} is not a date — write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")])
+    result = due(root, published, now=at)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
     else:
@@ -203,6 +213,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--since-last-publish", action="store_true", required=True,
                    help="compare with each site's last published release")
     _target_or_branch(p)
+    p.add_argument("--at", metavar="DATE", help="as if it were then ('YYYY-MM-DD HH:MM', network time; default: now)")
     p.add_argument("--json", action="store_true")
     p.add_argument("-q", "--quiet", action="store_true")
     p.set_defaults(func=cmd_due)
