@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("hook", choices=["check", "nfc", "yaml", "size"])
     ap.add_argument("--max-kb", type=int, default=DEFAULT_MAX_KB)
     ap.add_argument("files", nargs="*")
-    args = ap.parse_args(argv)
+    args = ap.parse_intermixed_args(argv)
     if args.hook == "check":
         return check(args.files) if args.files else 0
     if args.hook == "nfc":

@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from .catalogue import site_dir
-from .content import read_post, split_language, validate
+from .content import split_language
 from .errors import PortalError, Problem, did_you_mean
 from .sections import LANGUAGES
 from .sites import Network, load_network
@@ -86,20 +86,16 @@ def _translation(network: Network, title: str, lang: str | None, of: str | None,
 
 
 def _write(network: Network, path: Path, text: str, site: str | None) -> Path:
+    from .check import check
+
     rel = path.relative_to(network.root).as_posix()
     if path.exists():
         raise _fail(rel, "already exists — open it to edit, or pass --slug for another file name")
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
-    # the helper must write what `portal check` accepts
-    tz = ZoneInfo(network.timezone)
-    post = read_post(path, network.root, site=site, kind="article", tz=tz)
-    s = network.site(site) if site else None
-    validate(post, sections=s.section_slugs if s else None,
-             languages=s.languages if s else sorted({x for n in network.sites for x in n.languages}), tz=tz,
-             default_language=s.default_language if s else network.default_language)
-    if post.problems:
+    # the helper writes only what `portal check` accepts (e.g. no URL already taken on the site)
+    problems = [p for p in check(network, [path]) if p.path == rel or rel in p.message]
+    if problems:
         path.unlink()
-        raise PortalError(post.problems)
+        raise PortalError(problems)
     return path
-
