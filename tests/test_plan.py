@@ -181,3 +181,12 @@ def test_cli_plan_json_and_build_since(repo: Path):
     assert (repo / "output/xa-hai/tin-tuc/tin-moi-cua-xa-hai/index.html").is_file()
     res = subprocess.run([*cli, "build", "--since", "HEAD", "-q"], capture_output=True, text=True)
     assert res.returncode == 0 and "nothing to build" in res.stderr
+
+
+def test_markdown_summary(repo: Path):
+    post(repo, "content/sites/xa-hai/tin-tuc/moi.md", "Tin mới")
+    (repo / "content/sites/xa-hai/tin-tuc/tin-dau.md").unlink()
+    gitrepo.commit(repo, "x")
+    text = make_plan(repo, "main").markdown()
+    assert "| `xa-hai` | added content/sites/xa-hai/tin-tuc/moi.md; deleted content/sites/xa-hai/tin-tuc/tin-dau.md |" in text
+    assert "Content files: 1 added, 0 changed, 1 removed." in text

@@ -283,3 +283,41 @@ def test_cli_publish_and_rollback(plain_repo: Path, tmp_path: Path):
     res = run("rollback", "--target", str(target), "--site", "xa-mot")
     assert res.returncode == 0 and "current →" in res.stdout
     assert (target / "xa-mot/current/only-in-a.txt").is_file()
+
+
+def test_diff_of_two_outputs(tmp_path: Path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    fake_output(old, "xa-mot", "a", files=3)
+    fake_output(new, "xa-mot", "a", files=4)
+    (new / "xa-mot/trang-0/bai-0/index.html").write_text("<p>sửa</p>", encoding="utf-8")
+    fake_output(new, "xa-moi", "a", files=1)
+    res = subprocess.run([*CLI, "diff", str(old), str(new), "--markdown"], capture_output=True, text=True)
+    assert res.returncode == 0, res.stderr
+    assert "| `xa-mot` | 1 | 1 | 0 |" in res.stdout and "| `xa-moi` | 2 | 0 | 0 |" in res.stdout
+    assert "- + `/trang-0/bai-3/`" in res.stdout and "- ~ `/trang-0/bai-0/`" in res.stdout
+    data = json.loads(subprocess.run([*CLI, "diff", str(old), str(new), "--site", "xa-mot"], capture_output=True, text=True).stdout)
+    assert data == {"xa-mot": {"added": ["trang-0/bai-3/index.html"], "changed": ["trang-0/bai-0/index.html"], "removed": []}}
+
+
+def test_a_failure_mid_publish_leaves_that_site_as_it_was(plain_repo: Path, tmp_path: Path, monkeypatch):
+    import errno
+
+    import portal.publish as pub
+
+    target = tmp_path / "www"
+    publish(plain_repo, target, ["xa-mot", "xa-hai"])
+    before = snapshot(target / "xa-hai")
+    for site in ("xa-mot", "xa-hai"):
+        fake_output(plain_repo / "output", site, "b", files=20)
+    real = pub.shutil.copyfile
+
+    def full_disk(src, dst, *a, **k):
+        if "/xa-hai/" in str(src):
+            raise OSError(errno.ENOSPC, "No space left on device", str(dst))
+        return real(src, dst, *a, **k)
+
+    monkeypatch.setattr(pub.shutil, "copyfile", full_disk)
+    with pytest.raises(PortalError, match=r"xa-hai: not published: No space left on device .* sites published before it: xa-mot"):
+        publish(plain_repo, target, ["xa-mot", "xa-hai"])
+    assert snapshot(target / "xa-hai") == before
+    assert (target / "xa-mot/current/only-in-b.txt").is_file()

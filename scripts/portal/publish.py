@@ -195,8 +195,10 @@ class Target:
                 entry.unlink(missing_ok=True)
         mdir = site / MANIFESTS
         if mdir.is_dir():
-            for entry in mdir.glob(".*.tmp"):
-                entry.unlink(missing_ok=True)
+            releases = set(self.releases(site_id))
+            for entry in mdir.iterdir():
+                if entry.name.endswith(".tmp") or entry.name.removesuffix(".json") not in releases:
+                    entry.unlink(missing_ok=True)  # a temporary file, or a release that never completed
 
     def switch(self, site_id: str, release: str) -> None:
         """Point ``current`` at *release* atomically: a new link renamed over the old one."""
@@ -325,7 +327,13 @@ def publish(root: Path | str, target_dir: Path | str, sites: Sequence[str], *, o
     results: list[SiteRelease] = []
     with target.locked():
         for s in sites:
-            results.append(publish_site(target, s, out / s, source, keep, when))
+            try:
+                results.append(publish_site(target, s, out / s, source, keep, when))
+            except OSError as exc:
+                target.clean_leftovers(s)
+                done = ", ".join(r.site for r in results if r.release) or "none"
+                raise PortalError([Problem(str(target.site(s)), None, f"not published: {exc.strerror or exc} ({exc.filename or ''}) — "
+                                           f"its current release is unchanged; sites published before it: {done}; fix and publish again")]) from None
     return PublishReport(target=str(target.path), source=source, sites=results)
 
 
