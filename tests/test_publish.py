@@ -230,7 +230,7 @@ def test_publish_killed_at_random_moments_never_half_publishes(plain_repo: Path,
     for v in ("a", "b"):
         out = plain_repo / f"out-{v}"
         for s in sites:
-            fake_output(out, s, v, files=400)
+            fake_output(out, s, v, files=300)
             versions[s][v] = manifest(out / s)
         outs[v] = out
 
@@ -245,7 +245,7 @@ def test_publish_killed_at_random_moments_never_half_publishes(plain_repo: Path,
     subprocess.run(cmd("a"), check=True, capture_output=True)
     duration = time.perf_counter() - t0
     rng = random.Random(5)
-    killed = 0
+    killed = mid_copy = 0
     seen: set[Path] = set()
     attempts = 0
     while killed < 20 and attempts < 80:  # at least 20 runs killed mid-way, whatever the machine's load
@@ -256,8 +256,10 @@ def test_publish_killed_at_random_moments_never_half_publishes(plain_repo: Path,
             proc.send_signal(signal.SIGKILL)
             killed += 1
         proc.wait()
+        mid_copy += any(p.name.startswith(".tmp-") for s in sites for p in (target / s / "releases").iterdir())
         _check_consistent(target, versions, seen)
     assert killed >= 20, f"only {killed} of {attempts} runs were killed mid-way (a run takes {duration:.2f} s)"
+    assert mid_copy >= 1, "no kill landed while a release was being written"
     for line in (target / LOG_NAME).read_text(encoding="utf-8").splitlines():
         json.loads(line)  # every line whole
     # a later publish cleans up and completes
