@@ -5,7 +5,8 @@
 
 In a temporary Git repository: a full build and a first publish; then a post is added to one
 commune on a branch and merged with --no-ff, and ``portal build --since HEAD~1`` plus
-``portal publish --target T --since HEAD~1`` are timed (each a fresh process, as CI runs them).
+``portal publish --target T --since HEAD~1`` are timed (each a fresh process, as CI runs them),
+with the previous output present (a persistent publisher) and without it (a fresh CI clone).
 """
 
 from __future__ import annotations
@@ -84,12 +85,16 @@ def main() -> None:
     build_since = sh([*PORTAL, "build", "--since", "HEAD~1", "--jobs", str(args.jobs), "-q"], root)
     publish_since = sh([*PORTAL, "publish", "--target", str(target), "--since", "HEAD~1", "-q"], root)
     merge_to_release = build_since + publish_since
+    shutil.rmtree(root / "output")  # as in a fresh CI clone: no previous build to reuse pages from
+    build_fresh = sh([*PORTAL, "build", "--since", "HEAD~1", "--jobs", str(args.jobs), "-q"], root)
     print(f"network: {sites} sites, {posts} Markdown files ({args.preset or args.source}); jobs={args.jobs}")
     print(f"full build:                      {full:7.2f} s")
     print(f"first publish (all sites):       {first_publish:7.2f} s")
     print(f"portal build --since HEAD~1:     {build_since:7.2f} s  (site {site})")
     print(f"portal publish --since HEAD~1:   {publish_since:7.2f} s")
     print(f"merge → switched release:        {merge_to_release:7.2f} s = {merge_to_release / full:.1%} of a full build")
+    print(f"  the same from a fresh clone:    {build_fresh + publish_since:7.2f} s = {(build_fresh + publish_since) / full:.1%}"
+          f" (build --since without a previous output: {build_fresh:.2f} s)")
     if args.keep:
         print(f"kept in {work}")
     else:

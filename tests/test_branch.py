@@ -26,16 +26,19 @@ def files_of(root: Path, ref: str) -> dict[str, bytes]:
 
 
 def tree_bytes(tree: Path) -> dict[str, bytes]:
-    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*"))
+            if p.is_file() and not p.name.startswith(".portal-")}
 
 
 def test_publish_into_branches_keeps_history_and_the_working_tree(plain_repo: Path):
     root = plain_repo
     head, status = gitrepo.git(root, "rev-parse", "HEAD"), gitrepo.git(root, "status", "--porcelain")
     index = (root / ".git/index").read_bytes()
+    (root / "output/xa-mot/.portal-manifest.json").write_text("{}", encoding="utf-8")  # build bookkeeping
     first = publish_branches(root, "pages", ["xa-mot", "xa-hai"])
     assert [r.commit is not None for r in first] == [True, True]
     assert files_of(root, "pages/xa-mot") == tree_bytes(root / "output/xa-mot")
+    assert ".portal-manifest.json" not in files_of(root, "pages/xa-mot")
     v1 = tree_bytes(root / "output/xa-mot")
 
     fake_output(root / "output", "xa-mot", "b", files=20)

@@ -41,7 +41,9 @@ def snapshot(tree: Path) -> dict[str, bytes | str]:
 
 
 def tree_bytes(tree: Path) -> dict[str, bytes]:
-    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*")) if p.is_file()}
+    """The site's files (not the build's own .portal-* bookkeeping, which is never published)."""
+    return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*"))
+            if p.is_file() and not p.relative_to(tree).parts[0].startswith(".portal-")}
 
 
 @pytest.fixture
@@ -62,6 +64,8 @@ def test_publish_then_rollback_restores_byte_identical_trees(repo: Path, tmp_pat
         assert tree_bytes(target / s / "current") == first[s]
         assert (target / s / "current").is_symlink()
     rel1 = r1.sites[0].release
+    assert (repo / "output/xa-mot/.portal-manifest.json").is_file()
+    assert not (target / "xa-mot/current/.portal-manifest.json").exists(), "build bookkeeping is not published"
 
     # a one-post change, merged by the board
     gitrepo.git(repo, "checkout", "-q", "-b", "bai-moi")

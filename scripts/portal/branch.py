@@ -19,7 +19,7 @@ import git
 
 from . import gitutil
 from .errors import PortalError, Problem
-from .manifest import TreeDiff
+from .manifest import TreeDiff, is_published
 
 FALLBACK_IDENTITY = {"name": "portal publish", "email": "portal@localhost"}
 
@@ -78,6 +78,10 @@ def write_tree(pr: gitutil.ProjectRepo, tree: Path) -> str:
         env = _env({"GIT_INDEX_FILE": str(Path(tmp) / "index")})
         base = ["git", f"--git-dir={pr.repo.git_dir}", f"--work-tree={tree}", "-C", str(tree)]
         pr.git.execute([*base, "add", "-A", "-f", "."], env=env)
+        listed = pr.git.execute([*base, "ls-files", "-z"], env=env)
+        bookkeeping = [p for p in listed.split("\0") if p and not is_published(p)]
+        if bookkeeping:
+            pr.git.execute([*base, "rm", "-r", "-q", "--cached", "--", *bookkeeping], env=env)
         return pr.git.execute([*base, "write-tree"], env=env).strip()
 
 

@@ -15,6 +15,13 @@ from pathlib import Path
 Manifest = dict[str, str]  # path relative to the tree (posix) → "sha256:<hex>" or "link:<target>"
 
 _CHUNK = 1 << 20
+#: the build's own bookkeeping inside output/<id>/ (e.g. the incremental build's .portal-manifest.json): never published
+BUILD_ONLY_PREFIX = ".portal-"
+
+
+def is_published(rel: str) -> bool:
+    """Whether a path of a built tree belongs to the site (and not to the build's bookkeeping)."""
+    return not rel.split("/", 1)[0].startswith(BUILD_ONLY_PREFIX)
 
 
 def file_hash(path: Path) -> str:
@@ -33,6 +40,8 @@ def manifest(tree: Path) -> Manifest:
         for name in [*filenames, *(d for d in dirnames if (base / d).is_symlink())]:
             path = base / name
             rel = path.relative_to(tree).as_posix()
+            if not is_published(rel):
+                continue
             result[rel] = "link:" + os.readlink(path) if path.is_symlink() else file_hash(path)
     return dict(sorted(result.items()))
 
