@@ -27,7 +27,7 @@ hooks:
 	elif [ ! -f .pre-commit-config.yaml ] || [ ! -x $(BIN)/pre-commit ]; then \
 	    echo "pre-commit hook not installed (no .pre-commit-config.yaml or $(BIN)/pre-commit)"; \
 	else \
-	    $(BIN)/pre-commit install >/dev/null && echo "pre-commit hook installed" || echo "pre-commit hook not installed (see above)"; \
+	    $(BIN)/pre-commit install --allow-missing-config >/dev/null && echo "pre-commit hook installed" || echo "pre-commit hook not installed (see above)"; \
 	fi
 
 build: $(STAMP)
