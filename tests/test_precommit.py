@@ -106,3 +106,21 @@ def test_make_setup_installs_the_hook_only_in_a_repository(tmp_path: Path):
                          env={**os.environ, "GIT_CEILING_DIRECTORIES": str(tmp_path)})
     assert res.returncode == 0, res.stderr
     assert not (plain / ".git").exists()
+
+
+def test_make_hooks_installs_in_a_checkout_but_not_from_a_linked_worktree(tmp_path: Path):
+    main = tmp_path / "main"
+    main.mkdir()
+    for name in ("Makefile", ".pre-commit-config.yaml"):
+        shutil.copy(REPO / name, main / name)
+    gitrepo.git(main, "init", "-q", "-b", "main")
+    gitrepo.commit(main, "init")
+    env = {**os.environ, "PRE_COMMIT_HOME": str(tmp_path / "pch"), "HOME": str(tmp_path)}
+    make = ["make", "-s", "hooks", f"BIN={Path(sys.executable).parent}"]
+    gitrepo.git(main, "worktree", "add", "-q", str(tmp_path / "wt"), "-b", "other")
+    res = subprocess.run(make, cwd=tmp_path / "wt", env=env, capture_output=True, text=True)
+    assert res.returncode == 0 and "linked worktree" in res.stdout
+    assert not (main / ".git/hooks/pre-commit").exists()
+    res = subprocess.run(make, cwd=main, env=env, capture_output=True, text=True)
+    assert res.returncode == 0 and "pre-commit hook installed" in res.stdout, res.stdout + res.stderr
+    assert "pre-commit" in (main / ".git/hooks/pre-commit").read_text(encoding="utf-8")
