@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= reference
 
-.PHONY: all setup build serve test lint check translations clean bench
+.PHONY: all setup hooks build serve test lint check translations clean bench
 
 all: build
 
@@ -16,7 +16,20 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-setup: $(STAMP)
+setup: $(STAMP) hooks
+
+# The pre-commit hook (.pre-commit-config.yaml: local hooks, no network). Only in a Git checkout, and not
+# in a linked worktree (its hooks are the main checkout's); never fails.
+hooks:
+	@if ! git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	    echo "not a Git checkout: pre-commit hook not installed"; \
+	elif [ "$$(git rev-parse --path-format=absolute --git-dir)" != "$$(git rev-parse --path-format=absolute --git-common-dir)" ]; then \
+	    echo "a linked worktree shares the main checkout's hooks: run '$(BIN)/pre-commit install' there"; \
+	elif [ ! -f .pre-commit-config.yaml ] || [ ! -x $(BIN)/pre-commit ]; then \
+	    echo "pre-commit hook not installed (no .pre-commit-config.yaml or $(BIN)/pre-commit)"; \
+	else \
+	    $(BIN)/pre-commit install --allow-missing-config >/dev/null && echo "pre-commit hook installed" || echo "pre-commit hook not installed (see above)"; \
+	fi
 
 build: $(STAMP)
 	$(BIN)/portal build

@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import datetime
 from urllib.parse import urljoin
 
 from pelican import signals
@@ -82,6 +83,14 @@ def absolute_feed_links(context, feed) -> None:
             item["unique_id"] = urljoin(base, item["unique_id"])
 
 
+def stable_empty_feed(context, feed) -> None:
+    """An empty feed's <updated> would be the wall clock: take the newest post instead, so an unchanged site rebuilds byte-identical (publish compares trees)."""
+    if not feed.items:
+        dates = [a.date for a in context.get("articles") or () if getattr(a, "date", None)]
+        newest = max(dates) if dates else datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+        feed.latest_post_date = lambda: newest
+
+
 def count_written(path, context=None) -> None:
     if path.endswith(".html"):
         written.append(path)
@@ -93,4 +102,5 @@ def register() -> None:
     signals.article_generator_finalized.connect(every_section_listed)
     signals.article_generator_finalized.connect(render_fragments)
     signals.feed_generated.connect(absolute_feed_links)
+    signals.feed_generated.connect(stable_empty_feed)
     signals.content_written.connect(count_written)

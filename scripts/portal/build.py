@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, i18n
+from . import catalogue, history, i18n
 from .directory import write_directory
 from .errors import PortalError, Problem
 from .sites import Network, load_network
@@ -45,6 +45,7 @@ class BuildReport:
     seconds: float
     shared_parse_seconds: float
     peak_rss_mb: float
+    notes: list[str] = field(default_factory=list)  # said once (e.g. Git history not used)
 
     @property
     def ok(self) -> bool:
@@ -181,6 +182,7 @@ def build(
     t0 = time.perf_counter()
     shared_problems = catalogue.load_shared(network)
     shared_seconds = time.perf_counter() - t0
+    history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
     blocked = catalogue.sites_blocked_by(network, shared_problems)
 
     _NETWORK, _OUTPUT, _REPARSE_SHARED, _FULL = network, out.resolve(), reparse_shared, full
@@ -208,4 +210,5 @@ def build(
     results.sort(key=lambda r: order[r.site])
     peak = max([r.peak_rss_mb for r in results] + [_peak_rss_mb()])
     return BuildReport(results=results, problems=shared_problems, seconds=time.perf_counter() - start,
-                       shared_parse_seconds=shared_seconds, peak_rss_mb=peak)
+                       shared_parse_seconds=shared_seconds, peak_rss_mb=peak,
+                       notes=[history_note] if history_note else [])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import catalogue
+from . import catalogue, codeowners
 from .errors import Problem
 from .sites import Network
 
@@ -36,6 +36,8 @@ def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
     problems = catalogue.load_shared(network, render=False)  # always: sites' URLs are checked against shared ones
     if not want_shared:
         problems = []
+    if wanted_sites is None:  # the whole project: the board sign-off rules must match sites.yaml
+        problems += codeowners.stale_problems(network)
     sites_dir = root / "content" / "sites"
     if sites_dir.is_dir() and (wanted_sites is None):
         for folder in sorted(sites_dir.iterdir()):

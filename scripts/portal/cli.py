@@ -25,6 +25,14 @@ def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
     root = _root(args)
+    sites = args.site or None
+    if getattr(args, "since", None):  # only what the change affects (plan rules: portal plan)
+        from .git_cli import planned_sites
+
+        sites = planned_sites(root, args.since, args.site)
+        if not sites:
+            err.print(f"nothing to build: no site is affected by the changes since {args.since}")
+            return 0
     show = not args.quiet and err.is_terminal
     progress = Progress(TextColumn("[bold]Dựng cổng[/]"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.description}"), TimeElapsedColumn(), console=err, disable=not show)
@@ -61,6 +69,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         out.print(table)
         out.print(f"shared directives parsed once in {report.shared_parse_seconds:.2f} s; "
                   f"peak memory {report.peak_rss_mb:.0f} MiB")
+    for note in report.notes:
+        err.print(f"[yellow]note:[/] {note}")
     problems = report.all_problems()
     if problems:
         err.print(f"[red]{len(problems)} problem(s); the failed sites keep their previous output:[/]")
@@ -143,6 +153,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = sub.add_parser("build", help="build sites into output/")
     b.add_argument("--site", action="append", metavar="ID", help="build only this site (repeatable)")
+    b.add_argument("--since", metavar="REV", help="build only the sites affected by the changes since REV (see portal plan)")
     b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
     b.add_argument("--output", help="output folder (default: ROOT/output)")
     b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
@@ -190,6 +201,10 @@ def parser() -> argparse.ArgumentParser:
     m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental or scaling (repeatable)")
     m.add_argument("--keep", action="store_true", help="keep the generated networks and outputs")
     m.set_defaults(func=cmd_bench)
+
+    from .git_cli import add_commands  # plan, publish, rollback, due, codeowners, new, diff
+
+    add_commands(sub)
     return ap
 
 

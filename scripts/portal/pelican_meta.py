@@ -9,7 +9,7 @@ from markupsafe import escape
 from pelican.contents import Author, Category, Tag
 from pelican.utils import SafeDatetime
 
-from . import catalogue
+from . import catalogue, history
 from .content import Post, parse_date
 
 PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", "attachments", "order")
@@ -54,4 +54,9 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
     alternates = catalogue.ALTERNATES.get(post.base)
     if alternates:
         meta["alternates"] = alternates
+    rev = history.HISTORY.get(post.rel)  # from Git: the last content commit and the merge that published it
+    if rev is not None:
+        meta["modified"] = _safe(rev.updated.astimezone(tz))
+        if rev.merge is not None:
+            meta["merge"] = {"sha": rev.merge.sha, "short": rev.merge.short, "date": _safe(rev.merge.date.astimezone(tz))}
     return meta

@@ -1,0 +1,105 @@
+"""Time from a one-post merge to a switched release, against a full build (the figure in the issue's note).
+
+    .venv/bin/python scripts/bench-merge-to-release.py --preset small      # a synthetic network (portal synth)
+    .venv/bin/python scripts/bench-merge-to-release.py --from DIR          # a copy of a project (sites.yaml + content/)
+
+In a temporary Git repository: a full build and a first publish; then a post is added to one
+commune on a branch and merged with --no-ff, and ``portal build --since HEAD~1`` plus
+``portal publish --target T --since HEAD~1`` are timed (each a fresh process, as CI runs them),
+with the previous output present (a persistent publisher) and without it (a fresh CI clone).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+PORTAL = [sys.executable, "-m", "portal.cli"]
+ENV = {**os.environ, "GIT_AUTHOR_NAME": "Bench", "GIT_AUTHOR_EMAIL": "bench@example.vn",
+       "GIT_COMMITTER_NAME": "Bench", "GIT_COMMITTER_EMAIL": "bench@example.vn"}
+
+
+def sh(args: list[str], cwd: Path) -> float:
+    t0 = time.perf_counter()
+    res = subprocess.run(args, cwd=cwd, env=ENV, capture_output=True, text=True)
+    if res.returncode:
+        sys.exit(f"{' '.join(args)} failed:\n{res.stdout}\n{res.stderr}")
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    g = ap.add_mutually_exclusive_group(required=True)
+    g.add_argument("--preset", choices=["tiny", "small", "reference"])
+    g.add_argument("--from", dest="source", help="a project folder to copy (sites.yaml and content/)")
+    for key in ("sites", "posts", "directives"):
+        ap.add_argument(f"--{key}", type=int, help=f"with --preset: override its number of {key}")
+    ap.add_argument("--jobs", type=int, default=2)
+    ap.add_argument("--keep", action="store_true", help="keep the temporary folder")
+    args = ap.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="bench-merge-"))
+    root, target = work / "repo", work / "www"
+    if args.preset:
+        scale = [x for k in ("sites", "posts", "directives") if getattr(args, k) for x in (f"--{k}", str(getattr(args, k)))]
+        sh([*PORTAL, "synth", str(root), "--preset", args.preset, *scale], REPO)
+        for name in ("themes", "plugins", "translations", "pelicanconf.py"):  # real files, not links, in Git
+            (root / name).unlink()
+            (shutil.copytree if (REPO / name).is_dir() else shutil.copy)(REPO / name, root / name)
+    else:
+        src = Path(args.source)
+        root.mkdir(parents=True)
+        for name in ("themes", "plugins", "translations"):
+            shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+        shutil.copy(REPO / "pelicanconf.py", root)
+        shutil.copy(src / "sites.yaml", root)
+        shutil.copytree(src / "content", root / "content")
+    (root / ".gitignore").write_text("output/\n*.mo\n__pycache__/\n", encoding="utf-8")
+    sh(["git", "init", "-q", "-b", "main"], root)
+    sh(["git", "add", "-A"], root)
+    sh(["git", "commit", "-q", "-m", "network"], root)
+    posts = len(list((root / "content").rglob("*.md")))
+    sites = len([p for p in (root / "content/sites").iterdir() if p.is_dir()])
+
+    full = sh([*PORTAL, "build", "--jobs", str(args.jobs), "-q"], root)
+    first_publish = sh([*PORTAL, "publish", "--target", str(target), "-q"], root)
+
+    import yaml
+
+    network = yaml.safe_load((root / "sites.yaml").read_text(encoding="utf-8"))
+    site = next(s["id"] for s in network["sites"] if s["kind"] in ("commune", "ward"))
+    sh(["git", "checkout", "-q", "-b", "bai-moi"], root)
+    sh([*PORTAL, "new", "--site", site, "--category", "tin-tuc", "Bài mới để đo thời gian xuất bản"], root)
+    sh(["git", "add", "-A"], root)
+    sh(["git", "commit", "-q", "-m", "Bài mới"], root)
+    sh(["git", "checkout", "-q", "main"], root)
+    sh(["git", "merge", "-q", "--no-ff", "-m", "Merge bai-moi", "bai-moi"], root)
+
+    build_since = sh([*PORTAL, "build", "--since", "HEAD~1", "--jobs", str(args.jobs), "-q"], root)
+    publish_since = sh([*PORTAL, "publish", "--target", str(target), "--since", "HEAD~1", "-q"], root)
+    merge_to_release = build_since + publish_since
+    shutil.rmtree(root / "output")  # as in a fresh CI clone: no previous build to reuse pages from
+    build_fresh = sh([*PORTAL, "build", "--since", "HEAD~1", "--jobs", str(args.jobs), "-q"], root)
+    print(f"network: {sites} sites, {posts} Markdown files ({args.preset or args.source}); jobs={args.jobs}")
+    print(f"full build:                      {full:7.2f} s")
+    print(f"first publish (all sites):       {first_publish:7.2f} s")
+    print(f"portal build --since HEAD~1:     {build_since:7.2f} s  (site {site})")
+    print(f"portal publish --since HEAD~1:   {publish_since:7.2f} s")
+    print(f"merge → switched release:        {merge_to_release:7.2f} s = {merge_to_release / full:.1%} of a full build")
+    print(f"  the same from a fresh clone:    {build_fresh + publish_since:7.2f} s = {(build_fresh + publish_since) / full:.1%}"
+          f" (build --since without a previous output: {build_fresh:.2f} s)")
+    if args.keep:
+        print(f"kept in {work}")
+    else:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
