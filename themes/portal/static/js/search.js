@@ -212,7 +212,9 @@
     var li = el("li", { "class": "result" });
     var h = el("h2", { "class": "result-title" });
     var href = data.meta && data.meta.href ? localHref(data.meta.href) : data.url;
-    h.appendChild(el("a", { href: href }, restore((data.meta && data.meta.title) || data.url)));
+    var a = el("a", { href: href }, restore((data.meta && data.meta.title) || data.url));
+    if (data.meta && data.meta.href) a.setAttribute("data-site-url", data.meta.href);  // its own site's address
+    h.appendChild(a);
     li.appendChild(h);
     var meta = el("p", { "class": "meta" }), bits = [];
     if (data.meta && data.meta.date) bits.push(el("time", { datetime: data.meta.date }, formatDate(data.meta.date)));
@@ -237,11 +239,17 @@
       });
       current.shown += datas.length;
       more.hidden = current.shown >= current.results.length;
+      done();
       if (focusFirst && first) first.focus();
     });
   }
 
   function announce(text) { statusEl.textContent = text; }
+  /** The page says when it shows the results of what was typed (for tests and assistive tools). */
+  function done() {
+    root.setAttribute("data-state", "done");
+    root.setAttribute("data-query", input.value);
+  }
 
   function syncUrl(q) {
     var params = new URLSearchParams();
@@ -264,10 +272,12 @@
     var filters = filterQuery();
     var hasFilters = Object.keys(filters).length > 0;
     syncUrl(raw.trim());
+    root.setAttribute("data-state", "busy");
     if (!q && !hasFilters) {
       list.textContent = "";
       more.hidden = true;
       announce(S.empty);
+      done();
       return;
     }
     announce(S.searching);
@@ -290,6 +300,7 @@
     }).catch(function (err) {
       if (mine !== seq) return;
       announce(S.error);
+      done();
       if (window.console) console.error(err);
     });
   }
