@@ -81,7 +81,7 @@ def make_network(root: Path) -> Path:
         성은 외국인투자환경 개선을 위한 방안을 발표했습니다.
         """)
     post(root, f"{d}/tin-tuc/cay-duong.md", POPLAR, date="2026-02-10",
-         body="Người dân trồng hàng cây dương dọc bờ sông.")
+         body="Người dân trồng hàng cây dương dọc bờ sông; cây dương cho bóng mát.")  # dương 3 times, đường twice
     post(root, f"{d}/van-ban/qd-15.md", DECISION, date="2026-01-15", category="van-ban",
          number="15/QĐ-UBND", doc_type="Quyết định", issuer="UBND tỉnh", body="Phê duyệt quy hoạch sử dụng đất đến năm 2030.")
     post(root, f"{d}/van-ban/kh-20.md", PLAN, date="2026-01-20", category="van-ban",
@@ -185,7 +185,7 @@ def test_vietnamese_without_tones_and_d(reader):
     assert set(titles(results)) >= {ROAD, DECISION}
     # excerpts show the text as written, with its diacritics, the match highlighted
     road = next(r for r in results if r["title"] == ROAD)
-    assert "đường" in road["excerpt"] and "\u0335" not in road["excerpt"]
+    assert "đường" in road["excerpt"] and "\u1e11" not in road["excerpt"]
     assert [m.lower() for m in road["marks"]][:2] == ["quy", "hoạch"]
     assert road["href"] == f"http://tinh.localhost:{reader.port}/tin-tuc/quy-hoach-duong-lien-xa-dong-tien/"
 

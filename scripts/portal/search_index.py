@@ -10,11 +10,12 @@ before it is swapped into place, so a failure keeps the published site as it was
 Pagefind does not see the pages as they are published but a staged copy of each
 article, changed only for the index:
 
-- ``đ`` is written ``d`` + U+0335 (combining short stroke overlay). Pagefind strips
-  combining marks to match queries without diacritics, so ``duong`` now finds
-  ``đường``; it also keeps the word with its tone marks (``dường``) for exact ranking,
-  which the search page's query mapping ``đ`` → ``d`` hits. The page's JavaScript turns
-  ``d̵`` back into ``đ`` in titles, excerpts and filters, so readers see the original.
+- ``đ`` is written ``ḑ`` (U+1E11, d with cedilla, a letter Vietnamese never uses), which
+  decomposes into ``d`` + a combining mark: Pagefind strips the mark to match queries
+  without diacritics, so ``duong`` now finds ``đường``, and keeps ``ḑường`` as the exact
+  form, which the search page's query (``đ`` → ``ḑ``, tones kept) matches for exact
+  ranking. The page's JavaScript turns ``ḑ`` back into ``đ`` in titles, excerpts and
+  filters, so readers see the original.
 - Korean is not segmented by Pagefind: a word inside a longer compound written without
   spaces (``투자`` in ``외국인투자환경``) would not be found. Every Hangul word of three
   or more syllables adds its suffixes to a hidden metadata field, which Pagefind
@@ -50,8 +51,8 @@ from .sites import Network, Site
 BUNDLE = "pagefind"                       # <site>/pagefind/
 NETWORK_PAGE = "tim-kiem-toan-tinh"       # <home>/tim-kiem-toan-tinh/ (page) and .../pagefind/ (bundle)
 KEY_FILE = ".portal-search-key"
-VERSION = "1"                             # bump when staging changes: every bundle is rebuilt
-D_MARK = "\u0335"                         # combining short stroke overlay: đ → d + mark, for the index only
+VERSION = "2"                             # bump when staging changes: every bundle is rebuilt
+D_FOR_INDEX = {"đ": "\u1e11", "Đ": "\u1e10"}  # đ → ḑ, Đ → Ḑ: a d that Pagefind folds to d, for the index only
 #: files of the Pagefind bundle that the portal does not use (it has its own UI)
 UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
@@ -97,9 +98,12 @@ def pagefind_version() -> str:
 
 # --- what Pagefind sees -------------------------------------------------------------------
 
+_D_TABLE = str.maketrans(D_FOR_INDEX)
+
+
 def mark_d(text: str) -> str:
-    """``đường`` → ``d̵ường``: Pagefind folds the mark away, so ``duong`` matches."""
-    return text.replace("đ", "d" + D_MARK).replace("Đ", "D" + D_MARK)
+    """``đường`` → ``ḑường``: Pagefind folds the cedilla away, so ``duong`` matches."""
+    return text.translate(_D_TABLE)
 
 
 def hangul_suffixes(text: str) -> list[str]:
@@ -272,7 +276,7 @@ def index_site_problems(network: Network, site: Site, tree: Path, previous: Path
     """:func:`index_site` for the build: a failure is a problem of the site (its old output stays)."""
     try:
         index_site(site, tree, previous, is_home=site.id == network.home)
-    except (OSError, subprocess.SubprocessError, SearchIndexError) as exc:
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         return [Problem(f"content/sites/{site.id}", None,
                         f"search index failed: {exc} — the site keeps its previous output; check the pages, then build again")]
     return []
@@ -350,7 +354,7 @@ def index_network(network: Network, output: Path) -> IndexResult | None:
 def index_network_problems(network: Network, output: Path) -> list[Problem]:
     try:
         index_network(network, output)
-    except (OSError, subprocess.SubprocessError, SearchIndexError) as exc:
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         return [Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
                         f"network search index failed: {exc} — the previous network index stays; build again")]
     return []

@@ -1,8 +1,8 @@
 /* The search page: results as you type, from this site's Pagefind bundle (same origin).
  *
  * Without JavaScript the page explains what to do (the header's form still opens it).
- * Vietnamese as people type it: the index holds "đ" as "d" + U+0335, which Pagefind folds
- * to "d" (see scripts/portal/search_index.py); the query maps đ → d and keeps its tones,
+ * Vietnamese as people type it: the index holds "đ" as "ḑ" (U+1E11), which Pagefind folds
+ * to "d" (see scripts/portal/search_index.py); the query maps đ → ḑ and keeps its tones,
  * so "duong" finds "đường" and "đường" ranks "đường" first. restore() shows "đ" again.
  */
 (function () {
@@ -27,17 +27,16 @@
   var chosen = {};  // filter name -> [raw values]
 
   // --- text --------------------------------------------------------------------------
-  var D_MARK = /([dD])\u0335/g;
   function restore(text) {
-    return String(text == null ? "" : text).replace(D_MARK, function (_, d) { return d === "d" ? "đ" : "Đ"; });
+    return String(text == null ? "" : text).replace(/\u1e11/g, "đ").replace(/\u1e10/g, "Đ");
   }
   /** The JS twin of portal.text.fold: drop tones and marks, đ → d (for finding words in text). */
   function fold(text) {
     return String(text).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
   }
-  /** What Pagefind is asked: NFC, đ → d; tones stay, Pagefind folds them and ranks exact forms first. */
+  /** What Pagefind is asked: NFC, đ → ḑ as in the index; Pagefind folds marks and ranks exact forms first. */
   function pagefindQuery(q) {
-    return q.normalize("NFC").replace(/đ/g, "d").replace(/Đ/g, "D").replace(/\s+/g, " ").trim();
+    return q.normalize("NFC").replace(/đ/g, "\u1e11").replace(/Đ/g, "\u1e10").replace(/\s+/g, " ").trim();
   }
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
@@ -117,7 +116,8 @@
   function load() {
     if (!loading) {
       loading = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (pf) {
-        return pf.options({ excerptLength: 28 }).then(function () { return pf.init(); }).then(function () {
+        // Tones carry meaning: a word spelled exactly as typed counts four times as much.
+        return pf.options({ excerptLength: 28, ranking: { diacriticSimilarity: 3 } }).then(function () { return pf.init(); }).then(function () {
           pagefind = pf;
           return pf;
         });
