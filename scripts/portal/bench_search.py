@@ -63,7 +63,7 @@ def measure_first_queries(output: Path, site: str, queries: tuple[str, ...]) -> 
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for query in queries:
+            for query, typed in [(q, False) for q in queries] + [(queries[0], True)]:
                 page = browser.new_page()
                 fetched: list[tuple[str, int]] = []
 
@@ -79,7 +79,10 @@ def measure_first_queries(output: Path, site: str, queries: tuple[str, ...]) -> 
                 page.wait_for_function("document.querySelector('[data-search]').dataset.state === 'done'"
                                        " || document.querySelector('[data-search-status]').textContent !== ''")
                 loaded = len(fetched)
-                page.fill("#search-q", query)
+                if typed:  # a reader typing, 8 characters a second: searches as they type
+                    page.locator("#search-q").press_sequentially(query, delay=125)
+                else:
+                    page.fill("#search-q", query)
                 page.wait_for_function("q => { const r = document.querySelector('[data-search]');"
                                        " return r.dataset.state === 'done' && r.dataset.query === q; }",
                                        arg=query, timeout=60000)
@@ -88,7 +91,7 @@ def measure_first_queries(output: Path, site: str, queries: tuple[str, ...]) -> 
                 status = page.text_content("[data-search-status]")
                 bundle = [(u, n) for u, n in fetched if "/pagefind/" in u]
                 results.append({
-                    "query": query, "status": status, "results_shown": count,
+                    "query": query, "typed": typed, "status": status, "results_shown": count,
                     "page_bytes": sum(n for u, n in fetched[:loaded] if "/pagefind/" not in u),
                     "bundle_bytes": sum(n for _, n in bundle), "bundle_requests": len(bundle),
                     "by_kind": _by_kind(bundle), "seconds_to_results": round(seconds, 2),
@@ -184,7 +187,8 @@ def print_report(report: dict, log=print) -> None:
         + ", ".join(f"{k} {_kb(v)}" for k, v in fixed.items() if k != "total"))
     if isinstance(report["first_queries"], list):
         for q in report["first_queries"]:
-            log(f"  first query {q['query']!r}: {_kb(q['bundle_bytes'])} from the search bundle in "
+            how = "typed letter by letter" if q.get("typed") else "pasted"
+            log(f"  first query {q['query']!r} ({how}): {_kb(q['bundle_bytes'])} from the search bundle in "
                 f"{q['bundle_requests']} requests (" + ", ".join(f"{k} {_kb(v)}" for k, v in q["by_kind"].items())
                 + f"), plus {_kb(q['page_bytes'])} for the page itself; {q['results_shown']} results shown "
                 f"in {q['seconds_to_results']} s — {q['status']}")

@@ -262,6 +262,9 @@
 
   function run(now) {
     clearTimeout(timer);
+    // While typing, a last word of one Latin letter ("d", "dau t") would load the index of
+    // every word it begins: wait for the next letter (Enter or a filter searches at once).
+    if (!now && /(^|\s)[a-z0-9]$/i.test(fold(input.value.trim()))) return;
     timer = setTimeout(search, now ? 0 : 180);
   }
 
