@@ -119,6 +119,7 @@ def fixed_first_query_bytes(bundle: Path, lang: str = "vi") -> dict[str, int]:
     entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"][lang]
     wasm = bundle / f"wasm.{entry['wasm'] or 'unknown'}.pagefind"
     parts = {"pagefind.js": (bundle / "pagefind.js").stat().st_size,
+             "pagefind-worker.js": (bundle / "pagefind-worker.js").stat().st_size,
              "pagefind-entry.json": (bundle / "pagefind-entry.json").stat().st_size,
              "wasm": wasm.stat().st_size,
              "metadata": (bundle / f"pagefind.{entry['hash']}.pf_meta").stat().st_size,
