@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, history, i18n
+from . import catalogue, history, i18n, search_index
 from .directory import write_directory
 from .errors import PortalError, Problem
 from .sites import Network, load_network
@@ -128,6 +128,8 @@ def _build_one(site_id: str) -> SiteResult:
                 catalogue.load_shared(network)
             pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
+            if not problems:  # the search index is built before the swap: a failure keeps the old site
+                problems = result.problems = search_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:
                 swap_into_place(tmp, _OUTPUT / site_id)
                 result.ok = True
@@ -205,6 +207,7 @@ def build(
             results.append(r)
             if on_result:
                 on_result(r)
+    shared_problems += search_index.index_network_problems(network, out)  # after every site: see search_index
     write_directory(network, out)
     order = {s: i for i, s in enumerate(selected)}
     results.sort(key=lambda r: order[r.site])

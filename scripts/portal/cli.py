@@ -146,6 +146,19 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return cli_run(args, _root(args), out, err)
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    from .editor_index import run
+
+    return run(_root(args), args.command, query=" ".join(getattr(args, "query", [])), file=getattr(args, "file", ""),
+               site=args.site, limit=args.limit, index_dir=args.index, update=not args.no_update)
+
+
+def cmd_bench_search(args: argparse.Namespace) -> int:
+    from .bench_search import main
+
+    return main(Path(args.dest), pages=args.pages, keep=args.keep, browser=not args.no_browser)
+
+
 def parser() -> argparse.ArgumentParser:
     ap = argparse.ArgumentParser(prog="portal", description="Build, check and serve the provincial portal network.")
     ap.add_argument("--root", help="the project checkout to act on (default: the current directory)")
@@ -205,6 +218,26 @@ def parser() -> argparse.ArgumentParser:
     from .git_cli import add_commands  # plan, publish, rollback, due, codeowners, new, diff
 
     add_commands(sub)
+
+    for name, help_text in (("search", "search every content file (the editors' index): tones and đ optional"),
+                            ("similar", "list the existing posts nearest to FILE, with a similarity score")):
+        e = sub.add_parser(name, help=help_text)
+        if name == "search":
+            e.add_argument("query", nargs="+")
+        else:
+            e.add_argument("file")
+        e.add_argument("--site", metavar="ID", help="only this site's content and the directives it receives")
+        e.add_argument("--limit", type=int, default=10)
+        e.add_argument("--index", metavar="DIR", help="index folder (default: ROOT/.cache/whoosh)")
+        e.add_argument("--no-update", action="store_true", help="use the index as it is, without reading changed files")
+        e.set_defaults(func=cmd_search)
+
+    bs = sub.add_parser("bench-search", help="build and index a site of N content pages; report time, size, bytes")
+    bs.add_argument("dest", nargs="?", default=".cache/bench-search")
+    bs.add_argument("--pages", type=int, default=10_000)
+    bs.add_argument("--keep", action="store_true", help="keep the generated project")
+    bs.add_argument("--no-browser", action="store_true", help="compute the first query's bytes without chromium")
+    bs.set_defaults(func=cmd_bench_search)
     return ap
 
 

@@ -75,7 +75,9 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
             (1, "{url}", "{save_as}"),
             (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
         ],
-        "DIRECT_TEMPLATES": ["index", "404", "portals"],
+        "DIRECT_TEMPLATES": ["index", "404", "portals", "search"] + (["search_network"] if ctx["is_home"] else []),
+        "SEARCH_SAVE_AS": p + "tim-kiem/index.html",  # the search pages: see portal.search_index
+        "SEARCH_NETWORK_SAVE_AS": p + "tim-kiem-toan-tinh/index.html",
         "404_SAVE_AS": p + "404.html",
         "PORTALS_SAVE_AS": p + "cac-cong-thanh-phan/index.html",
         "FEED_DOMAIN": site.url,

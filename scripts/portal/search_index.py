@@ -1,0 +1,360 @@
+"""Readers' search: a Pagefind index per site (every language) and one for the whole network.
+
+A site's content pages (posts, pages, documents: the templates mark their article with
+``data-pagefind-body``; lists, tags and pagination are not marked) are indexed with the
+Pagefind binary that ``pagefind[extended]`` ships, into ``<site>/pagefind/``. Each page's
+``<html lang>`` puts it into its language's index (Chinese and Japanese are segmented
+by the extended build). This runs in the site's worker on the freshly rendered tree,
+before it is swapped into place, so a failure keeps the published site as it was.
+
+Pagefind does not see the pages as they are published but a staged copy of each
+article, changed only for the index:
+
+- ``đ`` is written ``ḑ`` (U+1E11, d with cedilla, a letter Vietnamese never uses), which
+  decomposes into ``d`` + a combining mark: Pagefind strips the mark to match queries
+  without diacritics, so ``duong`` now finds ``đường``, and keeps ``ḑường`` as the exact
+  form, which the search page's query (``đ`` → ``ḑ``, tones kept) matches for exact
+  ranking. The page's JavaScript turns ``ḑ`` back into ``đ`` in titles, excerpts and
+  filters, so readers see the original.
+- Korean is not segmented by Pagefind: a word inside a longer compound written without
+  spaces (``투자`` in ``외국인투자환경``) would not be found. Every Hangul word of three
+  or more syllables adds its suffixes to a hidden metadata field, which Pagefind
+  searches by prefix: that is a substring search over Hangul words.
+- For the network index: ``site`` and ``kind`` filters, the site's name and the page's
+  absolute URL on its own domain (sites.yaml ``url``).
+
+The network index (``<home>/tim-kiem-toan-tinh/pagefind/``) is built after every site,
+from the published trees, into a temporary folder that is then swapped into place; a
+site whose copy of a shared directive points its canonical link at the provincial
+portal is indexed once, at the provincial portal. Both kinds of bundle record a key of
+what they were built from and are reused (hard-linked) when nothing changed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import os
+import re
+import shutil
+import subprocess
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import i18n
+from .errors import Problem
+from .sites import Network, Site
+
+BUNDLE = "pagefind"                       # <site>/pagefind/
+NETWORK_PAGE = "tim-kiem-toan-tinh"       # <home>/tim-kiem-toan-tinh/ (page) and .../pagefind/ (bundle)
+KEY_FILE = ".portal-search-key"
+VERSION = "2"                             # bump when staging changes: every bundle is rebuilt
+D_FOR_INDEX = {"đ": "\u1e11", "Đ": "\u1e10"}  # đ → ḑ, Đ → Ḑ: a d that Pagefind folds to d, for the index only
+#: files of the Pagefind bundle that the portal does not use (it has its own UI)
+UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+          "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
+#: the kinds of portal as the theme names them (msgids of portals.html)
+KIND_LABELS = {"province": "Provincial portal", "department": "Departments and agencies", "district": "Districts",
+               "ward": "Wards", "commune": "Communes"}
+TIMEOUT = 3600
+
+_BODY_MARK = b"data-pagefind-body"
+_LANG_RE = re.compile(r'<html[^>]*\slang="([^"]+)"', re.I)
+_CANONICAL_RE = re.compile(r'<link rel="canonical" href="([^"]+)"')
+_TAG_RE = re.compile(r"<[^>]+>")
+_IGNORED_RE = re.compile(r"<(p|div|span)[^>]*data-pagefind-ignore[^>]*>.*?</\1>", re.S)
+_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]{3,}")
+_LANG_CODES = {tag.lower(): code for code, tag in i18n.HTML_LANG.items()}
+
+
+class SearchIndexError(Exception):
+    """Pagefind could not build a bundle (its message says why)."""
+
+
+@dataclass
+class IndexResult:
+    pages: int
+    reused: bool
+    seconds: float
+
+
+def executable() -> Path:
+    """The Pagefind binary (extended build: CJK segmentation) from the pagefind[extended] wheel."""
+    try:
+        from pagefind_bin_extended import get_executable
+    except ImportError as exc:  # pragma: no cover - the dependency is pinned in pyproject.toml
+        raise SearchIndexError("pagefind[extended] is not installed — run make setup") from exc
+    return Path(get_executable())
+
+
+def pagefind_version() -> str:
+    from importlib.metadata import version
+
+    return version("pagefind_bin_extended")
+
+
+# --- what Pagefind sees -------------------------------------------------------------------
+
+_D_TABLE = str.maketrans(D_FOR_INDEX)
+
+
+def mark_d(text: str) -> str:
+    """``đường`` → ``ḑường``: Pagefind folds the cedilla away, so ``duong`` matches."""
+    return text.translate(_D_TABLE)
+
+
+def hangul_suffixes(text: str) -> list[str]:
+    """The suffixes (two syllables or more) of every Hangul word of three syllables or more."""
+    seen: dict[str, None] = {}
+    for run in _HANGUL_RUN.findall(text):
+        for i in range(1, len(run) - 1):
+            seen.setdefault(run[i:], None)
+    return list(seen)
+
+
+def page_language(doc: str) -> str:
+    """The portal's language code of a page (``zh`` for ``zh-Hans``), from ``<html lang>``."""
+    m = _LANG_RE.search(doc[:2000])
+    tag = m.group(1) if m else "vi"
+    return _LANG_CODES.get(tag.lower(), tag.split("-")[0].lower())
+
+
+def _article(doc: str) -> str | None:
+    """The element that carries ``data-pagefind-body`` (the templates' ``<article>``)."""
+    at = doc.find("data-pagefind-body")
+    start = doc.rfind("<article", 0, at)
+    end = doc.rfind("</article>")
+    if at < 0 or start < 0 or end < at:
+        return None
+    return doc[start:end]  # without its closing tag: the stage adds hidden fields, then closes it
+
+
+def _hidden(kind: str, name: str, value: str) -> str:
+    """An element that Pagefind reads for a filter or metadata but does not index as text."""
+    return f'<span data-pagefind-ignore data-pagefind-{kind}="{name}">{html.escape(value, quote=False)}</span>'
+
+
+def stage(doc: str, extra: dict[str, dict[str, str]] | None = None) -> tuple[str, str] | None:
+    """The HTML that Pagefind indexes for one published page, and the page's language.
+
+    *extra* adds hidden fields: ``{"filter": {"site": "Xã Một"}, "meta": {"href": "https://…"}}``.
+    """
+    article = _article(doc)
+    if article is None:
+        return None
+    lang = page_language(doc)
+    tag = i18n.HTML_LANG.get(lang, lang)
+    fields = []
+    for kind, values in (extra or {}).items():
+        fields += [_hidden(kind, name, value) for name, value in values.items()]
+    if lang == "ko":
+        text = html.unescape(_TAG_RE.sub(" ", _IGNORED_RE.sub(" ", article)))
+        parts = hangul_suffixes(text)
+        if parts:
+            fields.append(_hidden("meta", "ko_parts", " ".join(parts)))
+    # Pagefind skips <footer>: the article's own footer holds its tags, which should be found.
+    article = article.replace("<footer", "<div data-portal-footer").replace("</footer>", "</div>")
+    body = mark_d(article + "".join(fields) + "</article>")
+    return (f'<!doctype html><html lang="{tag}"><head><meta charset="utf-8"><title></title></head>'
+            f"<body>{body}</body></html>\n"), lang
+
+
+def content_pages(tree: Path) -> Iterator[tuple[str, Path]]:
+    """(path relative to *tree*, file) of every page marked for the index, sorted."""
+    skip = {BUNDLE}
+    for path in sorted(tree.rglob("*.html")):
+        rel = path.relative_to(tree).as_posix()
+        parts = rel.split("/")
+        if skip & set(parts[:-1]) or parts[0].startswith("."):
+            continue
+        with path.open("rb") as f:
+            if _BODY_MARK in f.read():
+                yield rel, path
+
+
+def url_of(rel: str) -> str:
+    """``tin-tuc/x/index.html`` → ``/tin-tuc/x/``."""
+    return "/" + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+# --- running Pagefind -------------------------------------------------------------------
+
+def _digest(items: Iterable[tuple[str, str]]) -> str:
+    h = hashlib.sha1(f"portal-search {VERSION} pagefind {pagefind_version()}\n".encode())
+    for rel, text in items:
+        h.update(rel.encode() + b"\0" + text.encode() + b"\0")
+    return h.hexdigest()
+
+
+def _read_key(bundle: Path) -> str | None:
+    try:
+        return (bundle / KEY_FILE).read_text(encoding="utf-8").strip()
+    except OSError:
+        return None
+
+
+def _link_tree(src: Path, dest: Path) -> None:
+    """Copy *src* to *dest* with hard links (the files of a bundle are never changed in place)."""
+    def link(s: str, d: str) -> None:
+        try:
+            os.link(s, d)
+        except OSError:
+            shutil.copy2(s, d)
+
+    shutil.copytree(src, dest, copy_function=link)
+
+
+def run_pagefind(staged: list[tuple[str, str]], bundle: Path, workdir: Path) -> None:
+    """Write the staged pages under *workdir* and let Pagefind build *bundle* from them."""
+    site = Path(tempfile.mkdtemp(prefix=".stage-", dir=workdir))
+    try:
+        for rel, text in staged:
+            dest = site / rel
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            dest.write_text(text, encoding="utf-8")
+        if not staged:  # Pagefind needs a page: an empty index still answers "no results"
+            (site / "index.html").write_text('<html lang="vi"><body></body></html>', encoding="utf-8")
+        proc = subprocess.run([str(executable()), "--site", str(site), "--output-path", str(bundle), "--silent"],
+                              capture_output=True, text=True, timeout=TIMEOUT, check=False)
+        if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
+            detail = (proc.stderr or proc.stdout).strip().splitlines()
+            raise SearchIndexError(f"Pagefind exited with {proc.returncode}: {' / '.join(detail[-5:]) or 'no output'}")
+    finally:
+        shutil.rmtree(site, ignore_errors=True)
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+
+
+def build_bundle(staged: list[tuple[str, str]], bundle: Path, previous: Path | None, workdir: Path) -> bool:
+    """Build *bundle* from *staged* pages, or hard-link *previous* if it was built from the same.
+
+    Returns True when the previous bundle was reused.
+    """
+    key = _digest(staged)
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    if previous is not None and previous.is_dir() and _read_key(previous) == key:
+        _link_tree(previous, bundle)
+        return True
+    run_pagefind(staged, bundle, workdir)
+    (bundle / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+    return False
+
+
+# --- one site -----------------------------------------------------------------------------
+
+def stage_site(tree: Path) -> list[tuple[str, str]]:
+    staged = []
+    for rel, path in content_pages(tree):
+        result = stage(path.read_text(encoding="utf-8"))
+        if result is not None:
+            staged.append((rel, result[0]))
+    return staged
+
+
+def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False) -> IndexResult:
+    """Index the rendered *tree* of *site* into ``tree/pagefind/`` (before it is published).
+
+    *previous* is the published tree (its bundle is reused when nothing indexed changed).
+    On the provincial portal the published network bundle is carried over into the new
+    tree, so that swapping the site in never drops it; the build replaces it afterwards.
+    """
+    start = time.perf_counter()
+    staged = stage_site(tree)
+    reused = build_bundle(staged, tree / BUNDLE, previous / BUNDLE if previous else None, tree.parent)
+    if is_home and previous is not None:
+        old = previous / NETWORK_PAGE / BUNDLE
+        if old.is_dir() and (tree / NETWORK_PAGE).is_dir() and not (tree / NETWORK_PAGE / BUNDLE).exists():
+            _link_tree(old, tree / NETWORK_PAGE / BUNDLE)
+    return IndexResult(pages=len(staged), reused=reused, seconds=time.perf_counter() - start)
+
+
+def index_site_problems(network: Network, site: Site, tree: Path, previous: Path | None) -> list[Problem]:
+    """:func:`index_site` for the build: a failure is a problem of the site (its old output stays)."""
+    try:
+        index_site(site, tree, previous, is_home=site.id == network.home)
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
+        return [Problem(f"content/sites/{site.id}", None,
+                        f"search index failed: {exc} — the site keeps its previous output; check the pages, then build again")]
+    return []
+
+
+# --- the whole network --------------------------------------------------------------------
+
+def _network_labels(network: Network, site: Site, lang: str) -> dict[str, str]:
+    tr = i18n.translations(str(network.root / "translations"), lang)
+    return {"site": site.name(lang), "kind": tr.gettext(KIND_LABELS.get(site.kind, site.kind))}
+
+
+def stage_network(network: Network, output: Path) -> list[tuple[str, str]]:
+    """Every site's content pages, once each, with site and kind filters and absolute URLs."""
+    staged = []
+    for site in network.sites:
+        tree = output / site.id
+        if not tree.is_dir():
+            continue
+        for rel, path in content_pages(tree):
+            doc = path.read_text(encoding="utf-8")
+            href = site.url + url_of(rel)
+            m = _CANONICAL_RE.search(doc)
+            if m and m.group(1) != href:
+                continue  # a shared directive's copy: indexed at the provincial portal
+            labels = _network_labels(network, site, page_language(doc))
+            result = stage(doc, {"filter": {"site": labels["site"], "kind": labels["kind"]},
+                                 "meta": {"site": labels["site"], "href": href}})
+            if result is not None:
+                staged.append((f"{site.id}/{rel}", result[0]))
+    return staged
+
+
+def network_key(network: Network, output: Path) -> str:
+    """What the network bundle depends on: each site's bundle key, its name, kind and URL."""
+    h = hashlib.sha1(f"network {VERSION}\n".encode())
+    for site in network.sites:
+        h.update(f"{site.id} {site.kind} {site.url} {sorted(site.names.items())} "
+                 f"{_read_key(output / site.id / BUNDLE)}\n".encode())
+    mo = sorted((network.root / "translations").glob("*/LC_MESSAGES/*.mo"))
+    for path in mo:
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def index_network(network: Network, output: Path) -> IndexResult | None:
+    """Build the network bundle into the provincial portal's published tree, atomically.
+
+    Returns None when the provincial portal has not been built (nothing to attach it to).
+    """
+    from .build import OLD_PREFIX, TMP_PREFIX, swap_into_place
+
+    start = time.perf_counter()
+    page = output / network.home / NETWORK_PAGE
+    if not page.is_dir():
+        return None
+    for leftover in page.glob(f"{OLD_PREFIX}*"):
+        shutil.rmtree(leftover, ignore_errors=True)
+    dest = page / BUNDLE
+    key = network_key(network, output)
+    if _read_key(dest) == key:
+        return IndexResult(pages=0, reused=True, seconds=time.perf_counter() - start)
+    work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}network-", dir=output))
+    try:
+        staged = stage_network(network, output)
+        built = work / BUNDLE
+        run_pagefind(staged, built, work)
+        (built / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        swap_into_place(built, dest)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start)
+
+
+def index_network_problems(network: Network, output: Path) -> list[Problem]:
+    try:
+        index_network(network, output)
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
+        return [Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
+                        f"network search index failed: {exc} — the previous network index stays; build again")]
+    return []
