@@ -45,7 +45,6 @@ def cmd_build(args: argparse.Namespace) -> int:
     def on_result(r) -> None:
         progress.update(task, advance=1, description=r.site + ("" if r.ok else " ✗"))
 
-    sites = args.site or None
     if getattr(args, "shard", None):
         from .shard import parse_shard, shard_sites
         from .sites import load_network
