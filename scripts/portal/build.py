@@ -71,6 +71,7 @@ _OUTPUT: Path | None = None
 _NOW: dt.datetime | None = None
 _REPARSE_SHARED = False
 _FULL = False
+_SEARCH = True
 
 
 def _peak_rss_mb() -> float:
@@ -128,7 +129,7 @@ def _build_one(site_id: str) -> SiteResult:
                 catalogue.load_shared(network)
             pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
-            if not problems:  # the search index is built before the swap: a failure keeps the old site
+            if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
                 problems = result.problems = search_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:
                 swap_into_place(tmp, _OUTPUT / site_id)
@@ -162,9 +163,10 @@ def build(
     on_result: Callable[[SiteResult], None] | None = None,
     reparse_shared: bool = False,
     full: bool = False,
+    search: bool = True,
 ) -> BuildReport:
     """Build *sites* (default: all) of the project at *root* into *output* (default root/output)."""
-    global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL
+    global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH
     start = time.perf_counter()
     network = load_network(root)
     unknown = [s for s in sites or () if s not in network]
@@ -187,7 +189,7 @@ def build(
     history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
     blocked = catalogue.sites_blocked_by(network, shared_problems)
 
-    _NETWORK, _OUTPUT, _REPARSE_SHARED, _FULL = network, out.resolve(), reparse_shared, full
+    _NETWORK, _OUTPUT, _REPARSE_SHARED, _FULL, _SEARCH = network, out.resolve(), reparse_shared, full, search
     _NOW = now or catalogue.now_in(network)
     results: list[SiteResult] = []
     to_build = [s for s in selected if s not in blocked]
@@ -207,7 +209,8 @@ def build(
             results.append(r)
             if on_result:
                 on_result(r)
-    shared_problems += search_index.index_network_problems(network, out)  # after every site: see search_index
+    if search:
+        shared_problems += search_index.index_network_problems(network, out)  # after every site: see search_index
     write_directory(network, out)
     order = {s: i for i, s in enumerate(selected)}
     results.sort(key=lambda r: order[r.site])

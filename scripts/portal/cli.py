@@ -56,7 +56,8 @@ def cmd_build(args: argparse.Namespace) -> int:
             return 0
     with progress:
         report = build(root, sites, jobs=args.jobs, output=args.output,
-                       on_start=on_start, on_result=on_result, full=getattr(args, "full", False))
+                       on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
+                       search=not getattr(args, "no_search", False))
     if not args.quiet:
         table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
         table.add_column("site")
@@ -168,6 +169,7 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--since", metavar="REV", help="build only the sites affected by the changes since REV (see portal plan)")
     b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
     b.add_argument("--output", help="output folder (default: ROOT/output)")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind indexes (benchmarks; previews)")
     b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
     b.add_argument("--shard", metavar="K/N", help="build only shard K of N: a deterministic, cost-balanced share of the sites (for N CI runners)")
     b.add_argument("-q", "--quiet", action="store_true")
