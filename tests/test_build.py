@@ -225,3 +225,10 @@ def test_output_that_cannot_be_written_is_a_clear_error(project: Path):
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(PortalError, match="cannot write the output folder"):
         build(project, output=blocker / "out", now=NOW)
+
+
+def test_audience_item_that_is_not_text(project: Path):
+    post(project, "content/shared/sai-kieu.md", "Chỉ đạo sai kiểu", category="", audience="[{commune: 1}]")
+    report = build(project, now=NOW)
+    msgs = [str(p) for p in report.all_problems()]
+    assert any(m.startswith("content/shared/sai-kieu.md:") and "is not a site id or kind" in m for m in msgs), msgs

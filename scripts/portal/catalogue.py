@@ -154,9 +154,12 @@ def resolve_audience(post: Post, network: Network) -> tuple[set[str], list[Probl
     ids: set[str] = {network.home}
     problems: list[Problem] = []
     for item in items:
-        if item in KINDS:
+        if not isinstance(item, str):
+            problems.append(Problem(post.rel, post.line("audience"),
+                                    f"audience item {item!r} is not a site id or kind — write audience: [commune, ward] or site ids"))
+        elif item in KINDS:
             ids.update(s.id for s in network.sites if s.kind == item)
-        elif isinstance(item, str) and item in network:
+        elif item in network:
             ids.add(item)
         else:
             problems.append(Problem(post.rel, post.line("audience"),
