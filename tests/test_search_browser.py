@@ -7,6 +7,7 @@ queries are typed into the search pages as readers would. `make test` installs c
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -47,6 +48,8 @@ POPLAR = "Trồng cây dương ven sông"
 DECISION = "Quyết định phê duyệt quy hoạch sử dụng đất"
 PLAN = "Kế hoạch đầu tư công năm 2026"
 COMMUNE_ROAD = "Xã Đông Tiến làm đường giao thông nông thôn"
+NEW_DIRECTIVE = "Chỉ thị về bảo trì cầu cống giao thông nông thôn"   # for every site: in the shared bundle
+OLD_DIRECTIVE = "Chỉ thị về an toàn giao thông thủy nội địa"        # ditto, older
 
 
 def make_network(root: Path) -> Path:
@@ -88,17 +91,26 @@ def make_network(root: Path) -> Path:
          number="20/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh", body="Kế hoạch đầu tư công trung hạn của tỉnh.")
     post(root, "content/sites/dong-tien/tin-tuc/lam-duong.md", COMMUNE_ROAD, date="2026-03-05",
          body="Nhân dân xã Đông Tiến góp công làm đường bê tông.")
+    post(root, "content/shared/bao-tri-duong.md", NEW_DIRECTIVE, date="2026-03-10", category="",
+         body="Ủy ban nhân dân tỉnh yêu cầu các xã bảo trì cầu cống giao thông sau mùa mưa.")
+    post(root, "content/shared/giao-thong-thuy.md", OLD_DIRECTIVE, date="2025-12-01", category="",
+         body="Các địa phương kiểm tra bến đò và tàu thuyền giao thông thủy.")
     return root
 
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The network built and served at http://<id>.localhost:PORT/."""
+    from portal import search_network
     from portal.build import build
     from portal.serve import make_server
 
     root = make_network(tmp_path_factory.mktemp("search") / "proj")
-    report = build(root, now=NOW, jobs=2)
+    budget, search_network.SHARD_PAGES = search_network.SHARD_PAGES, 3  # the network index in two shards
+    try:
+        report = build(root, now=NOW, jobs=2)
+    finally:
+        search_network.SHARD_PAGES = budget
     assert report.ok, "\n".join(str(p) for p in report.all_problems())
     os.environ["PORTAL_SERVE_QUIET"] = "1"
     server = make_server(root / "output", "127.0.0.1", 0)
@@ -138,6 +150,12 @@ class Reader:
         self.page.wait_for_function(
             "q => { const r = document.querySelector('[data-search]');"
             " return r.dataset.state === 'done' && r.dataset.query === q; }", arg=query, timeout=15000)
+
+    def wait_titles(self, expected: list[str]) -> None:
+        """Wait until the results are exactly *expected*, in that order (a sort or filter changed)."""
+        self.page.wait_for_function(
+            "t => JSON.stringify(Array.from(document.querySelectorAll('.result-title a')).map(a => a.textContent)) === t",
+            arg=json.dumps(expected, ensure_ascii=False, separators=(",", ":")), timeout=15000)
 
     def search(self, query: str, *, typed: bool = False) -> list[dict]:
         box = self.page.locator("#search-q")
@@ -179,6 +197,12 @@ def titles(results: list[dict]) -> list[str]:
     return [r["title"] for r in results]
 
 
+def own(results: list[dict]) -> list[str]:
+    """The titles without the shared directives: when none of the query's words is in a bundle,
+    Pagefind answers with words that begin like them, so a merged bundle can add weak matches."""
+    return [t for t in titles(results) if t not in (NEW_DIRECTIVE, OLD_DIRECTIVE)]
+
+
 def test_vietnamese_without_tones_and_d(reader):
     reader.open("tinh", "/tim-kiem/")
     results = reader.search("quy hoach", typed=True)
@@ -191,7 +215,7 @@ def test_vietnamese_without_tones_and_d(reader):
 
     assert set(titles(reader.search("duong"))) >= {ROAD, POPLAR}
     results = reader.search("dong tien")
-    assert titles(results) == [ROAD]
+    assert own(results) == [ROAD] and titles(results)[0] == ROAD
     assert "Đông" in results[0]["marks"] and "Tiến" in results[0]["marks"]
     assert set(titles(reader.search("dau tu"))) >= {ROAD, PLAN}
 
@@ -200,7 +224,7 @@ def test_exact_diacritics_rank_first(reader):
     reader.open("tinh", "/tim-kiem/")
     assert titles(reader.search("đường"))[0] == ROAD
     assert titles(reader.search("dương"))[0] == POPLAR
-    assert titles(reader.search("Đông Tiến")) == [ROAD]
+    assert own(reader.search("Đông Tiến")) == [ROAD]
 
 
 def test_filter_and_address(reader):
@@ -285,6 +309,28 @@ def test_network_wide_search_returns_two_sites(reader):
     reader.wait("dong tien")
     reader.page.wait_for_function("document.querySelectorAll('.result').length === 1")
     assert titles(reader.results()) == [COMMUNE_ROAD]
+
+
+def test_shared_directives_are_found_on_every_site_and_sorted_with_its_own_posts(reader):
+    reader.open("dong-tien", "/tim-kiem/")
+    assert reader.page.get_attribute("[data-search]", "data-bundles") == "/pagefind/ /pagefind-chi-dao/"
+    results = reader.search("giao thong")
+    assert set(titles(results)) == {COMMUNE_ROAD, NEW_DIRECTIVE, OLD_DIRECTIVE}
+    directive = next(r for r in results if r["title"] == NEW_DIRECTIVE)
+    assert directive["href"] == f"http://dong-tien.localhost:{reader.port}/chi-dao-dieu-hanh/chi-thi-ve-bao-tri-cau-cong-giao-thong-nong-thon/"
+    reader.page.select_option("#search-sort", "desc")  # newest first, over both bundles
+    reader.wait_titles([NEW_DIRECTIVE, COMMUNE_ROAD, OLD_DIRECTIVE])
+    reader.page.select_option("#search-sort", "asc")
+    reader.wait_titles([OLD_DIRECTIVE, COMMUNE_ROAD, NEW_DIRECTIVE])
+    assert "part" not in reader.page.inner_text("[data-search-filters]")  # the bundles' tag is no filter for readers
+
+
+def test_network_search_over_shards_sorted_by_date(reader):
+    reader.open("tinh", "/tim-kiem-toan-tinh/?q=dong+tien&sort=desc")
+    reader.wait("dong tien")
+    assert titles(reader.results()) == [COMMUNE_ROAD, ROAD]  # 5 March (the commune's shard), 2 March (the province's)
+    shards = reader.page.evaluate("fetch('/tim-kiem-toan-tinh/pagefind/shards.json').then(r => r.json())")
+    assert len(shards) == 2  # one site a shard (the fixture's budget): the results came from both
 
 
 def test_without_javascript_the_page_says_what_to_do(browser, served):

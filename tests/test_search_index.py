@@ -8,6 +8,7 @@ from pathlib import Path
 
 from portal import search_index
 from portal.build import build
+from portal.sites import load_network
 
 from .conftest import NOW, post, read
 
@@ -24,17 +25,23 @@ def test_every_site_has_its_bundle_per_language(built_mini: Path):
         assert (bundle / "pagefind.js").is_file(), site
         assert not (bundle / "pagefind-ui.js").exists()  # the portal has its own UI
         langs = entry(bundle)["languages"]
-        assert set(langs) == ({"vi", "en"} if site == "tinh" else {"vi"})
-    # content pages only: posts, pages, documents (shared directives too), not lists
+        # tinh's only English page is the directive for every site: in the shared bundle
+        assert set(langs) == {"vi"}
+    # content pages only: posts, pages, documents, directives for some sites; not lists
     xa_mot = entry(built_mini / "xa-mot" / "pagefind")["languages"]["vi"]["page_count"]
     pages = [p for p in (built_mini / "xa-mot").rglob("index.html") if "data-pagefind-body" in read(p)]
-    assert xa_mot == len(pages) == 6  # 2 posts, 1 document, 1 page, 2 directives
+    assert len(pages) == 6  # 2 posts, 1 document, 1 page, 2 directives
+    assert xa_mot == 5  # the directive for every site is in the shared bundle
     for rel in ("index.html", "tin-tuc/index.html", "tag/chuyen-doi-so/index.html", "tim-kiem/index.html"):
         assert "data-pagefind-body" not in read(built_mini / "xa-mot" / rel)
 
 
+def shards(built: Path) -> list[Path]:
+    folder = built / "tinh" / "tim-kiem-toan-tinh" / "pagefind"
+    return [folder / name for name in json.loads((folder / "shards.json").read_text(encoding="utf-8"))]
+
+
 def test_network_bundle_indexes_each_page_once(built_mini: Path):
-    bundle = built_mini / "tinh" / "tim-kiem-toan-tinh" / "pagefind"
     assert not (built_mini / "xa-mot" / "tim-kiem-toan-tinh").exists()
     canonical = set()
     for site in SITES:
@@ -42,16 +49,62 @@ def test_network_bundle_indexes_each_page_once(built_mini: Path):
             html = read(page)
             if "data-pagefind-body" in html and '<html lang="vi"' in html:
                 canonical.add(re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1))
-    assert entry(bundle)["languages"]["vi"]["page_count"] == len(canonical)
-    filters = {p.name.split("_")[0] for p in (bundle / "filter").iterdir()}
+    bundles = shards(built_mini)
+    assert len(bundles) == 1  # a small network: one shard
+    assert sum(entry(b)["languages"]["vi"]["page_count"] for b in bundles) == len(canonical)
+    filters = {p.name.split("_")[0] for b in bundles for p in (b / "filter").iterdir()}
     assert filters == {"vi", "en"}
+
+
+def test_directives_for_every_site_are_indexed_once_in_the_shared_bundle(built_mini: Path):
+    """The directive for all sites is in one shared bundle, hard-linked into every site, not in their own."""
+    inodes = {(built_mini / site / "pagefind-chi-dao" / "pagefind.js").stat().st_ino for site in SITES}
+    assert len(inodes) == 1
+    shared = entry(built_mini / "tinh" / "pagefind-chi-dao")["languages"]
+    assert shared["vi"]["page_count"] == 1 and shared["en"]["page_count"] == 1  # toan-tinh.md and its translation
+    copy = read(built_mini / "xa-mot" / "chi-dao-dieu-hanh" / "chi-thi-ve-phong-chong-bao-lu" / "index.html")
+    assert "data-pagefind-body data-search-shared" in copy
+    for site in SITES:  # own bundles: without it; the directive for some sites only stays in theirs
+        staged = search_index.stage_site(built_mini / site)
+        assert not any("phong-chong-bao-lu" in rel for rel, _ in staged), site
+    assert any("giao-nhiem-vu" in rel for rel, _ in search_index.stage_site(built_mini / "xa-hai"))
+    assert 'data-bundles="/pagefind/ /pagefind-chi-dao/"' in read(built_mini / "xa-mot" / "tim-kiem" / "index.html")
+
+
+def test_network_index_in_shards(tmp_path: Path):
+    """A network bigger than a shard's budget: shards of consecutive sites, each page once, a change rebuilds one."""
+    from portal import search_network
+    from portal.build import build
+
+    from .conftest import make_project, mini_content
+
+    project = make_project(tmp_path / "proj")
+    mini_content(project)
+    budget, search_network.SHARD_PAGES = search_network.SHARD_PAGES, 4
+    try:
+        assert build(project, now=NOW, jobs=2).ok
+        out = project / "output"
+        first = shards(out)
+        groups = search_network.plan_shards(load_network(project), out)
+        assert len(first) == len(groups) > 2 and [s.id for g in groups for s in g] == SITES  # consecutive sites
+        assert groups[-1][-1].id == "phuong-ba"
+        total = sum(entry(b)["languages"]["vi"]["page_count"] for b in first)
+        single = search_network.stage_sites(load_network(project), out, load_network(project).sites)
+        assert total == sum(1 for rel, text in single if 'lang="vi"' in text)
+        post(project, "content/sites/phuong-ba/tin-tuc/moi.md", "Tin mới của phường", date="2026-03-02")
+        assert build(project, ["phuong-ba"], now=NOW, jobs=2).ok
+        second = shards(out)
+        assert [b.name for b in first[:-1]] == [b.name for b in second[:-1]] and first[-1].name != second[-1].name
+        assert not first[-1].exists() and all(b.is_dir() for b in second)
+    finally:
+        search_network.SHARD_PAGES = budget
 
 
 def test_search_pages_and_header_form(built_mini: Path):
     for site in SITES:
         page = read(built_mini / site / "tim-kiem" / "index.html")
         assert "<noscript>" in page and "JavaScript" in page
-        assert 'data-bundle="/pagefind/"' in page
+        assert 'data-bundles="/pagefind/ /pagefind-chi-dao/"' in page
         assert '<script src="/theme/js/search.js" defer></script>' in page
         home = read(built_mini / site / "index.html")
         assert '<form class="site-search" role="search" action="/tim-kiem/" method="get">' in home
@@ -59,7 +112,7 @@ def test_search_pages_and_header_form(built_mini: Path):
     en = read(built_mini / "tinh" / "en" / "index.html")
     assert 'action="/en/tim-kiem/"' in en and "Search this portal" in en
     network = read(built_mini / "tinh" / "tim-kiem-toan-tinh" / "index.html")
-    assert 'data-bundle="/tim-kiem-toan-tinh/pagefind/"' in network
+    assert 'data-bundles="/tim-kiem-toan-tinh/pagefind/shards.json"' in network
     assert '"sites": ["https://tinh.example.vn"' in network
     assert (built_mini / "tinh" / "en" / "tim-kiem-toan-tinh" / "index.html").is_file()
     # every string of the page's script is translated
@@ -90,7 +143,7 @@ def test_korean_suffixes():
 def test_unchanged_bundle_is_reused_and_a_failed_index_keeps_the_site(project: Path, monkeypatch):
     assert build(project, ["xa-mot", "tinh"], now=NOW, jobs=2).ok
     site_js = project / "output" / "xa-mot" / "pagefind" / "pagefind.js"
-    network_js = project / "output" / "tinh" / "tim-kiem-toan-tinh" / "pagefind" / "pagefind.js"
+    network_js = shards(project / "output")[0] / "pagefind.js"
     before = site_js.stat().st_ino, network_js.stat().st_ino
     assert build(project, ["xa-mot", "tinh"], now=NOW, jobs=2).ok
     assert (site_js.stat().st_ino, network_js.stat().st_ino) == before  # nothing indexed changed: reused

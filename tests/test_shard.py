@@ -19,7 +19,14 @@ from .conftest import NOW, REPO
 def tree(folder: Path) -> dict[str, bytes]:
     # Pagefind's bundles differ in bytes from run to run; the pages must not.
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
-            if p.is_file() and "pagefind" not in p.relative_to(folder).parts and p.name != ".portal-manifest.json"}
+            if p.is_file() and not any(part.startswith("pagefind") for part in p.relative_to(folder).parts)
+            and p.name != ".portal-manifest.json"}
+
+
+def keys(folder: Path) -> dict[str, str]:
+    """What each search bundle was built from (its bytes vary; what it indexes must not)."""
+    return {p.parent.relative_to(folder).as_posix(): p.read_text(encoding="utf-8")
+            for p in sorted(folder.rglob(".portal-search-key"))}
 
 
 @pytest.fixture(scope="module")
@@ -99,6 +106,9 @@ def test_assembled_shards_equal_a_full_build(project: Path, tmp_path: Path):
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted(network.ids)
     for site in network.ids:
         assert tree(out / site) == tree(full / site), site
+        assert keys(out / site) == keys(full / site), site  # the shared directives' bundle was built by assemble
+    shards = (out / "tinh" / "tim-kiem-toan-tinh" / "pagefind" / "shards.json").read_text(encoding="utf-8")
+    assert shards == (full / "tinh" / "tim-kiem-toan-tinh" / "pagefind" / "shards.json").read_text(encoding="utf-8")
     assert (out / "index.html").is_file()
 
 

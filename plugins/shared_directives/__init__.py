@@ -25,6 +25,7 @@ def add_directives(generator) -> None:
     home = settings["PORTAL_HOME"]
     prefix = settings["PORTAL_LANG_PREFIX"]
     added = []
+    shared_index = settings.get("PORTAL_SHARED_INDEX_OK", False)
     for post in catalogue.SHARED:
         if site_id not in catalogue.AUDIENCES.get(post.rel, ()) or not is_published(post, settings):
             continue
@@ -32,9 +33,11 @@ def add_directives(generator) -> None:
         meta["shared"] = True
         meta["source_site"] = home["id"]
         meta["canonical"] = f"{home['url']}/{prefix.lstrip('/')}{post.url()}"
+        meta["search_shared"] = shared_index and post.rel in catalogue.FOR_ALL
         article = Article(post.html, metadata=meta, settings=settings,
                           source_path=str(post.path), context=generator.context)
         added.append(article)
+    generator.context["PORTAL_SHARED_INDEX"] = any(a.metadata["search_shared"] for a in added)
     if added:
         generator.articles = order_content(generator.articles + added, settings["ARTICLE_ORDER_BY"])
 

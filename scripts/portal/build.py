@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalogue, history, i18n, search_index
+from . import catalogue, history, i18n, search_index, search_network
 from .directory import write_directory
 from .errors import PortalError, Problem
 from .sites import Network, load_network
@@ -210,7 +210,7 @@ def build(
             if on_result:
                 on_result(r)
     if search:
-        shared_problems += search_index.index_network_problems(network, out)  # after every site: see search_index
+        shared_problems += search_network.after_sites(network, out, n_jobs)  # after every site: see search_network
     write_directory(network, out)
     order = {s: i for i, s in enumerate(selected)}
     results.sort(key=lambda r: order[r.site])

@@ -28,6 +28,8 @@ AUDIENCES: dict[str, set[str]] = {}
 ALTERNATES: dict[str, dict[str, str]] = {}
 #: for the site being built: language → sections that have live posts in it
 LANG_SECTIONS: dict[str, set[str]] = {}
+#: rel paths of the shared directives addressed to every site (searched in one shared index)
+FOR_ALL: set[str] = set()
 #: rel path of a broken shared directive → the sites it was meant for
 BROKEN_AUDIENCES: dict[str, set[str]] = {}
 
@@ -184,6 +186,8 @@ def load_shared(network: Network, *, render: bool = True) -> list[Problem]:
     problems += duplicate_problems(posts)
     SHARED.clear()
     BROKEN_AUDIENCES.clear()
+    FOR_ALL.clear()
+    everyone = set(network.ids)
     bad = {p.path for p in problems}
     cache = RenderCache(network.root, "shared")
     for post in posts:
@@ -195,6 +199,8 @@ def load_shared(network: Network, *, render: bool = True) -> list[Problem]:
             if render:
                 post.html = cache.html(post.digest, post.body)
             SHARED.append(post)
+            if AUDIENCES.get(post.rel) == everyone:
+                FOR_ALL.add(post.rel)
     if render:
         cache.save()
     return problems

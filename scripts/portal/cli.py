@@ -86,11 +86,15 @@ def cmd_assemble(args: argparse.Namespace) -> int:
     root = _root(args)
     network = load_network(root)
     output = Path(args.output) if args.output else root / "output"
-    report = assemble(network, [Path(p) for p in args.parts], output, allow_missing=args.allow_missing)
-    for p in report.problems:
+    report = assemble(network, [Path(p) for p in args.parts], output, allow_missing=args.allow_missing,
+                      search=not args.no_search)
+    for p in report.problems + report.search_problems:
         print(p, file=sys.stderr)
     if not report.ok:
         err.print("[red]not assembled: nothing in the output folder was changed[/]")
+        return 1
+    if report.search_problems:
+        err.print("[red]assembled, but a search index failed: the previous one stays; assemble again[/]")
         return 1
     out.print(f"assembled {len(report.sites)} sites into {output}"
               + (f"; missing: {', '.join(report.missing)}" if report.missing else ""))
@@ -179,6 +183,7 @@ def parser() -> argparse.ArgumentParser:
     a.add_argument("parts", nargs="+", metavar="PART", help="output folders of `portal build --shard K/N`")
     a.add_argument("--output", help="output folder (default: ROOT/output)")
     a.add_argument("--allow-missing", action="store_true", help="assemble even if some sites are in no part")
+    a.add_argument("--no-search", action="store_true", help="skip the shared directives' and the network search index")
     a.set_defaults(func=cmd_assemble)
 
     c = sub.add_parser("check", help="validate sites.yaml and content without building")

@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import catalogue, i18n, incremental
+from . import catalogue, i18n, incremental, search_network
 from .errors import Problem
 from .sites import Network, Site
 
@@ -105,6 +105,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_LANG_SECTIONS": {k: sorted(v) for k, v in catalogue.LANG_SECTIONS.items()},
         "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
         "PORTAL_NOW": now,
+        "PORTAL_SHARED_INDEX_OK": search_network.uses_shared_index(network, site, lang),
         "PORTAL_TRANSLATIONS": str(root / "translations"),
     }
     override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {

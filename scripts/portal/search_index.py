@@ -23,11 +23,10 @@ article, changed only for the index:
 - For the network index: ``site`` and ``kind`` filters, the site's name and the page's
   absolute URL on its own domain (sites.yaml ``url``).
 
-The network index (``<home>/tim-kiem-toan-tinh/pagefind/``) is built after every site,
-from the published trees, into a temporary folder that is then swapped into place; a
-site whose copy of a shared directive points its canonical link at the provincial
-portal is indexed once, at the provincial portal. Both kinds of bundle record a key of
-what they were built from and are reused (hard-linked) when nothing changed.
+A site's copies of the directives addressed to every portal are not in its own bundle
+but in one shared bundle, and the network-wide index is split into shards: both are
+built after every site (:mod:`portal.search_network`). Every bundle records a key of
+what it was built from and is reused (hard-linked) when nothing changed.
 """
 
 from __future__ import annotations
@@ -49,6 +48,7 @@ from .errors import Problem
 from .sites import Network, Site
 
 BUNDLE = "pagefind"                       # <site>/pagefind/
+SHARED_BUNDLE = "pagefind-chi-dao"        # <site>/pagefind-chi-dao/: directives for every site (portal.search_network)
 NETWORK_PAGE = "tim-kiem-toan-tinh"       # <home>/tim-kiem-toan-tinh/ (page) and .../pagefind/ (bundle)
 KEY_FILE = ".portal-search-key"
 VERSION = "2"                             # bump when staging changes: every bundle is rebuilt
@@ -62,6 +62,7 @@ KIND_LABELS = {"province": "Provincial portal", "department": "Departments and a
 TIMEOUT = 3600
 
 _BODY_MARK = b"data-pagefind-body"
+_SHARED_MARK = b"data-search-shared"
 _LANG_RE = re.compile(r'<html[^>]*\slang="([^"]+)"', re.I)
 _CANONICAL_RE = re.compile(r'<link rel="canonical" href="([^"]+)"')
 _TAG_RE = re.compile(r"<[^>]+>")
@@ -162,17 +163,28 @@ def stage(doc: str, extra: dict[str, dict[str, str]] | None = None) -> tuple[str
             f"<body>{body}</body></html>\n"), lang
 
 
-def content_pages(tree: Path) -> Iterator[tuple[str, Path]]:
-    """(path relative to *tree*, file) of every page marked for the index, sorted."""
-    skip = {BUNDLE}
+def _is_shared(head: bytes) -> bool:
+    """Whether a page's article carries ``data-search-shared`` (in the network's shared index)."""
+    at = head.find(_BODY_MARK)
+    return _SHARED_MARK in head[at: at + 80]
+
+
+def content_pages(tree: Path, shared: bool | None = None) -> Iterator[tuple[str, Path]]:
+    """(path relative to *tree*, file) of every page marked for the index, sorted.
+
+    *shared* False leaves out the copies of directives indexed in the shared bundle
+    (``data-search-shared``), True keeps only those, None keeps every page.
+    """
+    skip = {BUNDLE, SHARED_BUNDLE}
     for path in sorted(tree.rglob("*.html")):
         rel = path.relative_to(tree).as_posix()
         parts = rel.split("/")
         if skip & set(parts[:-1]) or parts[0].startswith("."):
             continue
         with path.open("rb") as f:
-            if _BODY_MARK in f.read():
-                yield rel, path
+            head = f.read()
+        if _BODY_MARK in head and (shared is None or _is_shared(head) == shared):
+            yield rel, path
 
 
 def url_of(rel: str) -> str:
@@ -246,9 +258,10 @@ def build_bundle(staged: list[tuple[str, str]], bundle: Path, previous: Path | N
 
 # --- one site -----------------------------------------------------------------------------
 
-def stage_site(tree: Path) -> list[tuple[str, str]]:
+def stage_site(tree: Path, shared: bool | None = False) -> list[tuple[str, str]]:
+    """A site's own pages as Pagefind sees them (by default without the directives of the shared bundle)."""
     staged = []
-    for rel, path in content_pages(tree):
+    for rel, path in content_pages(tree, shared):
         result = stage(path.read_text(encoding="utf-8"))
         if result is not None:
             staged.append((rel, result[0]))
@@ -259,16 +272,19 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     """Index the rendered *tree* of *site* into ``tree/pagefind/`` (before it is published).
 
     *previous* is the published tree (its bundle is reused when nothing indexed changed).
-    On the provincial portal the published network bundle is carried over into the new
-    tree, so that swapping the site in never drops it; the build replaces it afterwards.
+    The bundles that are built after every site (the shared directives' bundle, and on
+    the provincial portal the network index) are carried over from it into the new
+    tree, so that swapping the site in never drops them; the build replaces them afterwards.
     """
     start = time.perf_counter()
     staged = stage_site(tree)
     reused = build_bundle(staged, tree / BUNDLE, previous / BUNDLE if previous else None, tree.parent)
-    if is_home and previous is not None:
-        old = previous / NETWORK_PAGE / BUNDLE
-        if old.is_dir() and (tree / NETWORK_PAGE).is_dir() and not (tree / NETWORK_PAGE / BUNDLE).exists():
-            _link_tree(old, tree / NETWORK_PAGE / BUNDLE)
+    if previous is not None:
+        carried = [Path(SHARED_BUNDLE)] + ([Path(NETWORK_PAGE) / BUNDLE] if is_home else [])
+        for rel in carried:
+            old, new = previous / rel, tree / rel
+            if old.is_dir() and new.parent.is_dir() and not new.exists():
+                _link_tree(old, new)
     return IndexResult(pages=len(staged), reused=reused, seconds=time.perf_counter() - start)
 
 
@@ -279,82 +295,4 @@ def index_site_problems(network: Network, site: Site, tree: Path, previous: Path
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         return [Problem(f"content/sites/{site.id}", None,
                         f"search index failed: {exc} — the site keeps its previous output; check the pages, then build again")]
-    return []
-
-
-# --- the whole network --------------------------------------------------------------------
-
-def _network_labels(network: Network, site: Site, lang: str) -> dict[str, str]:
-    tr = i18n.translations(str(network.root / "translations"), lang)
-    return {"site": site.name(lang), "kind": tr.gettext(KIND_LABELS.get(site.kind, site.kind))}
-
-
-def stage_network(network: Network, output: Path) -> list[tuple[str, str]]:
-    """Every site's content pages, once each, with site and kind filters and absolute URLs."""
-    staged = []
-    for site in network.sites:
-        tree = output / site.id
-        if not tree.is_dir():
-            continue
-        for rel, path in content_pages(tree):
-            doc = path.read_text(encoding="utf-8")
-            href = site.url + url_of(rel)
-            m = _CANONICAL_RE.search(doc)
-            if m and m.group(1) != href:
-                continue  # a shared directive's copy: indexed at the provincial portal
-            labels = _network_labels(network, site, page_language(doc))
-            result = stage(doc, {"filter": {"site": labels["site"], "kind": labels["kind"]},
-                                 "meta": {"site": labels["site"], "href": href}})
-            if result is not None:
-                staged.append((f"{site.id}/{rel}", result[0]))
-    return staged
-
-
-def network_key(network: Network, output: Path) -> str:
-    """What the network bundle depends on: each site's bundle key, its name, kind and URL."""
-    h = hashlib.sha1(f"network {VERSION}\n".encode())
-    for site in network.sites:
-        h.update(f"{site.id} {site.kind} {site.url} {sorted(site.names.items())} "
-                 f"{_read_key(output / site.id / BUNDLE)}\n".encode())
-    mo = sorted((network.root / "translations").glob("*/LC_MESSAGES/*.mo"))
-    for path in mo:
-        h.update(path.read_bytes())
-    return h.hexdigest()
-
-
-def index_network(network: Network, output: Path) -> IndexResult | None:
-    """Build the network bundle into the provincial portal's published tree, atomically.
-
-    Returns None when the provincial portal has not been built (nothing to attach it to).
-    """
-    from .build import OLD_PREFIX, TMP_PREFIX, swap_into_place
-
-    start = time.perf_counter()
-    page = output / network.home / NETWORK_PAGE
-    if not page.is_dir():
-        return None
-    for leftover in page.glob(f"{OLD_PREFIX}*"):
-        shutil.rmtree(leftover, ignore_errors=True)
-    dest = page / BUNDLE
-    key = network_key(network, output)
-    if _read_key(dest) == key:
-        return IndexResult(pages=0, reused=True, seconds=time.perf_counter() - start)
-    work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}network-", dir=output))
-    try:
-        staged = stage_network(network, output)
-        built = work / BUNDLE
-        run_pagefind(staged, built, work)
-        (built / KEY_FILE).write_text(key + "\n", encoding="utf-8")
-        swap_into_place(built, dest)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
-    return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start)
-
-
-def index_network_problems(network: Network, output: Path) -> list[Problem]:
-    try:
-        index_network(network, output)
-    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
-        return [Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
-                        f"network search index failed: {exc} — the previous network index stays; build again")]
     return []

@@ -96,22 +96,27 @@ class AssembleReport:
     sites: list[str] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    search_problems: list[Problem] = field(default_factory=list)  # the sites are in place; an index is not
 
     @property
     def ok(self) -> bool:
         return not self.problems
 
 
-def index_network(network: Network, output: Path) -> None:
-    """Hook: the network-wide search index over the assembled ``output/``.
+def index_network(network: Network, output: Path) -> list[Problem]:
+    """The search indexes built after every site (the shared directives' bundle and the
+    network-wide index, :mod:`portal.search_network`), over the assembled ``output/``.
 
-    Runs once, in the final job, after every shard's sites are in place. The search
-    issue (Pagefind, issue 4) builds the provincial portal's network-wide index here;
-    until it lands there is nothing to do.
+    Runs once, in the final job, after every shard's sites are in place.
     """
+    from .build import default_jobs
+    from .search_network import after_sites
+
+    return after_sites(network, output, default_jobs())
 
 
-def assemble(network: Network, parts: Sequence[Path], output: Path, *, allow_missing: bool = False) -> AssembleReport:
+def assemble(network: Network, parts: Sequence[Path], output: Path, *, allow_missing: bool = False,
+             search: bool = True) -> AssembleReport:
     """Move (or copy) each part's ``<id>/`` folders into *output*; every site must come from exactly one part."""
     report = AssembleReport()
     found: dict[str, Path] = {}
@@ -151,5 +156,6 @@ def assemble(network: Network, parts: Sequence[Path], output: Path, *, allow_mis
         swap_into_place(staged, output / site)
         report.sites.append(site)
     write_directory(network, output)
-    index_network(network, output)
+    if search:
+        report.search_problems = index_network(network, output)
     return report

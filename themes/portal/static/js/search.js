@@ -1,4 +1,4 @@
-/* The search page: results as you type, from this site's Pagefind bundle (same origin).
+/* The search page: results as you type, from this site's Pagefind bundles (same origin).
  *
  * Without JavaScript the page explains what to do (the header's form still opens it).
  * Vietnamese as people type it: the index holds "đ" as "ḑ" (U+1E11), which Pagefind folds
@@ -23,7 +23,7 @@
   var PAGE = 10;
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer"];
   var pagefind = null, loading = null, seq = 0, timer = null;
-  var current = { results: [], shown: 0, terms: [] };
+  var current = { source: null, shown: 0, terms: [] };
   var chosen = {};  // filter name -> [raw values]
 
   // --- text --------------------------------------------------------------------------
@@ -113,17 +113,121 @@
   }
 
   // --- Pagefind -----------------------------------------------------------------------
+  // data-bundles lists the bundles searched together: a site's own and the shared directives'
+  // (/pagefind-chi-dao/), or a shards.json that lists the network index's shards. The first is
+  // loaded, the others merged into it (one WebAssembly download); each is tagged with a "part"
+  // filter, so that results sorted by date can be merged part by part (see sortedSource).
+  var OPTIONS = { excerptLength: 28, ranking: { diacriticSimilarity: 3 } };  // tones carry meaning
+  var parts = 1;
+  function bundleList() {
+    var listed = (root.getAttribute("data-bundles") || "/pagefind/").split(/\s+/).filter(Boolean);
+    return Promise.all(listed.map(function (b) {
+      if (!/\.json$/.test(b)) return [b];
+      var base = b.replace(/[^\/]*$/, "");
+      return fetch(b).then(function (r) {
+        if (!r.ok) throw new Error(b + ": " + r.status);
+        return r.json();
+      }).then(function (names) { return names.map(function (n) { return base + n; }); });
+    })).then(function (lists) { return [].concat.apply([], lists); });
+  }
   function load() {
     if (!loading) {
-      loading = import(root.getAttribute("data-bundle") + "pagefind.js").then(function (pf) {
-        // Tones carry meaning: a word spelled exactly as typed counts four times as much.
-        return pf.options({ excerptLength: 28, ranking: { diacriticSimilarity: 3 } }).then(function () { return pf.init(); }).then(function () {
-          pagefind = pf;
-          return pf;
+      loading = bundleList().then(function (bundles) {
+        parts = bundles.length;
+        return import(bundles[0] + "pagefind.js").then(function (pf) {
+          return pf.options(OPTIONS).then(function () { return pf.init(); }).then(function () {
+            if (parts < 2) return null;
+            return pf.options({ mergeFilter: { part: "0" } }).then(function () {
+              return Promise.all(bundles.slice(1).map(function (b, i) {
+                return pf.mergeIndex(b, Object.assign({ mergeFilter: { part: String(i + 1) } }, OPTIONS));
+              }));
+            });
+          }).then(function () {
+            pagefind = pf;
+            return pf;
+          });
         });
       });
     }
     return loading;
+  }
+
+  /** Results in relevance order (Pagefind merges the bundles' results by score). */
+  function rankedSource(results) {
+    var at = 0;
+    return {
+      count: results.length,
+      take: function (n) {
+        var slice = results.slice(at, at + n);
+        at += slice.length;
+        return Promise.all(slice.map(function (r) { return r.data(); }));
+      }
+    };
+  }
+  /** Results by date over several bundles: each bundle's are in order, the heads are compared by date. */
+  function sortedSource(lists, dir) {
+    var pos = lists.map(function () { return 0; });
+    function head(i) {
+      var r = lists[i][pos[i]];
+      if (!r) return Promise.resolve(null);
+      if (!r.loaded) r.loaded = r.data();
+      return r.loaded;
+    }
+    function next() {
+      return Promise.all(lists.map(function (_, i) { return head(i); })).then(function (heads) {
+        var best = -1;
+        heads.forEach(function (d, i) {
+          if (!d) return;
+          var a = (d.meta && d.meta.date) || "", b = best < 0 ? null : (heads[best].meta && heads[best].meta.date) || "";
+          if (best < 0 || (dir === "asc" ? a < b : a > b)) best = i;
+        });
+        if (best < 0) return null;
+        pos[best]++;
+        return heads[best];
+      });
+    }
+    return {
+      count: lists.reduce(function (n, l) { return n + l.length; }, 0),
+      take: function (n) {
+        var out = [];
+        function step() {
+          if (out.length >= n) return out;
+          return next().then(function (d) { if (!d) return out; out.push(d); return step(); });
+        }
+        return Promise.resolve(step());
+      }
+    };
+  }
+  function sumFilters(all) {
+    var out = {};
+    all.forEach(function (f) {
+      Object.keys(f || {}).forEach(function (name) {
+        out[name] = out[name] || {};
+        Object.keys(f[name]).forEach(function (v) { out[name][v] = (out[name][v] || 0) + f[name][v]; });
+      });
+    });
+    return out;
+  }
+  /** One search over every bundle: {source, filters}. */
+  function query(pf, q, filters) {
+    if (!sortEl.value || parts < 2) {
+      var opts = { filters: filters };
+      if (sortEl.value) opts.sort = { date: sortEl.value };
+      return pf.search(q || null, opts).then(function (res) {
+        return res && { source: rankedSource(res.results), filters: res.filters };
+      });
+    }
+    var searches = [];
+    for (var i = 0; i < parts; i++) {
+      searches.push(pf.search(q || null, { filters: Object.assign({}, filters, { part: String(i) }), sort: { date: sortEl.value } }));
+    }
+    return Promise.all(searches).then(function (all) {
+      if (all.some(function (r) { return !r; })) return null;
+      return {
+        source: sortedSource(all.map(function (r) { return r.results; }), sortEl.value),
+        filters: sumFilters(all.map(function (r) { return r.filters; }))
+      };
+    });
   }
 
   function localHref(url) {
@@ -148,7 +252,7 @@
 
   function buildFilters(all) {
     filtersEl.textContent = "";
-    var names = Object.keys(all).filter(function (k) { return Object.keys(all[k]).length > 0; });
+    var names = Object.keys(all).filter(function (k) { return k !== "part" && Object.keys(all[k]).length > 0; });
     names.sort(function (a, b) {
       var ia = FILTER_ORDER.indexOf(a), ib = FILTER_ORDER.indexOf(b);
       return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
@@ -228,8 +332,7 @@
 
   function showMore(focusFirst) {
     var mine = seq;
-    var slice = current.results.slice(current.shown, current.shown + PAGE);
-    return Promise.all(slice.map(function (r) { return r.data(); })).then(function (datas) {
+    return current.source.take(PAGE).then(function (datas) {
       if (mine !== seq) return;
       var first = null;
       datas.forEach(function (d) {
@@ -238,7 +341,7 @@
         list.appendChild(li);
       });
       current.shown += datas.length;
-      more.hidden = current.shown >= current.results.length;
+      more.hidden = current.shown >= current.source.count;
       done();
       if (focusFirst && first) first.focus();
     });
@@ -285,15 +388,13 @@
     }
     announce(S.searching);
     load().then(function (pf) {
-      var opts = { filters: filters };
-      if (sortEl.value) opts.sort = { date: sortEl.value };
-      return pf.search(q || null, opts);
+      return query(pf, q, filters);
     }).then(function (res) {
       if (mine !== seq || !res) return;
-      current = { results: res.results, shown: 0, terms: q ? fold(q).toLowerCase().split(" ").filter(Boolean) : [] };
+      current = { source: res.source, shown: 0, terms: q ? fold(q).toLowerCase().split(" ").filter(Boolean) : [] };
       list.textContent = "";
       updateCounts(res.filters);
-      var n = res.results.length, text;
+      var n = res.source.count, text;
       if (!q) text = fmt(n === 1 ? S.filtered_one : S.filtered_many, { count: n });
       else if (!n) text = fmt(S.none, { query: raw.trim() });
       else text = fmt(n === 1 ? S.one : S.many, { count: n, query: raw.trim() });
