@@ -43,7 +43,7 @@ def snapshot(tree: Path) -> dict[str, bytes | str]:
 def tree_bytes(tree: Path) -> dict[str, bytes]:
     """The site's files (not the build's own .portal-* bookkeeping, which is never published)."""
     return {p.relative_to(tree).as_posix(): p.read_bytes() for p in sorted(tree.rglob("*"))
-            if p.is_file() and not p.relative_to(tree).parts[0].startswith(".portal-")}
+            if p.is_file() and not any(part.startswith(".portal-") for part in p.relative_to(tree).parts)}
 
 
 @pytest.fixture

@@ -157,3 +157,21 @@ def test_unchanged_bundle_is_reused_and_a_failed_index_keeps_the_site(project: P
     assert not (project / "output" / "xa-mot" / "tin-tuc" / "bai-moi-ve-duong-lang").exists()
     assert site_js.stat().st_ino == before[0] and network_js.stat().st_ino == before[1]
     assert not list((project / "output").glob(".building-*"))
+
+
+def test_new_directive_for_every_site_reindexes_only_the_shared_bundle(project: Path):
+    assert build(project, now=NOW, jobs=2).ok
+    out = project / "output"
+    own = {site: (out / site / "pagefind" / "pagefind.js").stat().st_ino for site in SITES}
+    shared_key = (out / "xa-mot" / "pagefind-chi-dao" / ".portal-search-key").read_text(encoding="utf-8")
+    record = json.loads((out / "xa-mot" / "pagefind" / ".portal-stage.json").read_text(encoding="utf-8"))
+    assert record["tin-tuc/day-manh-chuyen-doi-so/index.html"][3]  # a content page: its staged digest
+    assert record["tin-tuc/index.html"][3] == ""  # a list: not indexed
+
+    post(project, "content/shared/moi.md", "Chỉ đạo mới về an toàn giao thông", category="", date="2026-10-01")
+    assert build(project, now=NOW, jobs=2).ok
+    assert {site: (out / site / "pagefind" / "pagefind.js").stat().st_ino for site in SITES} == own  # reused
+    for site in SITES:
+        assert (out / site / "pagefind-chi-dao" / ".portal-search-key").read_text(encoding="utf-8") != shared_key
+        assert (out / site / "chi-dao-dieu-hanh" / "chi-dao-moi-ve-an-toan-giao-thong" / "index.html").is_file()
+    assert entry(out / "tinh" / "pagefind-chi-dao")["languages"]["vi"]["page_count"] == 2

@@ -140,6 +140,18 @@ def _build_one(site_id: str) -> SiteResult:
     return result
 
 
+def _preload() -> None:
+    """Import Pelican and what it renders with once, in the parent: every forked worker inherits them."""
+    import jinja2.ext  # noqa: F401
+    import markdown  # noqa: F401
+    import pelican
+    import pelican.generators
+    import pelican.readers
+    import pelican.writers  # noqa: F401
+
+    from . import render  # noqa: F401
+
+
 def _clean_leftovers(output: Path) -> None:
     """Remove temporary trees that an interrupted build left behind."""
     for entry in output.glob(f"{TMP_PREFIX}*"):
@@ -202,6 +214,7 @@ def build(
         if on_result:
             on_result(r)
     n_jobs = max(1, min(jobs or default_jobs(), len(to_build) or 1))
+    _preload()
     ctx = multiprocessing.get_context("fork")
     # One fresh process per site: Pelican's process-wide state never leaks between sites.
     with ctx.Pool(n_jobs, maxtasksperchild=1) as pool:

@@ -15,13 +15,14 @@ from pathlib import Path
 Manifest = dict[str, str]  # path relative to the tree (posix) → "sha256:<hex>" or "link:<target>"
 
 _CHUNK = 1 << 20
-#: the build's own bookkeeping inside output/<id>/ (e.g. the incremental build's .portal-manifest.json): never published
+#: the build's own bookkeeping inside output/<id>/ (the incremental build's .portal-manifest.json, the search
+#: bundles' .portal-search-key and .portal-stage.json): never published
 BUILD_ONLY_PREFIX = ".portal-"
 
 
 def is_published(rel: str) -> bool:
     """Whether a path of a built tree belongs to the site (and not to the build's bookkeeping)."""
-    return not rel.split("/", 1)[0].startswith(BUILD_ONLY_PREFIX)
+    return not any(part.startswith(BUILD_ONLY_PREFIX) for part in rel.split("/"))
 
 
 def file_hash(path: Path) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -112,7 +113,19 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],
         "network_home": ctx["home"], "ctx_version": 1,
     })
-    return read_settings(str(root / SETTINGS_FILE), override=override)
+    settings = read_settings(str(root / SETTINGS_FILE), override=override)
+    # Templates are compiled once per checkout, not once per site and language (keyed by their source).
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "bytecode_cache": _bytecode_cache(str(root))}
+    return settings
+
+
+@lru_cache(maxsize=4)
+def _bytecode_cache(root: str) -> Any:
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(root) / ".cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
 
 
 class _Collect(logging.Handler):

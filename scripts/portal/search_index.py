@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import json
 import os
 import re
 import shutil
@@ -194,11 +195,20 @@ def url_of(rel: str) -> str:
 
 # --- running Pagefind -------------------------------------------------------------------
 
-def _digest(items: Iterable[tuple[str, str]]) -> str:
+def _combine(digests: Iterable[tuple[str, str]]) -> str:
+    """A bundle's key from (path, digest of its staged text) of every page it indexes."""
     h = hashlib.sha1(f"portal-search {VERSION} pagefind {pagefind_version()}\n".encode())
-    for rel, text in items:
-        h.update(rel.encode() + b"\0" + text.encode() + b"\0")
+    for rel, digest in digests:
+        h.update(f"{rel}\0{digest}\0".encode())
     return h.hexdigest()
+
+
+def _text_digest(text: str) -> str:
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def _digest(items: Iterable[tuple[str, str]]) -> str:
+    return _combine((rel, _text_digest(text)) for rel, text in items)
 
 
 def _read_key(bundle: Path) -> str | None:
@@ -240,22 +250,6 @@ def run_pagefind(staged: list[tuple[str, str]], bundle: Path, workdir: Path) -> 
         (bundle / name).unlink(missing_ok=True)
 
 
-def build_bundle(staged: list[tuple[str, str]], bundle: Path, previous: Path | None, workdir: Path) -> bool:
-    """Build *bundle* from *staged* pages, or hard-link *previous* if it was built from the same.
-
-    Returns True when the previous bundle was reused.
-    """
-    key = _digest(staged)
-    if bundle.exists():
-        shutil.rmtree(bundle)
-    if previous is not None and previous.is_dir() and _read_key(previous) == key:
-        _link_tree(previous, bundle)
-        return True
-    run_pagefind(staged, bundle, workdir)
-    (bundle / KEY_FILE).write_text(key + "\n", encoding="utf-8")
-    return False
-
-
 # --- one site -----------------------------------------------------------------------------
 
 def stage_site(tree: Path, shared: bool | None = False) -> list[tuple[str, str]]:
@@ -268,6 +262,51 @@ def stage_site(tree: Path, shared: bool | None = False) -> list[tuple[str, str]]
     return staged
 
 
+STAT_FILE = ".portal-stage.json"  # in a site's bundle: what each page was when it was staged
+
+
+def _stat_key(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+
+def site_digests(tree: Path, previous_bundle: Path | None) -> tuple[list[tuple[str, str]], dict[str, list]]:
+    """(path, staged digest) of the site's own content pages, and the record for the next build.
+
+    A page whose file is the one the previous build staged (the incremental build links
+    unchanged pages: same inode, size and time) is not read again; its digest is the
+    recorded one. A build after one new directive so reads only the pages it rendered.
+    """
+    old: dict[str, list] = {}
+    if previous_bundle is not None:
+        try:
+            old = json.loads((previous_bundle / STAT_FILE).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = {}
+    record: dict[str, list] = {}
+    digests: list[tuple[str, str]] = []
+    skip = {BUNDLE, SHARED_BUNDLE}
+    for path in sorted(tree.rglob("*.html")):
+        rel = path.relative_to(tree).as_posix()
+        parts = rel.split("/")
+        if skip & set(parts[:-1]) or parts[0].startswith("."):
+            continue
+        stat = _stat_key(path)
+        known = old.get(rel)
+        if known is not None and known[:3] == stat:
+            digest = known[3]
+        else:
+            raw = path.read_bytes()
+            digest = ""
+            if _BODY_MARK in raw and not _is_shared(raw):
+                result = stage(raw.decode("utf-8"))
+                digest = _text_digest(result[0]) if result is not None else ""
+        record[rel] = [*stat, digest]
+        if digest:
+            digests.append((rel, digest))
+    return digests, record
+
+
 def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False) -> IndexResult:
     """Index the rendered *tree* of *site* into ``tree/pagefind/`` (before it is published).
 
@@ -277,15 +316,29 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     tree, so that swapping the site in never drops them; the build replaces them afterwards.
     """
     start = time.perf_counter()
-    staged = stage_site(tree)
-    reused = build_bundle(staged, tree / BUNDLE, previous / BUNDLE if previous else None, tree.parent)
+    old_bundle = previous / BUNDLE if previous is not None and (previous / BUNDLE).is_dir() else None
+    digests, record = site_digests(tree, old_bundle)
+    key = _combine(digests)
+    bundle = tree / BUNDLE
+    if bundle.exists():
+        shutil.rmtree(bundle)
+    reused = old_bundle is not None and _read_key(old_bundle) == key
+    if reused:
+        _link_tree(old_bundle, bundle)  # type: ignore[arg-type]
+    else:
+        staged = stage_site(tree)
+        run_pagefind(staged, bundle, tree.parent)
+        (bundle / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+    tmp = bundle / f".{STAT_FILE}.tmp"
+    tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")
+    os.replace(tmp, bundle / STAT_FILE)  # a new file: the linked bundle's record stays the previous build's
     if previous is not None:
         carried = [Path(SHARED_BUNDLE)] + ([Path(NETWORK_PAGE) / BUNDLE] if is_home else [])
         for rel in carried:
             old, new = previous / rel, tree / rel
             if old.is_dir() and new.parent.is_dir() and not new.exists():
                 _link_tree(old, new)
-    return IndexResult(pages=len(staged), reused=reused, seconds=time.perf_counter() - start)
+    return IndexResult(pages=len(digests), reused=reused, seconds=time.perf_counter() - start)
 
 
 def index_site_problems(network: Network, site: Site, tree: Path, previous: Path | None) -> list[Problem]:
