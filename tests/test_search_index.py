@@ -71,6 +71,22 @@ def test_directives_for_every_site_are_indexed_once_in_the_shared_bundle(built_m
     assert 'data-bundles="/pagefind/ /pagefind-chi-dao/"' in read(built_mini / "xa-mot" / "tim-kiem" / "index.html")
 
 
+def test_network_pages_leave_out_copies(built_mini: Path):
+    """A site's record counts the pages the network index takes: not its copy of a directive for some sites."""
+    from portal import search_network
+
+    network = load_network(built_mini.parent)
+    for site in network.sites:
+        bundle = built_mini / site.id / "pagefind"
+        own = len(search_network.stage_sites(network, built_mini, [site]))
+        if site.id == network.home:  # its copies of directives for every site are counted in the shared bundle
+            own -= search_network._page_count(built_mini / site.id / "pagefind-chi-dao")
+        assert search_index.network_pages(bundle) == own, site.id
+    hai = built_mini / "xa-hai" / "pagefind"
+    assert search_index.network_pages(hai) < search_network._page_count(hai)  # its copy of giao-nhiem-vu
+    assert search_index.network_pages(built_mini / "xa-hai") is None  # no record: plan_shards counts the bundle
+
+
 def test_network_index_in_shards(tmp_path: Path):
     """A network bigger than a shard's budget: shards of consecutive sites, each page once, a change rebuilds one."""
     from portal import search_network

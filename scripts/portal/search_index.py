@@ -270,12 +270,22 @@ def _stat_key(path: Path) -> list[int]:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def site_digests(tree: Path, previous_bundle: Path | None) -> tuple[list[tuple[str, str]], dict[str, list]]:
+def _is_copy(doc: str, site_url: str, rel: str) -> bool:
+    """Whether a page is a copy of another site's page (its canonical link points elsewhere)."""
+    m = _CANONICAL_RE.search(doc)
+    return bool(m and m.group(1) != site_url + url_of(rel))
+
+
+def site_digests(tree: Path, previous_bundle: Path | None,
+                 site_url: str = "") -> tuple[list[tuple[str, str]], dict[str, list]]:
     """(path, staged digest) of the site's own content pages, and the record for the next build.
 
     A page whose file is the one the previous build staged (the incremental build links
     unchanged pages: same inode, size and time) is not read again; its digest is the
     recorded one. A build after one new directive so reads only the pages it rendered.
+    The record also says of each page whether it is a copy of another site's (a
+    directive for some sites: its canonical link points at the provincial portal), which
+    the network index leaves out (:func:`network_pages`).
     """
     old: dict[str, list] = {}
     if previous_bundle is not None:
@@ -293,18 +303,31 @@ def site_digests(tree: Path, previous_bundle: Path | None) -> tuple[list[tuple[s
             continue
         stat = _stat_key(path)
         known = old.get(rel)
-        if known is not None and known[:3] == stat:
-            digest = known[3]
+        if known is not None and len(known) == 5 and known[:3] == stat:
+            digest, copy = known[3], known[4]
         else:
             raw = path.read_bytes()
-            digest = ""
+            digest, copy = "", 0
             if _BODY_MARK in raw and not _is_shared(raw):
-                result = stage(raw.decode("utf-8"))
+                doc = raw.decode("utf-8")
+                result = stage(doc)
                 digest = _text_digest(result[0]) if result is not None else ""
-        record[rel] = [*stat, digest]
+                copy = int(bool(digest) and _is_copy(doc, site_url, rel))
+        record[rel] = [*stat, digest, copy]
         if digest:
             digests.append((rel, digest))
     return digests, record
+
+
+def network_pages(bundle: Path) -> int | None:
+    """How many of a site's indexed pages the network index takes (its own, not copies), from its record."""
+    try:
+        record = json.loads((bundle / STAT_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(record, dict):
+        return None
+    return sum(1 for r in record.values() if isinstance(r, list) and len(r) == 5 and r[3] and not r[4])
 
 
 def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False) -> IndexResult:
@@ -317,7 +340,7 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     """
     start = time.perf_counter()
     old_bundle = previous / BUNDLE if previous is not None and (previous / BUNDLE).is_dir() else None
-    digests, record = site_digests(tree, old_bundle)
+    digests, record = site_digests(tree, old_bundle, site.url)
     key = _combine(digests)
     bundle = tree / BUNDLE
     if bundle.exists():

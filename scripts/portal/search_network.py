@@ -12,8 +12,8 @@ run in memory (about 0.2 MB a page: 31,000 pages took 5 GiB):
   sites only stay in those sites' own bundles. A site whose default language differs
   from the provincial portal's (its URLs differ) keeps them in its own bundle.
 - **The network index** (``<home>/tim-kiem-toan-tinh/pagefind/``) is split into shards of
-  consecutive sites (sites.yaml order), as many as a power of two that keeps each near
-  :data:`SHARD_PAGES` pages; ``shards.json`` lists them and the network search page
+  consecutive sites (sites.yaml order), as many as the power of two that keeps them at
+  most :data:`SHARD_PAGES` pages on average (copies of directives left out); ``shards.json`` lists them and the network search page
   merges them. Each shard's folder is named after the key of what it indexes, so a
   change in one site rebuilds one shard, and the list is switched by one rename.
 """
@@ -47,6 +47,7 @@ from .search_index import (
     _link_tree,
     _read_key,
     content_pages,
+    network_pages,
     page_language,
     pagefind_version,
     run_pagefind,
@@ -56,8 +57,9 @@ from .search_index import (
 from .sites import Network, Site
 
 SHARDS_FILE = "shards.json"
-#: pages per shard of the network index that Pagefind indexes in about 400 MiB
-SHARD_PAGES = 2000
+#: at most this many pages per shard of the network index (the shards hold between half
+#: and all of it): Pagefind indexes 3,000 pages in about 600 MiB
+SHARD_PAGES = 3000
 
 
 def uses_shared_index(network: Network, site: Site, lang: str) -> bool:
@@ -124,8 +126,14 @@ def _page_count(bundle: Path) -> int:
     return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
 
 
+def _network_pages(bundle: Path) -> int:
+    """A site's pages in the network index: its own (recorded by the site's build), else all it indexes."""
+    own = network_pages(bundle)
+    return _page_count(bundle) if own is None else own
+
+
 def plan_shards(network: Network, output: Path, budget: int | None = None) -> list[list[Site]]:
-    """Consecutive groups of sites, as many as the power of two that keeps each near *budget* pages.
+    """Consecutive groups of sites, as many as the power of two that keeps them at most *budget* pages on average.
 
     The number of shards changes only when the network's pages double or halve, so a
     change in one site leaves the other shards as they were.
@@ -134,7 +142,7 @@ def plan_shards(network: Network, output: Path, budget: int | None = None) -> li
     sites = [s for s in network.sites if (output / s.id).is_dir()]
     if not sites:
         return []
-    total = sum(_page_count(output / s.id / BUNDLE) for s in sites) + _page_count(output / network.home / SHARED_BUNDLE)
+    total = sum(_network_pages(output / s.id / BUNDLE) for s in sites) + _page_count(output / network.home / SHARED_BUNDLE)
     k = 1
     while k * budget < total and k < len(sites):
         k *= 2
