@@ -87,6 +87,23 @@ def test_network_pages_leave_out_copies(built_mini: Path):
     assert search_index.network_pages(built_mini / "xa-hai") is None  # no record: plan_shards counts the bundle
 
 
+def test_network_staging_from_records_equals_reading_every_page(built_mini: Path, tmp_path: Path):
+    """The network index reads the pages the sites' records name; without records it reads every page, same result."""
+    import shutil
+
+    from portal import search_network
+
+    network = load_network(built_mini.parent)
+    from_records = search_network.stage_sites(network, built_mini, network.sites)
+    copy = tmp_path / "output"
+    shutil.copytree(built_mini, copy)
+    for record in copy.glob("*/pagefind/.portal-stage.json"):
+        record.unlink()
+    assert search_network.stage_sites(network, copy, network.sites) == from_records
+    assert any("chi-thi-ve-phong-chong-bao-lu" in rel for rel, _ in from_records if rel.startswith("tinh/"))
+    assert not any("chi-dao-dieu-hanh" in rel for rel, _ in from_records if rel.startswith("xa-hai/"))
+
+
 def test_network_index_in_shards(tmp_path: Path):
     """A network bigger than a shard's budget: shards of consecutive sites, each page once, a change rebuilds one."""
     from portal import search_network

@@ -39,6 +39,8 @@ from .search_index import (
     KEY_FILE,
     KIND_LABELS,
     NETWORK_PAGE,
+    OWN,
+    SHARED,
     SHARED_BUNDLE,
     VERSION,
     IndexResult,
@@ -50,6 +52,7 @@ from .search_index import (
     network_pages,
     page_language,
     pagefind_version,
+    read_record,
     run_pagefind,
     stage,
     url_of,
@@ -155,6 +158,21 @@ def _labels(network: Network, site: Site, lang: str) -> dict[str, str]:
     return {"site": site.name(lang), "kind": tr.gettext(KIND_LABELS.get(site.kind, site.kind))}
 
 
+def _network_candidates(network: Network, tree: Path, site: Site) -> list[tuple[str, Path]]:
+    """The pages of a site that may go into the network index.
+
+    From the record its build left in its bundle: its own pages (and on the provincial
+    portal the directives for every site), without reading the copies every site has;
+    without a record (or one that names a page the tree does not have), every content page.
+    """
+    record = read_record(tree / BUNDLE)
+    kinds = {OWN, SHARED} if site.id == network.home else {OWN}
+    pages = [(rel, tree / rel) for rel, r in sorted(record.items()) if r[4] in kinds] if record is not None else []
+    if record is None or not all(path.is_file() for _, path in pages):  # no record, or not this tree's
+        return list(content_pages(tree))
+    return pages
+
+
 def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, str]]:
     """The content pages of *sites*, once each, with site and kind filters and absolute URLs.
 
@@ -164,7 +182,7 @@ def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple
     staged = []
     for site in sites:
         tree = output / site.id
-        for rel, path in content_pages(tree):
+        for rel, path in _network_candidates(network, tree, site):
             doc = path.read_text(encoding="utf-8")
             href = site.url + url_of(rel)
             m = _CANONICAL_RE.search(doc)
