@@ -13,9 +13,10 @@ run in memory (about 0.2 MB a page: 31,000 pages took 5 GiB):
   from the provincial portal's (its URLs differ) keeps them in its own bundle.
 - **The network index** (``<home>/tim-kiem-toan-tinh/pagefind/``) is split into shards of
   consecutive sites (sites.yaml order), as many as the power of two that keeps them at
-  most :data:`SHARD_PAGES` pages on average (copies of directives left out); ``shards.json`` lists them and the network search page
-  merges them. Each shard's folder is named after the key of what it indexes, so a
-  change in one site rebuilds one shard, and the list is switched by one rename.
+  most :data:`SHARD_PAGES` pages on average (copies of directives left out);
+  ``shards.json`` lists them and the network search page merges them. Each shard's
+  folder is named after the key of what it indexes, so a change in one site rebuilds
+  one shard, and the list is switched by one rename.
 """
 
 from __future__ import annotations
@@ -34,7 +35,6 @@ from pathlib import Path
 from . import i18n
 from .errors import Problem
 from .search_index import (
-    _CANONICAL_RE,
     BUNDLE,
     KEY_FILE,
     KIND_LABELS,
@@ -46,6 +46,7 @@ from .search_index import (
     IndexResult,
     SearchIndexError,
     _digest,
+    _is_copy,
     _link_tree,
     _read_key,
     content_pages,
@@ -184,10 +185,9 @@ def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple
         tree = output / site.id
         for rel, path in _network_candidates(network, tree, site):
             doc = path.read_text(encoding="utf-8")
-            href = site.url + url_of(rel)
-            m = _CANONICAL_RE.search(doc)
-            if m and m.group(1) != href:
+            if _is_copy(doc, site.url, rel):
                 continue
+            href = site.url + url_of(rel)
             labels = _labels(network, site, page_language(doc))
             result = stage(doc, {"filter": {"site": labels["site"], "kind": labels["kind"]},
                                  "meta": {"site": labels["site"], "href": href}})
