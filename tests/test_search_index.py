@@ -97,9 +97,13 @@ def test_network_staging_from_records_equals_reading_every_page(built_mini: Path
     from_records = search_network.stage_sites(network, built_mini, network.sites)
     copy = tmp_path / "output"
     shutil.copytree(built_mini, copy)
+    shared = search_network.index_shared(network, copy)
+    assert shared is not None and shared.pages == 2 and shared.reused
     for record in copy.glob("*/pagefind/.portal-stage.json"):
         record.unlink()
     assert search_network.stage_sites(network, copy, network.sites) == from_records
+    again = search_network.index_shared(network, copy)  # the provincial portal's pages read, the same bundle
+    assert again is not None and (again.pages, again.reused) == (2, True)
     assert any("chi-thi-ve-phong-chong-bao-lu" in rel for rel, _ in from_records if rel.startswith("tinh/"))
     assert not any("chi-dao-dieu-hanh" in rel for rel, _ in from_records if rel.startswith("xa-hai/"))
 

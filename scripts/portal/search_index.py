@@ -169,18 +169,23 @@ def _is_shared(head: bytes) -> bool:
     return _SHARED_MARK in head[at: at + 80]
 
 
+def _html_pages(tree: Path) -> Iterator[tuple[str, Path]]:
+    """(path relative to *tree*, file) of every HTML page of a site, sorted; not the bundles nor hidden folders."""
+    skip = {BUNDLE, SHARED_BUNDLE}
+    for path in sorted(tree.rglob("*.html")):
+        rel = path.relative_to(tree).as_posix()
+        parts = rel.split("/")
+        if not (skip & set(parts[:-1]) or parts[0].startswith(".")):
+            yield rel, path
+
+
 def content_pages(tree: Path, shared: bool | None = None) -> Iterator[tuple[str, Path]]:
     """(path relative to *tree*, file) of every page marked for the index, sorted.
 
     *shared* False leaves out the copies of directives indexed in the shared bundle
     (``data-search-shared``), True keeps only those, None keeps every page.
     """
-    skip = {BUNDLE, SHARED_BUNDLE}
-    for path in sorted(tree.rglob("*.html")):
-        rel = path.relative_to(tree).as_posix()
-        parts = rel.split("/")
-        if skip & set(parts[:-1]) or parts[0].startswith("."):
-            continue
+    for rel, path in _html_pages(tree):
         with path.open("rb") as f:
             head = f.read()
         if _BODY_MARK in head and (shared is None or _is_shared(head) == shared):
@@ -305,12 +310,7 @@ def site_digests(tree: Path, previous_bundle: Path | None,
     old = (read_record(previous_bundle) if previous_bundle is not None else None) or {}
     record: dict[str, list] = {}
     digests: list[tuple[str, str]] = []
-    skip = {BUNDLE, SHARED_BUNDLE}
-    for path in sorted(tree.rglob("*.html")):
-        rel = path.relative_to(tree).as_posix()
-        parts = rel.split("/")
-        if skip & set(parts[:-1]) or parts[0].startswith("."):
-            continue
+    for rel, path in _html_pages(tree):
         stat = _stat_key(path)
         known = old.get(rel)
         if known is not None and known[:3] == stat:
@@ -331,6 +331,19 @@ def site_digests(tree: Path, previous_bundle: Path | None,
         if digest:
             digests.append((rel, digest))
     return digests, record
+
+
+def recorded_pages(tree: Path, kinds: set[str]) -> list[tuple[str, Path]] | None:
+    """(path, file) of the pages of *kinds* in the record the site's build left in its bundle, sorted.
+
+    None when there is no record, or one that names a page the tree does not have (not
+    this tree's): the caller then reads the pages (:func:`content_pages`).
+    """
+    record = read_record(tree / BUNDLE)
+    if record is None:
+        return None
+    pages = [(rel, tree / rel) for rel, r in sorted(record.items()) if r[4] in kinds]
+    return pages if all(path.is_file() for _, path in pages) else None
 
 
 def network_pages(bundle: Path) -> int | None:

@@ -53,7 +53,7 @@ from .search_index import (
     network_pages,
     page_language,
     pagefind_version,
-    read_record,
+    recorded_pages,
     run_pagefind,
     stage,
     url_of,
@@ -91,8 +91,9 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     home = output / network.home
     if not home.is_dir():
         return None
+    pages = recorded_pages(home, {SHARED})  # the home's record, else every page of it read
     staged = []
-    for rel, path in content_pages(home, shared=True):
+    for rel, path in content_pages(home, shared=True) if pages is None else pages:
         result = stage(path.read_text(encoding="utf-8"))
         if result is not None:
             staged.append((rel, result[0]))
@@ -130,7 +131,7 @@ def _page_count(bundle: Path) -> int:
     return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
 
 
-def _network_pages(bundle: Path) -> int:
+def _shard_weight(bundle: Path) -> int:
     """A site's pages in the network index: its own (recorded by the site's build), else all it indexes."""
     own = network_pages(bundle)
     return _page_count(bundle) if own is None else own
@@ -146,7 +147,7 @@ def plan_shards(network: Network, output: Path, budget: int | None = None) -> li
     sites = [s for s in network.sites if (output / s.id).is_dir()]
     if not sites:
         return []
-    total = sum(_network_pages(output / s.id / BUNDLE) for s in sites) + _page_count(output / network.home / SHARED_BUNDLE)
+    total = sum(_shard_weight(output / s.id / BUNDLE) for s in sites) + _page_count(output / network.home / SHARED_BUNDLE)
     k = 1
     while k * budget < total and k < len(sites):
         k *= 2
@@ -162,16 +163,11 @@ def _labels(network: Network, site: Site, lang: str) -> dict[str, str]:
 def _network_candidates(network: Network, tree: Path, site: Site) -> list[tuple[str, Path]]:
     """The pages of a site that may go into the network index.
 
-    From the record its build left in its bundle: its own pages (and on the provincial
-    portal the directives for every site), without reading the copies every site has;
-    without a record (or one that names a page the tree does not have), every content page.
+    From the site's record: its own pages (and on the provincial portal the directives
+    for every site), without reading the copies every site has; else every content page.
     """
-    record = read_record(tree / BUNDLE)
-    kinds = {OWN, SHARED} if site.id == network.home else {OWN}
-    pages = [(rel, tree / rel) for rel, r in sorted(record.items()) if r[4] in kinds] if record is not None else []
-    if record is None or not all(path.is_file() for _, path in pages):  # no record, or not this tree's
-        return list(content_pages(tree))
-    return pages
+    pages = recorded_pages(tree, {OWN, SHARED} if site.id == network.home else {OWN})
+    return list(content_pages(tree)) if pages is None else pages
 
 
 def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, str]]:
