@@ -1,7 +1,7 @@
 """Base Pelican settings shared by every portal.
 
 `portal build` reads this file, then adds each site's own settings (paths, URLs,
-language, names, contacts) from sites.yaml: see scripts/portal/render.py.
+language, names, contacts) from sites.yaml: see scripts/portal/stages/render/site.py.
 """
 
 THEME = "themes/portal"

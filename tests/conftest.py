@@ -124,7 +124,7 @@ def project(tmp_path: Path) -> Path:
 @pytest.fixture(scope="session")
 def built_mini(tmp_path_factory) -> Path:
     """The mini network, built once for read-only tests."""
-    from portal.build import build
+    from portal.stages.build import build
 
     root = make_project(tmp_path_factory.mktemp("mini") / "proj")
     mini_content(root)
@@ -136,7 +136,7 @@ def built_mini(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def built_sample(tmp_path_factory) -> tuple[Path, object]:
     """The repository's own sample network, built once into a temporary folder."""
-    from portal.build import build
+    from portal.stages.build import build
 
     out = tmp_path_factory.mktemp("sample-output")
     report = build(REPO, output=out, now=NOW, jobs=2)

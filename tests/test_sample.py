@@ -6,9 +6,9 @@ from collections import Counter
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from portal import catalogue
-from portal.content import read_post
-from portal.sites import load_network
+from portal.model import catalogue
+from portal.model.content import read_post
+from portal.model.sites import load_network
 
 from .conftest import NOW, REPO, read
 

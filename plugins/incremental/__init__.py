@@ -1,6 +1,6 @@
 """Pelican plugin: reuse the previous build's page when nothing it shows has changed.
 
-See :mod:`portal.incremental` for what a page's key covers.
+See :mod:`portal.stages.render.incremental` for what a page's key covers.
 """
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from pelican import signals
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
-from portal import incremental
+from portal.stages.render import incremental
 
 
 class IncrementalWriter(Writer):

@@ -1,6 +1,6 @@
 """Pelican plugin: read content through the portal's own parser (YAML front matter).
 
-Posts are parsed and validated once per build by :mod:`portal.catalogue`; this reader
+Posts are parsed and validated once per build by :mod:`portal.model.catalogue`; this reader
 hands Pelican the parsed result. A file that is not live (draft, expired, not yet
 due) or not in the language of this run is skipped: nothing is written for it.
 """
@@ -13,10 +13,10 @@ from zoneinfo import ZoneInfo
 from pelican import signals
 from pelican.readers import BaseReader
 
-from portal import catalogue
-from portal.content import Post, read_post, validate
-from portal.markdown_render import render
-from portal.pelican_meta import pelican_metadata
+from portal.model import catalogue
+from portal.model.content import Post, read_post, validate
+from portal.stages.render.markdown import render
+from portal.stages.render.metadata import pelican_metadata
 
 
 class PortalMarkdownReader(BaseReader):

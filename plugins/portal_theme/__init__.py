@@ -13,7 +13,7 @@ from urllib.parse import urljoin
 
 from pelican import signals
 
-from portal import i18n
+from portal.model import i18n
 
 HOME_ITEMS = 5
 written: list[str] = []

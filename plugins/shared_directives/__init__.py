@@ -1,6 +1,6 @@
 """Pelican plugin: the provincial portal's shared directives on every portal of their audience.
 
-The directives are read and rendered once per build (:data:`portal.catalogue.SHARED`);
+The directives are read and rendered once per build (:data:`portal.model.catalogue.SHARED`);
 each site's run adds those of its audience to its articles before categories, tags,
 feeds and the home page are made, at ``/chi-dao-dieu-hanh/<slug>/``. Outside the
 provincial portal each copy carries a canonical link and a source line to the
@@ -13,8 +13,8 @@ from pelican import signals
 from pelican.contents import Article
 from pelican.utils import order_content
 
-from portal import catalogue
-from portal.pelican_meta import is_published, pelican_metadata
+from portal.model import catalogue
+from portal.stages.render.metadata import is_published, pelican_metadata
 
 
 def add_directives(generator) -> None:

@@ -23,7 +23,7 @@ DEFAULT_MAX_KB = 5120
 
 
 def check(files: list[str]) -> int:
-    from .cli import main
+    from portal.cli import main
 
     return main(["--root", os.getcwd(), "check", "-q", *files])
 

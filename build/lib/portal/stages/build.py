@@ -1,0 +1,212 @@
+"""Build orchestration: validate, parse shared content once, render each site in a worker.
+
+Each site is rendered into a temporary folder beside ``output/<id>/`` and moved into
+place only when it succeeded: a failing site keeps its previous output, the other
+sites still build, and every problem is reported.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import multiprocessing
+import os
+import resource
+import shutil
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portal.model import catalogue, i18n
+from portal.model.errors import PortalError, Problem
+from portal.model.sites import Network, load_network
+from portal.stages import history
+from portal.stages.directory import write_directory
+from portal.stages.output import TMP_PREFIX, clean_leftovers, default_jobs, swap_into_place
+from portal.stages.render.cache import render_posts
+from portal.stages.search import network as network_index
+from portal.stages.search import site as site_index
+
+
+@dataclass
+class SiteResult:
+    site: str
+    ok: bool
+    pages: int = 0
+    seconds: float = 0.0
+    peak_rss_mb: float = 0.0
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class BuildReport:
+    results: list[SiteResult]
+    problems: list[Problem]  # problems not tied to one site's build (shared directives)
+    seconds: float
+    shared_parse_seconds: float
+    peak_rss_mb: float
+    notes: list[str] = field(default_factory=list)  # said once (e.g. Git history not used)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(r.ok for r in self.results)
+
+    @property
+    def pages(self) -> int:
+        return sum(r.pages for r in self.results)
+
+    def all_problems(self) -> list[Problem]:
+        seen: set[Problem] = set()
+        out: list[Problem] = []
+        for p in [*self.problems, *(p for r in self.results for p in r.problems)]:
+            if p not in seen:
+                seen.add(p)
+                out.append(p)
+        return out
+
+
+# State inherited by forked workers (set by build() before the pool starts).
+_NETWORK: Network | None = None
+_OUTPUT: Path | None = None
+_NOW: dt.datetime | None = None
+_REPARSE_SHARED = False
+_FULL = False
+_SEARCH = True
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def build_one(site_id: str) -> SiteResult:
+    """Worker: read, validate and render one site, then move it into output/."""
+    start = time.perf_counter()
+    try:
+        result = _build_one(site_id)
+    except Exception as exc:  # never let one site take the whole build down
+        result = SiteResult(site=site_id, ok=False, problems=[
+            Problem(f"content/sites/{site_id}", None, f"internal error while building: {type(exc).__name__}: {exc} — please report it")])
+    result.seconds = time.perf_counter() - start
+    result.peak_rss_mb = _peak_rss_mb()
+    return result
+
+
+def _build_one(site_id: str) -> SiteResult:
+    assert _NETWORK is not None and _OUTPUT is not None and _NOW is not None
+    from portal.stages.render.site import render_site
+
+    network, site = _NETWORK, _NETWORK.site(site_id)
+    result = SiteResult(site=site_id, ok=False)
+    try:
+        posts, problems = catalogue.load_site(network, site, render=render_posts)
+    except OSError as exc:
+        problems = [Problem(f"content/sites/{site_id}", None, f"cannot read: {exc}")]
+        posts = []
+    if problems:
+        result.problems = problems
+    else:
+        catalogue.CURRENT.clear()
+        catalogue.CURRENT.update({str(p.path): p for p in posts})
+        catalogue.index_languages(site, posts, _NOW)
+        try:
+            tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{site_id}-", dir=_OUTPUT))
+        except OSError as exc:
+            result.problems = [Problem(str(_OUTPUT), None, f"cannot write the output folder ({exc.strerror}) — check its permissions")]
+            return result
+        try:
+            if _REPARSE_SHARED:  # benchmark only: what parse-once saves
+                catalogue.load_shared(network, render=render_posts)
+            pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
+            result.pages, result.problems, result.warnings = pages, problems, warnings
+            if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
+                problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
+            if not problems:
+                swap_into_place(tmp, _OUTPUT / site_id)
+                result.ok = True
+        finally:
+            if tmp.exists():
+                shutil.rmtree(tmp, ignore_errors=True)
+    return result
+
+
+def _preload() -> None:
+    """Import Pelican and what it renders with once, in the parent: every forked worker inherits them."""
+    import jinja2.ext  # noqa: F401
+    import markdown  # noqa: F401
+    import pelican
+    import pelican.generators
+    import pelican.readers
+    import pelican.writers  # noqa: F401
+
+    from portal.stages.render import site as render  # noqa: F401
+
+
+def build(
+    root: Path | str,
+    sites: Sequence[str] | None = None,
+    *,
+    jobs: int | None = None,
+    output: Path | str | None = None,
+    now: dt.datetime | None = None,
+    on_start: Callable[[int], None] | None = None,
+    on_result: Callable[[SiteResult], None] | None = None,
+    reparse_shared: bool = False,
+    full: bool = False,
+    search: bool = True,
+) -> BuildReport:
+    """Build *sites* (default: all) of the project at *root* into *output* (default root/output)."""
+    global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH
+    start = time.perf_counter()
+    network = load_network(root)
+    unknown = [s for s in sites or () if s not in network]
+    if unknown:
+        raise PortalError([Problem("sites.yaml", None, f"no site '{s}' — pick one of the ids in sites.yaml") for s in unknown])
+    selected = list(dict.fromkeys(sites)) if sites else network.ids
+    out = Path(output) if output else network.root / "output"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out)
+        os.rmdir(probe)
+    except OSError as exc:
+        raise PortalError([Problem(str(out), None, f"cannot write the output folder ({exc.strerror}) — check its permissions or pass --output DIR")]) from None
+    clean_leftovers(out)
+    i18n.compile_catalogs(network.root / "translations")
+
+    t0 = time.perf_counter()
+    shared_problems = catalogue.load_shared(network, render=render_posts)
+    shared_seconds = time.perf_counter() - t0
+    history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
+    blocked = catalogue.sites_blocked_by(network, shared_problems)
+
+    _NETWORK, _OUTPUT, _REPARSE_SHARED, _FULL, _SEARCH = network, out.resolve(), reparse_shared, full, search
+    _NOW = now or catalogue.now_in(network)
+    results: list[SiteResult] = []
+    to_build = [s for s in selected if s not in blocked]
+    for s in selected:
+        if s in blocked:
+            results.append(SiteResult(site=s, ok=False, problems=[Problem("content/shared", None, "not built: a shared directive for this site has errors (listed above)")]))
+    if on_start:
+        on_start(len(selected))
+    for r in results:
+        if on_result:
+            on_result(r)
+    n_jobs = max(1, min(jobs or default_jobs(), len(to_build) or 1))
+    _preload()
+    ctx = multiprocessing.get_context("fork")
+    # One fresh process per site: Pelican's process-wide state never leaks between sites.
+    with ctx.Pool(n_jobs, maxtasksperchild=1) as pool:
+        for r in pool.imap_unordered(build_one, to_build):
+            results.append(r)
+            if on_result:
+                on_result(r)
+    if search:
+        shared_problems += network_index.after_sites(network, out, n_jobs)  # after every site: see portal.stages.search.network
+    write_directory(network, out)
+    order = {s: i for i, s in enumerate(selected)}
+    results.sort(key=lambda r: order[r.site])
+    peak = max([r.peak_rss_mb for r in results] + [_peak_rss_mb()])
+    return BuildReport(results=results, problems=shared_problems, seconds=time.perf_counter() - start,
+                       shared_parse_seconds=shared_seconds, peak_rss_mb=peak,
+                       notes=[history_note] if history_note else [])

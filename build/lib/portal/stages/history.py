@@ -1,0 +1,149 @@
+"""Dates and sign-off from Git history: each post's last content commit and the merge that published it.
+
+A build calls :func:`prepare` once in its parent process, before the workers fork: one
+``git log`` pass over the content of the sites being built (not one call per file), one
+``git rev-list`` for the commit graph and one ``git log --first-parent`` for the merges.
+The result, :data:`HISTORY` (project-relative path → :class:`Revision`), is read by
+:mod:`portal.stages.render.metadata`. A shallow clone or uncommitted content makes dates unreliable:
+then the build uses front matter only and says so once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from portal.stages import repository
+
+_SEP = "\x1f"
+_REC = "\x1e"
+
+
+@dataclass(frozen=True)
+class Merge:
+    """The commit on the main line that brought a change in: a merge (the board's sign-off) or a direct commit."""
+
+    sha: str
+    author: str
+    author_email: str
+    committer: str
+    committer_email: str
+    date: dt.datetime
+    subject: str
+
+    @property
+    def short(self) -> str:
+        return self.sha[:7]
+
+    def to_json(self) -> dict[str, str]:
+        return {"sha": self.sha, "author": self.author, "author_email": self.author_email,
+                "committer": self.committer, "committer_email": self.committer_email,
+                "date": self.date.isoformat(), "subject": self.subject}
+
+
+@dataclass(frozen=True)
+class Revision:
+    updated: dt.datetime     # the date of the file's last content commit
+    commit: str
+    merge: Merge | None      # the merge that published that commit (None: not on HEAD's main line)
+
+
+#: project-relative path → its last revision (filled by prepare(), inherited by forked workers)
+HISTORY: dict[str, Revision] = {}
+
+
+def _stamp(seconds: str) -> dt.datetime:
+    return dt.datetime.fromtimestamp(int(seconds), dt.UTC)
+
+
+def last_commits(pr: repository.ProjectRepo, paths: Iterable[str]) -> dict[str, tuple[str, dt.datetime]]:
+    """path → (sha, committer date) of the newest non-merge commit that touched it: one ``git log`` pass."""
+    specs = [pr.to_repo(p) for p in paths]
+    out = pr.git.log("--no-merges", "--no-renames", "--name-only", "-z", f"--format={_REC}%H{_SEP}%ct", "HEAD", "--", *specs)
+    result: dict[str, tuple[str, dt.datetime]] = {}
+    for record in out.split(_REC):
+        if not record.strip("\0\n"):
+            continue
+        header, _, files = record.partition("\0")  # with -z: '<sha><SEP><time>\0\n<file>\0<file>\0'
+        sha, ct = header.strip().split(_SEP)
+        when = _stamp(ct)
+        for path in files.split("\0"):
+            path = path.strip("\n")
+            if not path:
+                continue
+            rel = pr.from_repo(path)
+            if rel is not None and rel not in result:
+                result[rel] = (sha, when)
+    return result
+
+
+def publishers(pr: repository.ProjectRepo) -> tuple[dict[str, str], dict[str, Merge]]:
+    """commit → the main-line commit (first-parent chain of HEAD) that brought it in, and those commits' details."""
+    mainline: dict[str, Merge] = {}
+    order: list[str] = []
+    fmt = _SEP.join(["%H", "%an", "%ae", "%cn", "%ce", "%ct", "%s"])
+    for line in pr.git.log("--first-parent", f"--format={fmt}", "HEAD").split("\n"):
+        if not line:
+            continue
+        sha, an, ae, cn, ce, ct, subject = line.split(_SEP, 6)
+        mainline[sha] = Merge(sha, an, ae, cn, ce, _stamp(ct), subject)
+        order.append(sha)
+    parents: dict[str, list[str]] = {}
+    for line in pr.git.rev_list("--parents", "HEAD").split("\n"):
+        shas = line.split()
+        if shas:
+            parents[shas[0]] = shas[1:]
+    owner: dict[str, str] = {sha: sha for sha in mainline}
+    for m in reversed(order):  # oldest first: a commit belongs to the first merge that reaches it
+        stack = list(parents.get(m, [])[1:])
+        while stack:
+            c = stack.pop()
+            if c in owner:
+                continue
+            owner[c] = m
+            stack.extend(parents.get(c, []))
+    return owner, mainline
+
+
+def content_paths(root: Path, sites: Iterable[str] | None) -> list[str]:
+    """The content folders whose history a build of *sites* (None: all) needs."""
+    if sites is None:
+        return ["content"]
+    return ["content/shared", *(f"content/sites/{s}" for s in sites)]
+
+
+def load(root: Path | str, sites: Iterable[str] | None = None) -> tuple[dict[str, Revision], str | None]:
+    """The history of the content of *sites* (and the shared directives); and a note when it is unusable."""
+    pr = repository.open_repo(root)
+    if pr is None or not repository.has_commits(pr):
+        return {}, None  # not a Git checkout (e.g. a generated network): front matter only, nothing to say
+    paths = [p for p in content_paths(pr.root, sites) if (pr.root / p).exists()]
+    if not paths:
+        return {}, None
+    if repository.is_shallow(pr):
+        return {}, ("this is a shallow Git clone: 'updated' dates and sign-off come from front matter only — "
+                    "fetch the whole history (git fetch --unshallow; in CI actions/checkout with fetch-depth: 0)")
+    dirty = repository.dirty_paths(pr, paths)
+    if dirty:
+        more = f" and {len(dirty) - 1} more" if len(dirty) > 1 else ""
+        return {}, (f"uncommitted content ({dirty[0]}{more}): 'updated' dates and sign-off come from front matter only — "
+                    "commit the changes (or stash them) for dates from Git history")
+    try:
+        last = last_commits(pr, paths)
+        owner, mainline = publishers(pr)
+    except git.GitCommandError as exc:
+        return {}, f"cannot read Git history ({exc.stderr.strip() or exc}): 'updated' dates come from front matter only"
+    history = {rel: Revision(updated=when, commit=sha, merge=mainline.get(owner.get(sha, ""))) for rel, (sha, when) in last.items()}
+    return history, None
+
+
+def prepare(root: Path | str, sites: Iterable[str] | None = None) -> str | None:
+    """Fill :data:`HISTORY` for a build; return a note to show once when history is not used."""
+    history, note = load(root, sites)
+    HISTORY.clear()
+    HISTORY.update(history)
+    return note

@@ -1,0 +1,111 @@
+"""Skip what provably did not change: per-page keys and a manifest per built site.
+
+A post's or page's HTML depends only on the post itself (its text and metadata,
+its language versions), the site's settings that the theme shows, the theme, the
+catalogs and the code. The key of each such page is a hash of exactly those; when
+it equals the key recorded for the same file in the previously built site, the
+old file is hard-linked into the new build instead of being rendered again.
+Lists, feeds and the home page are always rendered (they are a few per cent).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+MANIFEST = ".portal-manifest.json"
+
+#: state of the site being built in this process (set by render.render_site)
+previous: Path | None = None
+old_keys: dict[str, str] = {}
+new_keys: dict[str, str] = {}
+stats = {"reused": 0, "rendered": 0}
+
+
+def start(previous_output: Path | None) -> None:
+    """Begin a site: remember the last good build of it and its manifest."""
+    global previous
+    previous = previous_output if previous_output and previous_output.is_dir() else None
+    old_keys.clear()
+    new_keys.clear()
+    stats.update(reused=0, rendered=0)
+    if previous is not None:
+        try:
+            data = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
+            old_keys.update(data.get("pages", {}))
+        except (OSError, ValueError):
+            pass
+
+
+def finish(output: Path) -> None:
+    """Write the new manifest into the built site (it moves with the site)."""
+    (output / MANIFEST).write_text(json.dumps({"version": 1, "pages": new_keys}, sort_keys=True), encoding="utf-8")
+
+
+def _hash_tree(paths: list[Path], suffixes: tuple[str, ...]) -> str:
+    h = hashlib.sha1()
+    for root in paths:
+        files = sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in suffixes) if root.is_dir() else [root]
+        for p in files:
+            h.update(str(p.relative_to(root.parent)).encode())
+            h.update(p.read_bytes())
+    return h.hexdigest()
+
+
+@lru_cache(maxsize=8)
+def code_key(root: str) -> str:
+    """The theme, the catalogs and the code that renders pages."""
+    base = Path(root)
+    here = Path(__file__).resolve().parent
+    return _hash_tree([base / "themes", base / "plugins", base / "translations", base / "pelicanconf.py", here],
+                      (".html", ".css", ".js", ".svg", ".py", ".mo", ".po"))
+
+
+def render_key(root: Path, settings_like: dict[str, Any]) -> str:
+    """Everything of one language run of one site that a post's page shows, besides the post."""
+    h = hashlib.sha1(code_key(str(root)).encode())
+    h.update(json.dumps(settings_like, sort_keys=True, default=str).encode())
+    return h.hexdigest()
+
+
+_LINKS = ("{filename}", "{static}", "{attach}", "{index}", "{tag}", "{category}", "{author}")
+
+
+def page_key(run_key: str, item: Any) -> str | None:
+    """The key of a post's or page's HTML; None when it links to other content (always render)."""
+    raw = item._content if isinstance(item._content, str) else ""
+    if any(marker in raw for marker in _LINKS):
+        return None
+    h = hashlib.sha1(run_key.encode())
+    h.update(raw.encode())
+    for key, value in sorted(item.metadata.items()):
+        h.update(f"{key}={value!r}\n".encode())
+    return h.hexdigest()
+
+
+def reuse(name: str, key: str | None, output: Path) -> bool:
+    """Link the previous build's file for *name* into *output* if its key is unchanged."""
+    if key is None:
+        stats["rendered"] += 1
+        return False
+    new_keys[name] = key
+    if previous is None or old_keys.get(name) != key:
+        stats["rendered"] += 1
+        return False
+    src = previous / name
+    if not src.is_file():
+        stats["rendered"] += 1
+        return False
+    dest = output / name
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(src, dest)
+    except OSError:
+        shutil.copy2(src, dest)
+    stats["reused"] += 1
+    return True

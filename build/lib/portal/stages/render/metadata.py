@@ -1,0 +1,63 @@
+"""Turn a parsed :class:`~portal.model.content.Post` into the metadata Pelican expects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from markupsafe import escape
+from pelican.contents import Author, Category, Tag
+from pelican.utils import SafeDatetime
+
+from portal.model import catalogue
+from portal.model.content import Post, parse_date
+from portal.stages import history
+
+PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", "attachments", "order")
+
+
+def _safe(value: dt.datetime) -> SafeDatetime:
+    return SafeDatetime(value.year, value.month, value.day, value.hour, value.minute,
+                        value.second, tzinfo=value.tzinfo)
+
+
+def is_published(post: Post, settings: dict) -> bool:
+    """Live now (not draft, due, not expired) and written in this run's language."""
+    return post.lang == settings["DEFAULT_LANG"] and post.is_live(settings["PORTAL_NOW"])
+
+
+def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
+    """Metadata for Pelican; status 'skip' keeps a post out of this run entirely."""
+    meta: dict[str, Any] = {"title": post.title, "slug": post.slug, "lang": post.lang,
+                            "status": "published" if is_published(post, settings) else "skip"}
+    if post.date is not None:
+        meta["date"] = _safe(post.date)
+    if post.kind == "article":
+        meta["category"] = Category(post.category, settings)
+    if post.meta.get("summary"):
+        meta["summary"] = str(escape(post.meta["summary"]))
+    tags = post.meta.get("tags") or []
+    if tags:
+        meta["tags"] = [Tag(t, settings) for t in tags]
+    if post.meta.get("author"):
+        meta["authors"] = [Author(post.meta["author"], settings)]
+    for key in PASS_THROUGH:
+        if post.meta.get(key) not in (None, "", []):
+            meta[key] = post.meta[key]
+    tz = post.date.tzinfo if post.date else dt.UTC
+    for key in ("issued", "effective"):
+        value = parse_date(post.meta.get(key), tz)  # type: ignore[arg-type]
+        if value is not None:
+            meta[key] = _safe(value)
+    if post.expires is not None:
+        meta["expires"] = _safe(post.expires)
+    meta["portal_base"] = post.base
+    alternates = catalogue.ALTERNATES.get(post.base)
+    if alternates:
+        meta["alternates"] = alternates
+    rev = history.HISTORY.get(post.rel)  # from Git: the last content commit and the merge that published it
+    if rev is not None:
+        meta["modified"] = _safe(rev.updated.astimezone(tz))
+        if rev.merge is not None:
+            meta["merge"] = {"sha": rev.merge.sha, "short": rev.merge.short, "date": _safe(rev.merge.date.astimezone(tz))}
+    return meta

@@ -1,0 +1,177 @@
+"""Render one site with Pelican, in-process, one run per language.
+
+Runs inside a worker process (see :mod:`portal.stages.build`): Pelican keeps process-wide
+state (signals, log filters), so a process renders one site and exits.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import sys
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from portal.model import catalogue, i18n
+from portal.model.errors import Problem
+from portal.model.sites import Network, Site
+from portal.stages.render import incremental
+from portal.stages.search import network as network_index
+
+SETTINGS_FILE = "pelicanconf.py"
+SOCIAL_NAMES = {"facebook": "Facebook", "zalo": "Zalo", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
+
+
+def lang_prefix(site: Site, lang: str) -> str:
+    """'/' for the site's default language, '/en/' for the others."""
+    return "/" if lang == site.default_language else f"/{lang}/"
+
+
+def site_context(network: Network, site: Site, lang: str) -> dict[str, Any]:
+    """What templates know about the site (plain data)."""
+    home = network.home_site
+    parent = network.site(site.parent) if site.parent else None
+    return {
+        "id": site.id, "kind": site.kind, "name": site.name(lang), "names": site.names,
+        "url": site.url, "languages": site.languages, "default_language": site.default_language,
+        "contact": site.contact, "social": site.social,
+        "description": site.description.get(lang) or site.description.get("vi", ""),
+        "sections": [{"slug": s.slug, "name": s.name(lang)} for s in site.sections],
+        "parent": {"id": parent.id, "name": parent.name(lang), "url": parent.url} if parent else None,
+        "home": {"id": home.id, "name": home.name(lang), "url": home.url},
+        "is_home": site.id == network.home,
+    }
+
+
+def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.datetime) -> dict[str, Any]:
+    """Pelican settings for one language of one site: pelicanconf.py plus the site's own."""
+    from pelican.settings import read_settings
+
+    root = network.root
+    p = lang_prefix(site, lang).lstrip("/")  # '' or 'en/'
+    first = lang == site.default_language
+    ctx = site_context(network, site, lang)
+    if not first:  # another language lists only the sections written in it
+        have = catalogue.LANG_SECTIONS.get(lang, set())
+        ctx["sections"] = [s for s in ctx["sections"] if s["slug"] in have]
+    override: dict[str, Any] = {
+        "PATH": str(catalogue.site_dir(root, site.id)),
+        "OUTPUT_PATH": str(output),
+        "THEME": str(root / "themes" / "portal"),
+        "PLUGIN_PATHS": [str(root / "plugins")],
+        "SITEURL": "",
+        "SITENAME": site.name(lang),
+        "DEFAULT_LANG": lang,
+        "TIMEZONE": network.timezone,
+        "ARTICLE_PATHS": [""],
+        "ARTICLE_EXCLUDES": [catalogue.PAGES_DIR, catalogue.FILES_DIR],
+        "PAGE_PATHS": [catalogue.PAGES_DIR],
+        "STATIC_PATHS": [catalogue.FILES_DIR] if first else [],
+        "THEME_STATIC_PATHS": ["static"] if first else [],
+        "ARTICLE_URL": p + "{category}/{slug}/", "ARTICLE_SAVE_AS": p + "{category}/{slug}/index.html",
+        "PAGE_URL": p + "{slug}/", "PAGE_SAVE_AS": p + "{slug}/index.html",
+        "CATEGORY_URL": p + "{slug}/", "CATEGORY_SAVE_AS": p + "{slug}/index.html",
+        "TAG_URL": p + "tag/{slug}/", "TAG_SAVE_AS": p + "tag/{slug}/index.html",
+        "INDEX_SAVE_AS": p + "index.html",
+        "PAGINATION_PATTERNS": [
+            (1, "{url}", "{save_as}"),
+            (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
+        ],
+        "DIRECT_TEMPLATES": ["index", "404", "portals", "search"] + (["search_network"] if ctx["is_home"] else []),
+        "SEARCH_SAVE_AS": p + "tim-kiem/index.html",  # the search pages: see portal.stages.search.site
+        "SEARCH_NETWORK_SAVE_AS": p + "tim-kiem-toan-tinh/index.html",
+        "404_SAVE_AS": p + "404.html",
+        "PORTALS_SAVE_AS": p + "cac-cong-thanh-phan/index.html",
+        "FEED_DOMAIN": site.url,
+        "FEED_ALL_ATOM": p + "feeds/all.atom.xml",
+        "CATEGORY_FEED_ATOM": p + "feeds/{slug}.atom.xml",
+        "JINJA_FILTERS": {
+            "format_date": i18n.format_date,
+            "format_datetime": i18n.format_datetime,
+            "iso_date": i18n.iso_date,
+        },
+        "SITE": ctx,  # short names for templates
+        "P": "/" + p,
+        "PORTAL_SITE_ID": site.id,
+        "PORTAL_SITE": ctx,
+        "PORTAL_HOME": ctx["home"],
+        "PORTAL_NETWORK": network.summary(),
+        "PORTAL_LANG": lang,
+        "PORTAL_HTML_LANG": i18n.HTML_LANG[lang],
+        "PORTAL_LANG_PREFIX": "/" + p,
+        "PORTAL_DEFAULT_LANG": site.default_language,
+        "PORTAL_LANG_TAGS": i18n.HTML_LANG,
+        "PORTAL_LANG_NAMES": i18n.NATIVE_NAMES,
+        "PORTAL_SOCIAL_NAMES": SOCIAL_NAMES,
+        "PORTAL_DATE_FORMAT": i18n.LIST_DATE_FORMAT.get(lang, "medium"),
+        "PORTAL_LANG_SECTIONS": {k: sorted(v) for k, v in catalogue.LANG_SECTIONS.items()},
+        "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
+        "PORTAL_NOW": now,
+        "PORTAL_SHARED_INDEX_OK": network_index.uses_shared_index(network, site, lang),
+        "PORTAL_TRANSLATIONS": str(root / "translations"),
+    }
+    override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
+        "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],
+        "network_home": ctx["home"], "ctx_version": 1,
+    })
+    settings = read_settings(str(root / SETTINGS_FILE), override=override)
+    # Templates are compiled once per checkout, not once per site and language (keyed by their source).
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "bytecode_cache": _bytecode_cache(str(root))}
+    return settings
+
+
+@lru_cache(maxsize=4)
+def _bytecode_cache(root: str) -> Any:
+    from jinja2 import FileSystemBytecodeCache
+
+    folder = Path(root) / ".cache" / "jinja"
+    folder.mkdir(parents=True, exist_ok=True)
+    return FileSystemBytecodeCache(str(folder))
+
+
+class _Collect(logging.Handler):
+    """Keeps Pelican's warnings and errors of a run, so a failed site says why."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.errors: list[str] = []
+        self.warnings: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        msg = record.getMessage()
+        if record.exc_info and record.exc_info[1] is not None:
+            msg += f" ({record.exc_info[1]})"
+        (self.errors if record.levelno >= logging.ERROR else self.warnings).append(msg)
+
+
+def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
+                previous: Path | None = None) -> tuple[int, list[Problem], list[str]]:
+    """Render every language of *site* into *output*; return (pages written, problems, warnings).
+
+    Pages whose inputs did not change since *previous* (the last good build) are reused.
+    """
+    import pelican
+    from pelican import log as pelican_log
+
+    pelican_log.console.quiet = True
+    handler = _Collect()
+    logger = logging.getLogger("pelican")
+    logger.addHandler(handler)
+    logger.propagate = False
+    logger.setLevel(logging.WARNING)
+    problems: list[Problem] = []
+    rel = f"content/sites/{site.id}"
+    incremental.start(previous)
+    try:
+        for lang in site.languages:
+            settings = settings_for(network, site, lang, output, now)
+            pelican.Pelican(settings).run()
+        incremental.finish(output)
+    except Exception as exc:  # a template or plugin failure: report it, keep the old output
+        problems.append(Problem(rel, None, f"rendering failed: {type(exc).__name__}: {exc}"))
+    finally:
+        logger.removeHandler(handler)
+    problems += [Problem(rel, None, f"Pelican: {m}") for m in handler.errors]
+    theme_plugin = sys.modules.get("portal_theme")  # loaded by Pelican from PLUGIN_PATHS
+    return len(getattr(theme_plugin, "written", ())), problems, handler.warnings

@@ -1,0 +1,156 @@
+"""``portal build``, ``assemble``, ``check`` and ``serve``: the sites built, checked and previewed."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from portal.commands.common import err, out, root_of
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from portal.stages.build import build
+
+    root = root_of(args)
+    sites = args.site or None
+    if getattr(args, "since", None):  # only what the change affects (plan rules: portal plan)
+        from portal.commands.git import planned_sites
+
+        sites = planned_sites(root, args.since, args.site)
+        if not sites:
+            err.print(f"nothing to build: no site is affected by the changes since {args.since}")
+            return 0
+    show = not args.quiet and err.is_terminal
+    progress = Progress(TextColumn("[bold]Dựng cổng[/]"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.description}"), TimeElapsedColumn(), console=err, disable=not show)
+    task = None
+
+    def on_start(total: int) -> None:
+        nonlocal task
+        task = progress.add_task("", total=total)
+
+    def on_result(r) -> None:
+        progress.update(task, advance=1, description=r.site + ("" if r.ok else " ✗"))
+
+    if getattr(args, "shard", None):
+        from portal.model.sites import load_network
+        from portal.stages.shard import parse_shard, shard_sites
+
+        k, n = parse_shard(args.shard)
+        sites = shard_sites(load_network(root), k, n, among=sites)
+        if not sites:
+            out.print(f"shard {k}/{n} has no sites (there are fewer sites than shards): nothing to build")
+            return 0
+    with progress:
+        report = build(root, sites, jobs=args.jobs, output=args.output,
+                       on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
+                       search=not getattr(args, "no_search", False))
+    if not args.quiet:
+        table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
+        table.add_column("site")
+        table.add_column("pages", justify="right")
+        table.add_column("seconds", justify="right")
+        table.add_column("result")
+        for r in report.results:
+            table.add_row(r.site, str(r.pages), f"{r.seconds:.2f}", "ok" if r.ok else "[red]FAILED[/]")
+        out.print(table)
+        out.print(f"shared directives parsed once in {report.shared_parse_seconds:.2f} s; "
+                  f"peak memory {report.peak_rss_mb:.0f} MiB")
+    for note in report.notes:
+        err.print(f"[yellow]note:[/] {note}")
+    problems = report.all_problems()
+    if problems:
+        err.print(f"[red]{len(problems)} problem(s); the failed sites keep their previous output:[/]")
+        for p in problems:
+            print(p, file=sys.stderr)
+    return 0 if report.ok else 1
+
+
+def cmd_assemble(args: argparse.Namespace) -> int:
+    from portal.model.sites import load_network
+    from portal.stages.shard import assemble
+
+    root = root_of(args)
+    network = load_network(root)
+    output = Path(args.output) if args.output else root / "output"
+    report = assemble(network, [Path(p) for p in args.parts], output, allow_missing=args.allow_missing,
+                      search=not args.no_search)
+    for p in report.problems + report.search_problems:
+        print(p, file=sys.stderr)
+    if not report.ok:
+        err.print("[red]not assembled: nothing in the output folder was changed[/]")
+        return 1
+    if report.search_problems:
+        err.print("[red]assembled, but a search index failed: the previous one stays; assemble again[/]")
+        return 1
+    out.print(f"assembled {len(report.sites)} sites into {output}"
+              + (f"; missing: {', '.join(report.missing)}" if report.missing else ""))
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from portal.model.sites import load_network
+    from portal.stages.check import check
+
+    network = load_network(root_of(args))
+    problems = check(network, [Path(p) for p in args.paths] or None)
+    for p in problems:
+        print(p, file=sys.stderr)
+    if problems:
+        err.print(f"[red]{len(problems)} problem(s)[/]")
+        return 1
+    if not args.quiet:
+        out.print(f"ok: sites.yaml ({len(network.sites)} sites) and content are valid")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from portal.stages.preview import serve
+
+    root = root_of(args)
+    output = Path(args.output) if args.output else root / "output"
+    if not args.no_build:
+        args.site, args.jobs, args.quiet = [], None, False
+        status = cmd_build(args)
+        if status and not output.exists():
+            return status
+    serve(output, args.bind, args.port)
+    return 0
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    """build, assemble, check, serve."""
+    b = sub.add_parser("build", help="build sites into output/")
+    b.add_argument("--site", action="append", metavar="ID", help="build only this site (repeatable)")
+    b.add_argument("--since", metavar="REV", help="build only the sites affected by the changes since REV (see portal plan)")
+    b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
+    b.add_argument("--output", help="output folder (default: ROOT/output)")
+    b.add_argument("--no-search", action="store_true", help="skip the Pagefind indexes (benchmarks; previews)")
+    b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
+    b.add_argument("--shard", metavar="K/N", help="build only shard K of N: a deterministic, cost-balanced share of the sites (for N CI runners)")
+    b.add_argument("-q", "--quiet", action="store_true")
+    b.set_defaults(func=cmd_build)
+
+    a = sub.add_parser("assemble", help="merge the output folders of sharded builds into one output/")
+    a.add_argument("parts", nargs="+", metavar="PART", help="output folders of `portal build --shard K/N`")
+    a.add_argument("--output", help="output folder (default: ROOT/output)")
+    a.add_argument("--allow-missing", action="store_true", help="assemble even if some sites are in no part")
+    a.add_argument("--no-search", action="store_true", help="skip the shared directives' and the network search index")
+    a.set_defaults(func=cmd_assemble)
+
+    c = sub.add_parser("check", help="validate sites.yaml and content without building")
+    c.add_argument("paths", nargs="*", metavar="PATH", help="files or folders to check (default: everything)")
+    c.add_argument("-q", "--quiet", action="store_true")
+    c.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("serve", help="build, then serve every site at http://<id>.localhost:PORT/")
+    s.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
+    s.add_argument("--bind", default="127.0.0.1")
+    s.add_argument("--output")
+    s.add_argument("--no-build", action="store_true", help="serve what is in output/ as it is")
+    s.set_defaults(func=cmd_serve)

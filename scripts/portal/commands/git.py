@@ -1,0 +1,159 @@
+"""The ``portal`` subcommands of the Git workflow: plan, publish, rollback, due, codeowners, new, diff.
+
+Thin: each parses its options, calls the library and prints. Errors are PortalErrors,
+printed by :func:`portal.cli.main` as ``path:LINE: message — fix``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from portal.commands.common import root_of, say, target_or_branch
+from portal.model.errors import PortalError, Problem
+
+
+def planned_sites(root: Path, since: str, extra: list[str] | None = None) -> list[str]:
+    from portal.stages.plan import make_plan
+
+    plan = make_plan(root, since)
+    return list(dict.fromkeys([*plan.sites, *(extra or [])]))
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from portal.stages.plan import make_plan
+
+    plan = make_plan(root_of(args), args.since)
+    if args.json:
+        print(plan.dumps())
+    elif args.markdown:
+        print(plan.markdown(), end="")
+    else:
+        for s in plan.sites:
+            print(s)
+        if not args.quiet:
+            say(f"{len(plan.sites)} site(s) affected by {len(plan.changes)} changed file(s) since {args.since} ({plan.base[:7]})")
+            for s in plan.sites:
+                say(f"  {s}: {'; '.join(plan.reasons[s][:3])}" + (" …" if len(plan.reasons[s]) > 3 else ""))
+    return 0
+
+
+def _sites_to_publish(args: argparse.Namespace, root: Path) -> list[str]:
+    from portal.model.sites import load_network
+
+    if args.since:
+        return planned_sites(root, args.since, args.site)
+    if args.site:
+        network = load_network(root)
+        unknown = [s for s in args.site if s not in network]
+        if unknown:
+            raise PortalError([Problem("sites.yaml", None, f"no site '{s}' — pick one of the ids in sites.yaml") for s in unknown])
+        return list(dict.fromkeys(args.site))
+    return load_network(root).ids
+
+
+def cmd_publish(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    sites = _sites_to_publish(args, root)
+    if not sites:
+        say(f"nothing to publish: no site is affected by the changes since {args.since}")
+        return 0
+    if args.branch:
+        from portal.stages.publish.branch import publish_branches
+
+        results = publish_branches(root, args.branch, sites, output=args.output, allow_dirty=args.allow_dirty)
+        rows = [(r.site, r.commit[:10] if r.commit else None, r.diff.counts(), f"branch {r.branch}") for r in results]
+    else:
+        from portal.stages.publish.target import publish
+
+        report = publish(root, args.target, sites, output=args.output, keep=args.keep, allow_dirty=args.allow_dirty)
+        rows = [(r.site, r.release, r.diff.counts(), f"{args.target}/{r.site}/current") for r in report.sites]
+    if args.json:
+        print(json.dumps([{"site": s, "release": rel, "counts": c} for s, rel, c, _ in rows], ensure_ascii=False))
+        return 0
+    changed = [r for r in rows if r[1]]
+    for site, rel, c, where in rows:
+        if rel:
+            print(f"{site}: published {rel} → {where} (+{c['added']} ~{c['changed']} -{c['removed']} files)")
+        elif not args.quiet:
+            print(f"{site}: unchanged, not published")
+    say(f"{len(changed)} site(s) published, {len(rows) - len(changed)} unchanged")
+    return 0
+
+
+def cmd_rollback(args: argparse.Namespace) -> int:
+    if args.branch:
+        from portal.stages.publish.branch import rollback_branch
+
+        r = rollback_branch(root_of(args), args.branch, args.site, args.release)
+        if r.commit is None:
+            print(f"{args.site}: branch {r.branch} already has that tree; nothing changed")
+        else:
+            print(f"{args.site}: {r.branch} rolled back by commit {r.commit[:10]} (+{len(r.diff.added)} ~{len(r.diff.changed)} -{len(r.diff.removed)} files)")
+        return 0
+    from portal.stages.publish.target import rollback
+
+    r = rollback(args.target, args.site, args.release)
+    if r.release is None:
+        print(f"{args.site}: {r.previous} is already the current release; nothing changed")
+    else:
+        print(f"{args.site}: current → {r.release} (was {r.previous}; +{len(r.diff.added)} ~{len(r.diff.changed)} -{len(r.diff.removed)} files)")
+    return 0
+
+
+
+
+
+
+
+
+def cmd_diff(args: argparse.Namespace) -> int:
+    from portal.stages.publish.manifest import compare_outputs, markdown
+
+    diffs = compare_outputs(Path(args.old), Path(args.new), args.site or None)
+    if args.markdown:
+        print(markdown(diffs), end="")
+    else:
+        print(json.dumps({s: d.to_json() for s, d in diffs.items()}, ensure_ascii=False, indent=2))
+    return 0
+
+
+
+
+def add_commands(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("plan", help="list the sites affected by the changes since a Git revision")
+    p.add_argument("--since", metavar="REV", required=True, help="a commit, branch or tag (e.g. origin/main, HEAD~1)")
+    fmt = p.add_mutually_exclusive_group()
+    fmt.add_argument("--json", action="store_true", help="the plan as JSON: sites, reasons, changed files")
+    fmt.add_argument("--markdown", action="store_true", help="a summary for a pull request")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_plan)
+
+    p = sub.add_parser("publish", help="publish built sites atomically (a new release per changed site)")
+    target_or_branch(p)
+    p.add_argument("--since", metavar="REV", help="only the sites affected by the changes since REV")
+    p.add_argument("--site", action="append", metavar="ID", help="only this site (repeatable)")
+    p.add_argument("--keep", type=int, default=10, metavar="N", help="releases kept per site (default 10)")
+    p.add_argument("--output", help="where the sites were built (default: ROOT/output)")
+    p.add_argument("--allow-dirty", action="store_true", help="publish although the checkout has uncommitted changes")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("-q", "--quiet", action="store_true")
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("rollback", help="switch a site back to an earlier release")
+    target_or_branch(p)
+    p.add_argument("--site", required=True, metavar="ID")
+    p.add_argument("--release", metavar="R", help="the release (or, with --branch, the commit) to go back to (default: the previous one)")
+    p.set_defaults(func=cmd_rollback)
+
+
+
+def add_diff_command(sub: argparse._SubParsersAction) -> None:
+    """diff."""
+    p = sub.add_parser("diff", help="pages added, changed and removed between two output folders")
+    p.add_argument("old")
+    p.add_argument("new")
+    p.add_argument("--site", action="append", metavar="ID")
+    p.add_argument("--markdown", action="store_true", help="a summary for a pull request")
+    p.set_defaults(func=cmd_diff)

@@ -1,0 +1,382 @@
+"""sites.yaml: the network of portals, loaded into a typed model and validated.
+
+Every problem is reported at once as ``sites.yaml:LINE: what is wrong — how to fix it``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from portal.model import yamlio
+from portal.model.errors import PortalError, Problem, did_you_mean
+from portal.model.sections import CATALOG, DEFAULTS, KINDS, LANGUAGES, REQUIRED
+from portal.model.text import nfc
+
+ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers"}
+DEFAULTS_KEYS = {"sections", "languages"}
+SITE_KEYS = {
+    "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
+    "sections", "description",
+}
+CONTACT_KEYS = {"address", "phone", "email", "fax", "hotline", "spokesperson"}
+SOCIAL_KEYS = {"facebook", "zalo", "youtube", "tiktok", "instagram"}
+SECTION_KEYS = {"slug", "name"}
+
+
+@dataclass(frozen=True)
+class Section:
+    slug: str
+    names: dict[str, str]
+
+    def name(self, lang: str) -> str:
+        return self.names.get(lang) or self.names.get("vi") or self.slug
+
+
+@dataclass
+class Site:
+    id: str
+    kind: str
+    names: dict[str, str]
+    url: str
+    languages: list[str]
+    parent: str | None
+    editors: list[str]
+    contact: dict[str, str]
+    social: dict[str, str]
+    sections: list[Section]
+    description: dict[str, str] = field(default_factory=dict)
+    line: int = 0
+
+    @property
+    def default_language(self) -> str:
+        return self.languages[0]
+
+    def name(self, lang: str = "vi") -> str:
+        return self.names.get(lang) or self.names["vi"]
+
+    @property
+    def section_slugs(self) -> list[str]:
+        return [s.slug for s in self.sections]
+
+    def section(self, slug: str) -> Section | None:
+        return next((s for s in self.sections if s.slug == slug), None)
+
+
+@dataclass
+class Network:
+    home: str
+    default_language: str
+    timezone: str
+    maintainers: list[str]
+    sites: list[Site]
+    path: Path
+    root: Path
+
+    def __post_init__(self) -> None:
+        self._by_id = {s.id: s for s in self.sites}
+
+    def site(self, site_id: str) -> Site:
+        return self._by_id[site_id]
+
+    def __contains__(self, site_id: str) -> bool:
+        return site_id in self._by_id
+
+    @property
+    def home_site(self) -> Site:
+        return self._by_id[self.home]
+
+    @property
+    def ids(self) -> list[str]:
+        return [s.id for s in self.sites]
+
+    def children(self, site_id: str) -> list[Site]:
+        return [s for s in self.sites if s.parent == site_id]
+
+    def summary(self) -> list[dict[str, Any]]:
+        """A light, picklable description of every site, for templates."""
+        return [
+            {"id": s.id, "kind": s.kind, "names": s.names, "url": s.url, "parent": s.parent}
+            for s in self.sites
+        ]
+
+
+class _Checker:
+    def __init__(self, rel: str):
+        self.rel = rel
+        self.problems: list[Problem] = []
+
+    def add(self, line: int | None, message: str) -> None:
+        self.problems.append(Problem(self.rel, line, message))
+
+    def unknown_keys(self, data: yamlio.LineDict, known: set[str], where: str) -> None:
+        for key in data:
+            if key not in known:
+                self.add(
+                    data.line_of(key),
+                    f"unknown key '{key}' in {where} — {did_you_mean(key, known)}",
+                )
+
+    def mapping(self, value: Any, line: int, what: str) -> yamlio.LineDict | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            self.add(line, f"{what} must be a mapping (key: value lines) — indent its keys under it")
+            return None
+        return value  # type: ignore[return-value]
+
+    def strings(self, value: Any, line: int, what: str) -> list[str]:
+        if value is None:
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.add(line, f"{what} must be a list of strings — write it as [a, b]")
+            return []
+        return [nfc(v) for v in value]
+
+
+def _languages(c: _Checker, value: Any, line: int, default: list[str]) -> list[str]:
+    if value is None:
+        return list(default)
+    langs = c.strings(value, line, "languages")
+    for i, lang in enumerate(langs):
+        if lang not in LANGUAGES:
+            lline = value.line_of(i) if isinstance(value, yamlio.LineList) else line
+            c.add(
+                lline,
+                f"unsupported language '{lang}' — use one of {', '.join(LANGUAGES)}",
+            )
+    if len(set(langs)) != len(langs):
+        c.add(line, "a language is listed twice in languages — list each once")
+    if not langs:
+        c.add(line, "languages is empty — list at least 'vi'")
+    return [lang for lang in langs if lang in LANGUAGES] or list(default)
+
+
+def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] | None:
+    if value is None:
+        return None
+    if not isinstance(value, list):
+        c.add(line, f"sections of {where} must be a list of section slugs — write [tin-tuc, van-ban, …]")
+        return None
+    result: list[Section] = []
+    for i, item in enumerate(value):
+        iline = value.line_of(i) if isinstance(value, yamlio.LineList) else line
+        if isinstance(item, str):
+            slug, names = item, {}
+        elif isinstance(item, dict):
+            c.unknown_keys(item, SECTION_KEYS, f"a section of {where}")
+            slug = item.get("slug")
+            names = item.get("name") or {}
+            if not isinstance(names, dict):
+                c.add(iline, "a section's name must be a mapping of languages — write name: {vi: …}")
+                names = {}
+        else:
+            c.add(iline, f"a section of {where} must be a slug or {{slug, name}} — write e.g. tin-tuc")
+            continue
+        if not isinstance(slug, str) or not ID_RE.match(slug):
+            c.add(iline, f"section slug {slug!r} is not [a-z0-9-]+ — use lower-case ASCII and '-'")
+            continue
+        if slug not in CATALOG and "vi" not in names:
+            c.add(iline, f"section '{slug}' is not a known section and has no name.vi — add name: {{vi: …}}")
+        merged = {**CATALOG.get(slug, {}), **{k: nfc(str(v)) for k, v in names.items()}}
+        if any(s.slug == slug for s in result):
+            c.add(iline, f"section '{slug}' is listed twice in {where} — list it once")
+            continue
+        result.append(Section(slug, merged))
+    for required in REQUIRED:
+        if not any(s.slug == required for s in result):
+            c.add(line, f"sections of {where} lack '{required}' — every portal carries it (shared directives land there)")
+    return result
+
+
+def _url(c: _Checker, value: Any, line: int) -> str:
+    if not isinstance(value, str) or not value:
+        c.add(line, "url is missing — give the portal's address, e.g. https://sotc.bacninh.gov.vn")
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
+        c.add(line, f"url '{value}' is not a valid http(s) address — write it as https://host.example.vn")
+    elif parts.path not in ("", "/") or parts.query or parts.fragment:
+        c.add(line, f"url '{value}' has a path — a portal is built for the root of its domain; give only https://host")
+    return value.rstrip("/")
+
+
+def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
+    """Load and validate ``sites.yaml`` under *root*; raise PortalError listing every problem."""
+    root = Path(root).resolve()
+    path = root / filename
+    rel = filename
+    c = _Checker(rel)
+    try:
+        text = nfc(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PortalError([Problem(rel, None, f"not found in {root} — run from a project checkout or pass --root DIR")]) from None
+    except UnicodeDecodeError as exc:
+        raise PortalError([Problem(rel, None, f"is not UTF-8 ({exc.reason}) — save it as UTF-8")]) from None
+    try:
+        data = yamlio.load(text)
+    except yaml.YAMLError as exc:
+        raise PortalError([Problem(rel, yamlio.error_line(exc), yamlio.error_text(exc))]) from None
+    if not isinstance(data, dict):
+        raise PortalError([Problem(rel, 1, "must be a mapping with 'network' and 'sites' — see README.md")])
+
+    c.unknown_keys(data, {"network", "defaults", "sites"}, "sites.yaml")
+
+    net = c.mapping(data.get("network"), data.line_of("network"), "network")
+    if net is None:
+        c.add(1, "the 'network' mapping is missing — add network: {home: <province id>, …}")
+        net = yamlio.LineDict()
+        net.line, net.key_lines = 1, {}
+    c.unknown_keys(net, NETWORK_KEYS, "network")
+    default_language = net.get("default_language", "vi")
+    if default_language not in LANGUAGES:
+        c.add(net.line_of("default_language"), f"unsupported default_language '{default_language}' — use one of {', '.join(LANGUAGES)}")
+        default_language = "vi"
+    timezone = net.get("timezone", "Asia/Ho_Chi_Minh")
+    try:
+        ZoneInfo(str(timezone))
+    except (ZoneInfoNotFoundError, ValueError):
+        c.add(net.line_of("timezone"), f"unknown timezone '{timezone}' — use an IANA name such as Asia/Ho_Chi_Minh")
+        timezone = "Asia/Ho_Chi_Minh"
+    maintainers = c.strings(net.get("maintainers"), net.line_of("maintainers"), "maintainers")
+
+    defaults = c.mapping(data.get("defaults"), data.line_of("defaults"), "defaults")
+    kind_sections: dict[str, list[Section]] = {
+        k: [Section(s, CATALOG[s]) for s in v] for k, v in DEFAULTS.items()
+    }
+    default_langs = [default_language]
+    if defaults is not None:
+        c.unknown_keys(defaults, DEFAULTS_KEYS, "defaults")
+        ds = c.mapping(defaults.get("sections"), defaults.line_of("sections"), "defaults.sections")
+        if ds is not None:
+            for kind, value in ds.items():
+                if kind not in KINDS:
+                    c.add(ds.line_of(kind), f"unknown kind '{kind}' in defaults.sections — {did_you_mean(kind, KINDS)}")
+                    continue
+                secs = _sections(c, value, ds.line_of(kind), f"kind '{kind}'")
+                if secs is not None:
+                    kind_sections[kind] = secs
+        if "languages" in defaults:
+            default_langs = _languages(c, defaults["languages"], defaults.line_of("languages"), default_langs)
+
+    raw_sites = data.get("sites")
+    if not isinstance(raw_sites, list) or not raw_sites:
+        c.add(data.line_of("sites") if "sites" in data else 1, "'sites' must be a non-empty list of portals — each item starts with '- id: …'")
+        raw_sites = []
+
+    sites: list[Site] = []
+    seen: dict[str, int] = {}
+    for raw in raw_sites:
+        if not isinstance(raw, dict):
+            c.add(getattr(raw_sites, "line", None), "each item of 'sites' must be a mapping — start it with '- id: …'")
+            continue
+        line = raw.line
+        c.unknown_keys(raw, SITE_KEYS, f"site '{raw.get('id', '?')}'")
+        sid = raw.get("id")
+        if not isinstance(sid, str) or not sid:
+            c.add(line, "a site has no id — add id: <lower-case-ascii-name>")
+            continue
+        if not ID_RE.match(sid):
+            c.add(raw.line_of("id"), f"id '{sid}' is not [a-z0-9-]+ — use lower-case ASCII letters, digits and '-'")
+        if sid in seen:
+            c.add(raw.line_of("id"), f"id '{sid}' is repeated (first on line {seen[sid]}) — give each site its own id")
+            continue
+        seen[sid] = raw.line_of("id")
+        kind = raw.get("kind")
+        if kind not in KINDS:
+            c.add(raw.line_of("kind"), f"unknown kind {kind!r} for site '{sid}' — use one of {', '.join(KINDS)}")
+            kind = "commune"
+        names_raw = c.mapping(raw.get("name"), raw.line_of("name"), "name")
+        names: dict[str, str] = {}
+        if names_raw is not None:
+            for lang, value in names_raw.items():
+                if lang not in LANGUAGES:
+                    c.add(names_raw.line_of(lang), f"unsupported language '{lang}' in name — use one of {', '.join(LANGUAGES)}")
+                elif not isinstance(value, str) or not value.strip():
+                    c.add(names_raw.line_of(lang), f"name.{lang} is empty — write the portal's name")
+                else:
+                    names[lang] = nfc(value.strip())
+        if "vi" not in names:
+            c.add(raw.line_of("name"), f"site '{sid}' has no name.vi — add name: {{vi: \"Cổng Thông tin điện tử …\"}}")
+            names.setdefault("vi", sid)
+        desc_raw = raw.get("description")
+        description = (
+            {"vi": nfc(desc_raw)} if isinstance(desc_raw, str)
+            else {k: nfc(str(v)) for k, v in desc_raw.items()} if isinstance(desc_raw, dict) else {}
+        )
+        url = _url(c, raw.get("url"), raw.line_of("url"))
+        languages = _languages(c, raw.get("languages"), raw.line_of("languages"), default_langs)
+        parent = raw.get("parent")
+        if parent is not None and not isinstance(parent, str):
+            c.add(raw.line_of("parent"), "parent must be a site id or null")
+            parent = None
+        editors = c.strings(raw.get("editors"), raw.line_of("editors"), "editors")
+        contact: dict[str, str] = {}
+        craw = c.mapping(raw.get("contact"), raw.line_of("contact"), "contact")
+        if craw is not None:
+            c.unknown_keys(craw, CONTACT_KEYS, f"contact of '{sid}'")
+            contact = {k: nfc(str(v)) for k, v in craw.items() if k in CONTACT_KEYS and v}
+        social: dict[str, str] = {}
+        sraw = c.mapping(raw.get("social"), raw.line_of("social"), "social")
+        if sraw is not None:
+            c.unknown_keys(sraw, SOCIAL_KEYS, f"social of '{sid}'")
+            for k, v in sraw.items():
+                if k in SOCIAL_KEYS and v:
+                    if not isinstance(v, str) or urlsplit(v).scheme not in ("http", "https"):
+                        c.add(sraw.line_of(k), f"social.{k} {v!r} is not an http(s) address — write the full https://… link")
+                    else:
+                        social[k] = v
+        sections = _sections(c, raw.get("sections"), raw.line_of("sections"), f"site '{sid}'")
+        site = Site(
+            id=sid, kind=kind, names=names, url=url, languages=languages, parent=parent,
+            editors=editors, contact=contact, social=social,
+            sections=sections if sections is not None else list(kind_sections[kind]),
+            description=description, line=line,
+        )
+        site._parent_line = raw.line_of("parent")  # type: ignore[attr-defined]
+        sites.append(site)
+
+    by_id = {s.id: s for s in sites}
+    for s in sites:
+        if s.parent is not None and s.parent not in by_id:
+            c.add(s._parent_line, f"parent '{s.parent}' of site '{s.id}' is not a site in sites.yaml — {did_you_mean(s.parent, by_id)}")  # type: ignore[attr-defined]
+    reported: set[str] = set()
+    for s in sites:
+        chain = [s.id]
+        cur = s.parent
+        while cur is not None and cur in by_id:
+            if cur in chain:
+                cycle = [*chain[chain.index(cur):], cur]
+                if not reported.intersection(cycle):
+                    c.add(s._parent_line, f"parent of '{s.id}' makes a cycle ({' → '.join(cycle)}) — a portal cannot oversee itself; fix one parent")  # type: ignore[attr-defined]
+                reported.update(cycle)
+                break
+            chain.append(cur)
+            cur = by_id[cur].parent
+
+    home = net.get("home")
+    if not home:
+        c.add(net.line, "network.home is missing — name the provincial portal's id")
+    elif home not in by_id:
+        c.add(net.line_of("home"), f"network.home '{home}' is not a site — {did_you_mean(str(home), by_id)}")
+    elif by_id[home].kind != "province":
+        c.add(net.line_of("home"), f"network.home '{home}' is a {by_id[home].kind}, not a province — point it at the provincial portal")
+
+    if c.problems:
+        raise PortalError(c.problems)
+    for s in sites:
+        del s._parent_line  # type: ignore[attr-defined]
+    return Network(
+        home=str(home), default_language=default_language, timezone=str(timezone),
+        maintainers=maintainers, sites=sites, path=path, root=root,
+    )

@@ -1,0 +1,103 @@
+"""Scheduled publishing: which sites a rebuild now would change, compared with what was last published.
+
+A post dated in the future is published by the first build after its date, and one
+past ``expires`` disappears. Rather than trusting clocks, :func:`due` compares, for
+every post of every site (and every shared directive of its audience), whether it is
+live now with whether its page is in the site's last published release (the current
+release of a target folder, or the tip of its publication branch).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import git
+
+from portal.model import catalogue
+from portal.model.catalogue import markdown_files, resolve_audience, shared_dir, site_dir, translation_problems
+from portal.model.content import Post, read_post, validate
+from portal.model.sites import Network, Site, load_network
+from portal.stages import repository
+
+Published = Callable[[str], set[str] | None]  # site id → paths of its published release, None: never published
+
+
+def _read(network: Network, folder: Path, site: Site | None, tz: ZoneInfo) -> list[Post]:
+    posts = []
+    for path in markdown_files(folder):
+        parts = path.relative_to(folder).parts
+        if site is not None and parts[0] == catalogue.FILES_DIR:
+            continue
+        kind = "page" if site is not None and parts[0] == catalogue.PAGES_DIR else "article"
+        post = read_post(path, network.root, site=site.id if site else None, kind=kind, tz=tz)
+        if site is None:
+            langs = sorted({lang for s in network.sites for lang in s.languages})
+            validate(post, sections=None, languages=langs, tz=tz, default_language=network.default_language)
+        else:
+            validate(post, sections=site.section_slugs, languages=site.languages, tz=tz, default_language=site.default_language)
+        posts.append(post)
+    translation_problems(posts, site.default_language if site else network.default_language)
+    return [p for p in posts if not p.problems]
+
+
+def page_path(site: Site, post: Post) -> str:
+    prefix = "" if post.lang == site.default_language else f"{post.lang}/"
+    return f"{prefix}{post.url()}index.html"
+
+
+def due(root: Path | str, published: Published, now: dt.datetime | None = None) -> dict[str, list[str]]:
+    """Site id → why a rebuild now would change it (posts come due or expired since its last publish)."""
+    network = load_network(root)
+    tz = ZoneInfo(network.timezone)
+    now = now or dt.datetime.now(tz)
+    shared = _read(network, shared_dir(network.root), None, tz)
+    audiences = {p.rel: resolve_audience(p, network)[0] for p in shared}
+    result: dict[str, list[str]] = {}
+    for site in network.sites:
+        pages = published(site.id)
+        if pages is None:
+            result[site.id] = ["never published"]
+            continue
+        mine = _read(network, site_dir(network.root, site.id), site, tz)
+        theirs = [p for p in shared if site.id in audiences[p.rel] and p.lang in site.languages]
+        reasons = []
+        for post in [*mine, *theirs]:
+            path = page_path(site, post)
+            live, there = post.is_live(now), path in pages
+            if live and not there:
+                when = f" (dated {post.date:%Y-%m-%d %H:%M})" if post.date else ""
+                reasons.append(f"{post.rel} is due{when}")
+            elif there and not live:
+                when = f" (expired {post.expires:%Y-%m-%d})" if post.expires and post.expires < now else ""
+                reasons.append(f"{post.rel} is no longer live{when}")
+        if reasons:
+            result[site.id] = reasons
+    return result
+
+
+def from_target(target_dir: Path | str) -> Published:
+    from portal.stages.publish.target import Target
+
+    target = Target(target_dir)
+
+    def published(site_id: str) -> set[str] | None:
+        current = target.current(site_id)
+        return set(target.read_manifest(site_id, current)) if current else None
+
+    return published
+
+
+def from_branch(root: Path | str, name: str) -> Published:
+    pr = repository.require_repo(root, "portal due --branch")
+
+    def published(site_id: str) -> set[str] | None:
+        try:
+            out = pr.git.ls_tree("-r", "--name-only", "-z", f"refs/heads/{name}/{site_id}")
+        except git.GitCommandError:
+            return None
+        return {p for p in out.split("\0") if p}
+
+    return published

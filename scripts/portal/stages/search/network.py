@@ -1,0 +1,270 @@
+"""Search indexes built after every site: the shared directives' bundle and the network index.
+
+Both exist because Pagefind cannot add pages to a bundle, and holds every page of a
+run in memory (about 0.2 MB a page: 31,000 pages took 5 GiB):
+
+- **Shared directives.** A directive addressed to every portal is on all of them, so in
+  every site's own bundle it would be indexed 150 times, and one new directive would
+  re-index every site. Instead the provincial portal's copies (marked
+  ``data-search-shared`` by the theme) are indexed once into ``pagefind-chi-dao/``, which
+  is hard-linked into every site; a site's own bundle leaves them out, and its search
+  page searches both bundles together (Pagefind's ``mergeIndex``). Directives for some
+  sites only stay in those sites' own bundles. A site whose default language differs
+  from the provincial portal's (its URLs differ) keeps them in its own bundle.
+- **The network index** (``<home>/tim-kiem-toan-tinh/pagefind/``) is split into shards of
+  consecutive sites (sites.yaml order), as many as the power of two that keeps them at
+  most :data:`SHARD_PAGES` pages on average (copies of directives left out);
+  ``shards.json`` lists them and the network search page merges them. Each shard's
+  folder is named after the key of what it indexes, so a change in one site rebuilds
+  one shard, and the list is switched by one rename.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import subprocess
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from portal.model import i18n
+from portal.model.errors import Problem
+from portal.model.sites import Network, Site
+from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
+from portal.stages.search.site import (
+    BUNDLE,
+    KEY_FILE,
+    KIND_LABELS,
+    NETWORK_PAGE,
+    OWN,
+    SHARED,
+    SHARED_BUNDLE,
+    VERSION,
+    IndexResult,
+    SearchIndexError,
+    _digest,
+    _is_copy,
+    _link_tree,
+    _read_key,
+    content_pages,
+    network_pages,
+    page_language,
+    pagefind_version,
+    recorded_pages,
+    run_pagefind,
+    stage,
+    url_of,
+)
+
+SHARDS_FILE = "shards.json"
+#: at most this many pages per shard of the network index (the shards hold between half
+#: and all of it): Pagefind indexes 3,000 pages in about 600 MiB
+SHARD_PAGES = 3000
+
+
+def uses_shared_index(network: Network, site: Site, lang: str) -> bool:
+    """Whether *site* in *lang* searches the shared directives' bundle (its URLs equal the provincial portal's)."""
+    home = network.home_site
+    return lang in home.languages and site.default_language == home.default_language
+
+
+# --- the shared directives -------------------------------------------------------------------
+
+def index_shared(network: Network, output: Path) -> IndexResult | None:
+    """Index the provincial portal's copies of the directives for every site; link the bundle into every site.
+
+    Returns None when the provincial portal has not been built.
+    """
+    start = time.perf_counter()
+    home = output / network.home
+    if not home.is_dir():
+        return None
+    pages = recorded_pages(home, {SHARED})  # the home's record, else every page of it read
+    staged = []
+    for rel, path in content_pages(home, shared=True) if pages is None else pages:
+        result = stage(path.read_text(encoding="utf-8"))
+        if result is not None:
+            staged.append((rel, result[0]))
+    trees = [output / s.id for s in network.sites if (output / s.id).is_dir()]
+    if not staged:  # no directive for every site: no bundle (the search pages do not ask for one)
+        for tree in trees:
+            shutil.rmtree(tree / SHARED_BUNDLE, ignore_errors=True)
+        return IndexResult(pages=0, reused=False, seconds=time.perf_counter() - start)
+    key = _digest(staged)
+    stale = [t for t in trees if _read_key(t / SHARED_BUNDLE) != key]
+    if not stale:
+        return IndexResult(pages=len(staged), reused=True, seconds=time.perf_counter() - start)
+    work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}shared-search-", dir=output))
+    try:
+        built = work / SHARED_BUNDLE
+        run_pagefind(staged, built, work)
+        (built / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        for tree in stale:
+            tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
+            shutil.rmtree(tmp, ignore_errors=True)
+            _link_tree(built, tmp)
+            swap_into_place(tmp, tree / SHARED_BUNDLE)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start)
+
+
+# --- the network index -----------------------------------------------------------------------
+
+def _page_count(bundle: Path) -> int:
+    try:
+        entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 0
+    return sum(int(lang.get("page_count", 0)) for lang in entry.get("languages", {}).values())
+
+
+def _shard_weight(bundle: Path) -> int:
+    """A site's pages in the network index: its own (recorded by the site's build), else all it indexes."""
+    own = network_pages(bundle)
+    return _page_count(bundle) if own is None else own
+
+
+def plan_shards(network: Network, output: Path, budget: int | None = None) -> list[list[Site]]:
+    """Consecutive groups of sites, as many as the power of two that keeps them at most *budget* pages on average.
+
+    The number of shards changes only when the network's pages double or halve, so a
+    change in one site leaves the other shards as they were.
+    """
+    budget = budget or SHARD_PAGES
+    sites = [s for s in network.sites if (output / s.id).is_dir()]
+    if not sites:
+        return []
+    total = sum(_shard_weight(output / s.id / BUNDLE) for s in sites) + _page_count(output / network.home / SHARED_BUNDLE)
+    k = 1
+    while k * budget < total and k < len(sites):
+        k *= 2
+    size = math.ceil(len(sites) / k)
+    return [sites[i:i + size] for i in range(0, len(sites), size)]
+
+
+def _labels(network: Network, site: Site, lang: str) -> dict[str, str]:
+    tr = i18n.translations(str(network.root / "translations"), lang)
+    return {"site": site.name(lang), "kind": tr.gettext(KIND_LABELS.get(site.kind, site.kind))}
+
+
+def _network_candidates(network: Network, tree: Path, site: Site) -> list[tuple[str, Path]]:
+    """The pages of a site that may go into the network index.
+
+    From the site's record: its own pages (and on the provincial portal the directives
+    for every site), without reading the copies every site has; else every content page.
+    """
+    pages = recorded_pages(tree, {OWN, SHARED} if site.id == network.home else {OWN})
+    return list(content_pages(tree)) if pages is None else pages
+
+
+def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, str]]:
+    """The content pages of *sites*, once each, with site and kind filters and absolute URLs.
+
+    A copy of a shared directive (its canonical link points at the provincial portal)
+    is left out: the provincial portal's own copy is in its shard.
+    """
+    staged = []
+    for site in sites:
+        tree = output / site.id
+        for rel, path in _network_candidates(network, tree, site):
+            doc = path.read_text(encoding="utf-8")
+            if _is_copy(doc, site.url, rel):
+                continue
+            href = site.url + url_of(rel)
+            labels = _labels(network, site, page_language(doc))
+            result = stage(doc, {"filter": {"site": labels["site"], "kind": labels["kind"]},
+                                 "meta": {"site": labels["site"], "href": href}})
+            if result is not None:
+                staged.append((f"{site.id}/{rel}", result[0]))
+    return staged
+
+
+def shard_key(network: Network, output: Path, sites: list[Site]) -> str:
+    """What a shard depends on: its sites' names, kinds, URLs and bundle keys, and the catalogs."""
+    h = hashlib.sha1(f"network {VERSION} pagefind {pagefind_version()}\n".encode())
+    for site in sites:
+        h.update(f"{site.id} {site.kind} {site.url} {sorted(site.names.items())} {_read_key(output / site.id / BUNDLE)}\n".encode())
+        if site.id == network.home:
+            h.update(f"shared {_read_key(output / site.id / SHARED_BUNDLE)}\n".encode())
+    for path in sorted((network.root / "translations").glob("*/LC_MESSAGES/*.mo")):
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _read_shards(folder: Path) -> list[str]:
+    try:
+        names = json.loads((folder / SHARDS_FILE).read_text(encoding="utf-8"))
+        return [n.rstrip("/") for n in names if isinstance(n, str)]
+    except (OSError, ValueError, TypeError):
+        return []
+
+
+def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult | None:
+    """Build the shards whose sites changed, then switch ``shards.json`` to the new list.
+
+    Returns None when the provincial portal has not been built (nothing to attach it to).
+    """
+    start = time.perf_counter()
+    page = output / network.home / NETWORK_PAGE
+    if not page.is_dir():
+        return None
+    folder = page / BUNDLE
+    if folder.is_dir() and not (folder / SHARDS_FILE).is_file():
+        shutil.rmtree(folder)  # a bundle of the unsharded layout
+    folder.mkdir(exist_ok=True)
+    for leftover in [*folder.glob(f"{TMP_PREFIX}*"), *page.glob(f"{OLD_PREFIX}*")]:
+        shutil.rmtree(leftover, ignore_errors=True)
+    shards = [(f"{i}-{shard_key(network, output, group)[:16]}", group) for i, group in enumerate(plan_shards(network, output))]
+    todo = [(name, group) for name, group in shards if not (folder / name / "pagefind.js").is_file()]
+    empty: set[str] = set()
+
+    def build_shard(item: tuple[str, list[Site]]) -> int:
+        name, group = item
+        work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=folder))
+        try:
+            staged = stage_sites(network, output, group)
+            if not staged:  # sites without content pages yet: no shard
+                empty.add(name)
+                return 0
+            run_pagefind(staged, work / BUNDLE, work)
+            shutil.rmtree(folder / name, ignore_errors=True)  # an incomplete shard of an interrupted build
+            (work / BUNDLE).rename(folder / name)
+            return len(staged)
+        finally:
+            shutil.rmtree(work, ignore_errors=True)
+
+    with ThreadPoolExecutor(max(1, min(jobs, len(todo) or 1))) as pool:
+        pages = sum(pool.map(build_shard, todo))
+    names = [name for name, _ in shards if name not in empty]
+    if _read_shards(folder) != names:
+        tmp = folder / f"{TMP_PREFIX}{SHARDS_FILE}"
+        tmp.write_text(json.dumps([f"{n}/" for n in names]) + "\n", encoding="utf-8")
+        os.replace(tmp, folder / SHARDS_FILE)
+    for entry in folder.iterdir():  # shards of earlier builds
+        if entry.is_dir() and entry.name not in names:
+            shutil.rmtree(entry, ignore_errors=True)
+    return IndexResult(pages=pages, reused=not todo, seconds=time.perf_counter() - start)
+
+
+# --- after every site --------------------------------------------------------------------------
+
+def after_sites(network: Network, output: Path, jobs: int = 1) -> list[Problem]:
+    """The shared directives' bundle, then the network index; a failure keeps the published ones."""
+    problems = []
+    try:
+        index_shared(network, output)
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
+        problems.append(Problem(f"output/*/{SHARED_BUNDLE}", None,
+                                f"shared directives' search index failed: {exc} — the previous one stays; build again"))
+    try:
+        index_network(network, output, jobs)
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
+        problems.append(Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
+                                f"network search index failed: {exc} — the previous network index stays; build again"))
+    return problems

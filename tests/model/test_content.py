@@ -1,0 +1,78 @@
+"""Front matter: each error names the file, the line and the fix."""
+
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from portal.model.content import read_post, validate
+
+from ..conftest import write
+
+TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+SECTIONS = ["tin-tuc", "chi-dao-dieu-hanh", "van-ban"]
+
+
+def check(tmp_path: Path, text: str, *, shared: bool = False, kind: str = "article", name: str = "bai.md") -> list[str]:
+    path = write(tmp_path / "content" / "sites" / "x" / name, text)
+    post = read_post(path, tmp_path, site=None if shared else "x", kind=kind, tz=TZ)
+    validate(post, sections=None if shared else SECTIONS, languages=["vi", "en"], tz=TZ)
+    return [str(p) for p in post.problems]
+
+
+REL = "content/sites/x/bai.md"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("title: x\n", 1, "front matter is missing"),
+        ("---\ntitle: x\ndate: 2026-01-01\n", 1, "front matter is not closed"),
+        ("---\ntitle: [x\ndate: 2026-01-01\n---\n", 3, "invalid YAML"),
+        ("---\ndate: 2026-01-01\ncategory: tin-tuc\n---\n", 1, "title is missing"),
+        ("---\ntitle: x\ncategory: tin-tuc\n---\n", 1, "date is missing"),
+        ("---\ntitle: x\ndate: 2026-13-01\ncategory: tin-tuc\n---\n", 3, "is not a date"),
+        ("---\ntitle: x\ndate: 01/02/2026\ncategory: tin-tuc\n---\n", 3, "is not a date"),
+        ("---\ntitle: x\ndate: 2026-01-01\n---\n", 1, "category is missing"),
+        ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuk\n---\n", 4, "did you mean 'tin-tuc'"),
+        ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\ntagz: [a]\n---\n", 5, "unknown front-matter key 'tagz'"),
+        ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\nstatus: hidden\n---\n", 5, "status 'hidden' is not known"),
+        ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\nslug: Bài Một\n---\n", 5, "try 'bai-mot'"),
+        ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\nexpires: soon\n---\n", 5, "expires 'soon' is not a date"),
+        ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\naudience: [commune]\n---\n", 5, "audience is only for content/shared/"),
+        ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\n---\nĐoạn một.\n\n![](anh.jpg)\n", 8, "image without alt text"),
+    ],
+)
+def test_front_matter_errors(tmp_path, text, line, needle):
+    problems = check(tmp_path, text)
+    assert any(p.startswith(f"{REL}:{line}: ") and needle in p for p in problems), problems
+
+
+def test_shared_category_is_forced(tmp_path):
+    problems = check(tmp_path, "---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\n---\n", shared=True)
+    assert any("must be 'chi-dao-dieu-hanh'" in p and ":4:" in p for p in problems)
+
+
+def test_language_not_enabled_and_unknown(tmp_path):
+    assert any("language 'ja' is not enabled" in p for p in check(tmp_path, "---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\n---\n", name="bai.ja.md"))
+    assert any("language 'fr' in the file name is not supported" in p for p in check(tmp_path, "---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\n---\n", name="bai.fr.md"))
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "content" / "sites" / "x" / "bai.md"
+    path.parent.mkdir(parents=True)
+    path.write_bytes(b"---\ntitle: Ti\xeau \xf0\xe8\n---\n")
+    post = read_post(path, tmp_path, site="x", kind="article", tz=TZ)
+    assert "is not UTF-8" in str(post.problems[0])
+
+
+def test_valid_post_gets_folded_slug_and_dates(tmp_path):
+    path = write(tmp_path / "a.md", "---\ntitle: Đẩy mạnh chuyển đổi số\ndate: 2026-03-01 08:30\ncategory: tin-tuc\n"
+                 "tags: [a, b]\nexpires: 2026-04-01\n---\nBody\n")
+    post = read_post(path, tmp_path, site="x", kind="article", tz=TZ)
+    validate(post, sections=SECTIONS, languages=["vi"], tz=TZ)
+    assert post.problems == []
+    assert post.slug == "day-manh-chuyen-doi-so"
+    assert post.url() == "tin-tuc/day-manh-chuyen-doi-so/"
+    assert post.date.hour == 8 and post.date.utcoffset().total_seconds() == 7 * 3600
+    assert post.expires.day == 1 and post.expires.hour == 23  # through the end of that day

@@ -1,0 +1,69 @@
+"""Incremental builds reuse unchanged pages and give the same bytes as a full build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+from portal.stages.build import build
+
+from ..conftest import NOW, post
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
+            if p.is_file() and p.name != ".portal-manifest.json"
+            and not any(part.startswith("pagefind") for part in p.relative_to(root).parts)}  # search bundles: Pagefind's bytes vary
+
+
+def inode(path: Path) -> int:
+    return path.stat().st_ino
+
+
+def test_rebuild_reuses_unchanged_pages_and_matches_full_build(project: Path, tmp_path: Path):
+    assert build(project, now=NOW).ok
+    page = project / "output/xa-mot/tin-tuc/day-manh-chuyen-doi-so/index.html"
+    other = project / "output/xa-mot/tin-tuc/tin-dau-tien-cua-xa-mot/index.html"
+    before = inode(other)
+    manifest = json.loads((project / "output/xa-mot/.portal-manifest.json").read_text())
+    assert "tin-tuc/day-manh-chuyen-doi-so/index.html" in manifest["pages"]
+
+    # one post changes; a new directive arrives for every site
+    post(project, "content/sites/xa-mot/tin-tuc/chuyen-doi-so.md", "Đẩy mạnh chuyển đổi số", date="2026-03-01",
+         body="Nội dung đã sửa.")
+    post(project, "content/shared/moi.md", "Chỉ đạo mới về an toàn giao thông", category="", date="2026-10-01")
+    report = build(project, now=NOW)
+    assert report.ok
+    assert "Nội dung đã sửa." in page.read_text(encoding="utf-8")
+    assert inode(other) == before, "an unchanged page is linked from the previous build, not rendered"
+    assert (project / "output/xa-hai/chi-dao-dieu-hanh/chi-dao-moi-ve-an-toan-giao-thong/index.html").is_file()
+
+    full = build(project, now=NOW, output=tmp_path / "full", full=True)
+    assert full.ok
+    for site in ("tinh", "xa-mot", "xa-hai"):
+        assert tree(project / "output" / site) == tree(tmp_path / "full" / site), site
+
+
+def test_theme_change_renders_everything_again(project: Path):
+    assert build(project, sites=["xa-mot"], now=NOW).ok
+    page = project / "output/xa-mot/tin-tuc/day-manh-chuyen-doi-so/index.html"
+    before = inode(page)
+    css = project / "themes/portal/templates/article.html"
+    css.write_text(css.read_text(encoding="utf-8").replace('<article class="post"', '<article class="post changed"'), encoding="utf-8")
+    from portal.stages.render import incremental
+
+    incremental.code_key.cache_clear()
+    assert build(project, sites=["xa-mot"], now=NOW).ok
+    assert inode(page) != before
+    assert 'class="post changed"' in page.read_text(encoding="utf-8")
+
+
+def test_translation_added_updates_the_original_page(project: Path):
+    assert build(project, sites=["tinh"], now=NOW).ok
+    page = project / "output/tinh/tin-tuc/tin-dau-tien-cua-tinh/index.html"
+    alternate = '<link rel="alternate" hreflang="en"'
+    assert alternate not in page.read_text(encoding="utf-8")
+    (project / "content/sites/tinh/tin-tuc/tin-dau.en.md").write_text("---\ntitle: First news\n---\nText.\n", encoding="utf-8")
+    assert build(project, sites=["tinh"], now=NOW + dt.timedelta(minutes=1)).ok
+    assert alternate in page.read_text(encoding="utf-8")

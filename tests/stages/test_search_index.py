@@ -1,0 +1,214 @@
+"""The Pagefind bundles on disk, the staging that closes the đ and Korean gaps, and build safety."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from portal.model.sites import load_network
+from portal.stages.build import build
+from portal.stages.search import site as site_index
+
+from ..conftest import NOW, post, read
+
+SITES = ["tinh", "so-a", "xa-mot", "xa-hai", "phuong-ba"]
+
+
+def entry(bundle: Path) -> dict:
+    return json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+
+
+def test_every_site_has_its_bundle_per_language(built_mini: Path):
+    for site in SITES:
+        bundle = built_mini / site / "pagefind"
+        assert (bundle / "pagefind.js").is_file(), site
+        assert not (bundle / "pagefind-ui.js").exists()  # the portal has its own UI
+        langs = entry(bundle)["languages"]
+        # tinh's only English page is the directive for every site: in the shared bundle
+        assert set(langs) == {"vi"}
+    # content pages only: posts, pages, documents, directives for some sites; not lists
+    xa_mot = entry(built_mini / "xa-mot" / "pagefind")["languages"]["vi"]["page_count"]
+    pages = [p for p in (built_mini / "xa-mot").rglob("index.html") if "data-pagefind-body" in read(p)]
+    assert len(pages) == 6  # 2 posts, 1 document, 1 page, 2 directives
+    assert xa_mot == 5  # the directive for every site is in the shared bundle
+    for rel in ("index.html", "tin-tuc/index.html", "tag/chuyen-doi-so/index.html", "tim-kiem/index.html"):
+        assert "data-pagefind-body" not in read(built_mini / "xa-mot" / rel)
+
+
+def shards(built: Path) -> list[Path]:
+    folder = built / "tinh" / "tim-kiem-toan-tinh" / "pagefind"
+    return [folder / name for name in json.loads((folder / "shards.json").read_text(encoding="utf-8"))]
+
+
+def test_network_bundle_indexes_each_page_once(built_mini: Path):
+    assert not (built_mini / "xa-mot" / "tim-kiem-toan-tinh").exists()
+    canonical = set()
+    for site in SITES:
+        for page in (built_mini / site).rglob("index.html"):
+            html = read(page)
+            if "data-pagefind-body" in html and '<html lang="vi"' in html:
+                canonical.add(re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1))
+    bundles = shards(built_mini)
+    assert len(bundles) == 1  # a small network: one shard
+    assert sum(entry(b)["languages"]["vi"]["page_count"] for b in bundles) == len(canonical)
+    filters = {p.name.split("_")[0] for b in bundles for p in (b / "filter").iterdir()}
+    assert filters == {"vi", "en"}
+
+
+def test_directives_for_every_site_are_indexed_once_in_the_shared_bundle(built_mini: Path):
+    """The directive for all sites is in one shared bundle, hard-linked into every site, not in their own."""
+    inodes = {(built_mini / site / "pagefind-chi-dao" / "pagefind.js").stat().st_ino for site in SITES}
+    assert len(inodes) == 1
+    shared = entry(built_mini / "tinh" / "pagefind-chi-dao")["languages"]
+    assert shared["vi"]["page_count"] == 1 and shared["en"]["page_count"] == 1  # toan-tinh.md and its translation
+    copy = read(built_mini / "xa-mot" / "chi-dao-dieu-hanh" / "chi-thi-ve-phong-chong-bao-lu" / "index.html")
+    assert "data-pagefind-body data-search-shared" in copy
+    for site in SITES:  # own bundles: without it; the directive for some sites only stays in theirs
+        staged = site_index.stage_site(built_mini / site)
+        assert not any("phong-chong-bao-lu" in rel for rel, _ in staged), site
+    assert any("giao-nhiem-vu" in rel for rel, _ in site_index.stage_site(built_mini / "xa-hai"))
+    assert 'data-bundles="/pagefind/ /pagefind-chi-dao/"' in read(built_mini / "xa-mot" / "tim-kiem" / "index.html")
+
+
+def test_network_pages_leave_out_copies(built_mini: Path):
+    """A site's record counts the pages the network index takes: not its copy of a directive for some sites."""
+    from portal.stages.search import network as network_index
+
+    network = load_network(built_mini.parent)
+    for site in network.sites:
+        bundle = built_mini / site.id / "pagefind"
+        own = len(network_index.stage_sites(network, built_mini, [site]))
+        if site.id == network.home:  # its copies of directives for every site are counted in the shared bundle
+            own -= network_index._page_count(built_mini / site.id / "pagefind-chi-dao")
+        assert site_index.network_pages(bundle) == own, site.id
+    hai = built_mini / "xa-hai" / "pagefind"
+    assert site_index.network_pages(hai) < network_index._page_count(hai)  # its copy of giao-nhiem-vu
+    assert site_index.network_pages(built_mini / "xa-hai") is None  # no record: plan_shards counts the bundle
+
+
+def test_network_staging_from_records_equals_reading_every_page(built_mini: Path, tmp_path: Path):
+    """The network index reads the pages the sites' records name; without records it reads every page, same result."""
+    import shutil
+
+    from portal.stages.search import network as network_index
+
+    network = load_network(built_mini.parent)
+    from_records = network_index.stage_sites(network, built_mini, network.sites)
+    copy = tmp_path / "output"
+    shutil.copytree(built_mini, copy)
+    shared = network_index.index_shared(network, copy)
+    assert shared is not None and shared.pages == 2 and shared.reused
+    for record in copy.glob("*/pagefind/.portal-stage.json"):
+        record.unlink()
+    assert network_index.stage_sites(network, copy, network.sites) == from_records
+    again = network_index.index_shared(network, copy)  # the provincial portal's pages read, the same bundle
+    assert again is not None and (again.pages, again.reused) == (2, True)
+    assert any("chi-thi-ve-phong-chong-bao-lu" in rel for rel, _ in from_records if rel.startswith("tinh/"))
+    assert not any("chi-dao-dieu-hanh" in rel for rel, _ in from_records if rel.startswith("xa-hai/"))
+
+
+def test_network_index_in_shards(tmp_path: Path):
+    """A network bigger than a shard's budget: shards of consecutive sites, each page once, a change rebuilds one."""
+    from portal.stages.build import build
+    from portal.stages.search import network as network_index
+
+    from ..conftest import make_project, mini_content
+
+    project = make_project(tmp_path / "proj")
+    mini_content(project)
+    budget, network_index.SHARD_PAGES = network_index.SHARD_PAGES, 4
+    try:
+        assert build(project, now=NOW, jobs=2).ok
+        out = project / "output"
+        first = shards(out)
+        groups = network_index.plan_shards(load_network(project), out)
+        assert len(first) == len(groups) > 2 and [s.id for g in groups for s in g] == SITES  # consecutive sites
+        assert groups[-1][-1].id == "phuong-ba"
+        total = sum(entry(b)["languages"]["vi"]["page_count"] for b in first)
+        single = network_index.stage_sites(load_network(project), out, load_network(project).sites)
+        assert total == sum(1 for rel, text in single if 'lang="vi"' in text)
+        post(project, "content/sites/phuong-ba/tin-tuc/moi.md", "Tin mới của phường", date="2026-03-02")
+        assert build(project, ["phuong-ba"], now=NOW, jobs=2).ok
+        second = shards(out)
+        assert [b.name for b in first[:-1]] == [b.name for b in second[:-1]] and first[-1].name != second[-1].name
+        assert not first[-1].exists() and all(b.is_dir() for b in second)
+    finally:
+        network_index.SHARD_PAGES = budget
+
+
+def test_search_pages_and_header_form(built_mini: Path):
+    for site in SITES:
+        page = read(built_mini / site / "tim-kiem" / "index.html")
+        assert "<noscript>" in page and "JavaScript" in page
+        assert 'data-bundles="/pagefind/ /pagefind-chi-dao/"' in page
+        assert '<script src="/theme/js/search.js" defer></script>' in page
+        home = read(built_mini / site / "index.html")
+        assert '<form class="site-search" role="search" action="/tim-kiem/" method="get">' in home
+        assert 'name="q"' in home
+    en = read(built_mini / "tinh" / "en" / "index.html")
+    assert 'action="/en/tim-kiem/"' in en and "Search this portal" in en
+    network = read(built_mini / "tinh" / "tim-kiem-toan-tinh" / "index.html")
+    assert 'data-bundles="/tim-kiem-toan-tinh/pagefind/shards.json"' in network
+    assert '"sites": ["https://tinh.example.vn"' in network
+    assert (built_mini / "tinh" / "en" / "tim-kiem-toan-tinh" / "index.html").is_file()
+    # every string of the page's script is translated
+    strings = json.loads(re.search(r'<script type="application/json" id="search-config">(.*?)</script>', page).group(1))
+    assert strings["strings"]["searching"] == "Đang tìm…"
+
+
+def test_staging_folds_d_and_keeps_the_rest():
+    doc = ('<html lang="vi"><head><link rel="canonical" href="https://x.vn/a/"></head><body><header>Đầu trang</header>'
+           '<article class="post" data-pagefind-body><h1>Đường Đông Tiến</h1><footer class="post-footer">'
+           '<p class="tags">đầu tư</p></footer></article><footer>chân trang</footer></body></html>')
+    staged, lang = site_index.stage(doc, {"filter": {"site": "Xã Đông Tiến"}})
+    assert lang == "vi"
+    assert "Ḑường Ḑông Tiến" in staged
+    assert "đ" not in staged.lower() and "Đầu trang" not in staged and "chân trang" not in staged
+    assert '<div data-portal-footer class="post-footer"><p class="tags">ḑầu tư</p></div>' in staged
+    assert 'data-pagefind-filter="site">Xã Ḑông Tiến</span></article>' in staged
+    assert site_index.stage("<html><body><p>no article</p></body></html>") is None
+
+
+def test_korean_suffixes():
+    assert site_index.hangul_suffixes("외국인투자환경 투자 개선을") == ["국인투자환경", "인투자환경", "투자환경", "자환경", "환경", "선을"]
+    doc = '<html lang="ko"><body><article data-pagefind-body><p>외국인투자환경</p></article></body></html>'
+    staged, lang = site_index.stage(doc)
+    assert lang == "ko" and 'data-pagefind-meta="ko_parts">국인투자환경 인투자환경 투자환경 자환경 환경</span>' in staged
+
+
+def test_unchanged_bundle_is_reused_and_a_failed_index_keeps_the_site(project: Path, monkeypatch):
+    assert build(project, ["xa-mot", "tinh"], now=NOW, jobs=2).ok
+    site_js = project / "output" / "xa-mot" / "pagefind" / "pagefind.js"
+    network_js = shards(project / "output")[0] / "pagefind.js"
+    before = site_js.stat().st_ino, network_js.stat().st_ino
+    assert build(project, ["xa-mot", "tinh"], now=NOW, jobs=2).ok
+    assert (site_js.stat().st_ino, network_js.stat().st_ino) == before  # nothing indexed changed: reused
+
+    post(project, "content/sites/xa-mot/tin-tuc/moi.md", "Bài mới về đường làng", date="2026-04-01")
+    monkeypatch.setattr(site_index, "executable", lambda: Path("/bin/false"))  # forked workers inherit it
+    report = build(project, ["xa-mot"], now=NOW, jobs=1)
+    assert not report.ok
+    messages = [p.message for p in report.all_problems()]
+    assert any("search index failed" in m and "keeps its previous output" in m for m in messages), messages
+    assert not (project / "output" / "xa-mot" / "tin-tuc" / "bai-moi-ve-duong-lang").exists()
+    assert site_js.stat().st_ino == before[0] and network_js.stat().st_ino == before[1]
+    assert not list((project / "output").glob(".building-*"))
+
+
+def test_new_directive_for_every_site_reindexes_only_the_shared_bundle(project: Path):
+    assert build(project, now=NOW, jobs=2).ok
+    out = project / "output"
+    own = {site: (out / site / "pagefind" / "pagefind.js").stat().st_ino for site in SITES}
+    shared_key = (out / "xa-mot" / "pagefind-chi-dao" / ".portal-search-key").read_text(encoding="utf-8")
+    record = json.loads((out / "xa-mot" / "pagefind" / ".portal-stage.json").read_text(encoding="utf-8"))
+    assert record["tin-tuc/day-manh-chuyen-doi-so/index.html"][3]  # a content page: its staged digest
+    assert record["tin-tuc/index.html"][3] == ""  # a list: not indexed
+
+    post(project, "content/shared/moi.md", "Chỉ đạo mới về an toàn giao thông", category="", date="2026-10-01")
+    assert build(project, now=NOW, jobs=2).ok
+    assert {site: (out / site / "pagefind" / "pagefind.js").stat().st_ino for site in SITES} == own  # reused
+    for site in SITES:
+        assert (out / site / "pagefind-chi-dao" / ".portal-search-key").read_text(encoding="utf-8") != shared_key
+        assert (out / site / "chi-dao-dieu-hanh" / "chi-dao-moi-ve-an-toan-giao-thong" / "index.html").is_file()
+    assert entry(out / "tinh" / "pagefind-chi-dao")["languages"]["vi"]["page_count"] == 2
