@@ -66,8 +66,13 @@ clean:
 bench: $(STAMP)
 	$(BIN)/portal bench --scale $(SCALE) --json bench-results.json
 
-# Extract the theme's strings, merge them into every catalog, compile (the build also compiles stale ones).
+# Extract the theme's strings, merge them into every catalog, compile (the build also compiles stale ones);
+# then the editor messages of the code (domain editor: portal.model.messages; read from the .po, not compiled).
 translations: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output -o translations/messages.pot themes/portal/templates
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --ignore-obsolete --no-fuzzy-matching
 	$(BIN)/pybabel compile -d translations --statistics
+	$(BIN)/pybabel extract -F babel-editor.cfg --no-location --sort-output -k _ -o translations/editor.pot scripts/portal
+	for lang in vi; do test -f translations/$$lang/LC_MESSAGES/editor.po || \
+	  $(BIN)/pybabel init -D editor -i translations/editor.pot -d translations -l $$lang; done
+	$(BIN)/pybabel update -D editor -i translations/editor.pot -d translations --ignore-obsolete --no-fuzzy-matching

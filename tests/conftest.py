@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import shutil
 import textwrap
 from pathlib import Path
@@ -10,6 +11,9 @@ from pathlib import Path
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
+# Messages are Vietnamese by default (portal.model.messages); the tests read the English source
+# texts, in this process and in every command they start. Vietnamese is tested where it matters.
+os.environ["PORTAL_LANG"] = "en"
 NOW = dt.datetime(2026, 11, 22, 9, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 MINI_SITES = """\

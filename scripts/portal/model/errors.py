@@ -6,6 +6,8 @@ import difflib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from portal.model.messages import _
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -33,5 +35,5 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     choices = sorted(choices)
     close = difflib.get_close_matches(word, choices, n=1, cutoff=0.6)
     if close:
-        return f"did you mean '{close[0]}'?"
-    return "known: " + ", ".join(choices)
+        return _("did you mean '{word}'?", word=close[0])
+    return _("known: {words}", words=", ".join(choices))
