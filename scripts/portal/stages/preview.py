@@ -18,6 +18,7 @@ from functools import partial
 from pathlib import Path
 
 from portal.model.hosts import Route, route
+from portal.model.messages import _
 
 _ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DIRECTORY_PAGE = "index.html"
@@ -114,7 +115,7 @@ def serve(output: Path, host: str = "127.0.0.1", port: int = 8000, network=None)
         from portal.stages.directory import write_directory
 
         write_directory(network, output, port)
-    print(f"Serving {output} at http://localhost:{port}/ (each site at http://<id>.localhost:{port}/); Ctrl-C stops.")
+    print(_("Serving {output} at http://localhost:{port}/ (each site at http://<id>.localhost:{port}/); Ctrl-C stops.", output=output, port=port))
     try:
         server.serve_forever()
     except KeyboardInterrupt:
