@@ -16,6 +16,7 @@ import re
 import shutil
 import threading
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -117,7 +118,7 @@ def test_no_csp_violation_and_no_other_origin_in_normal_use(browser, served_samp
     page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
     page.on("request", lambda r: requests.append(r.url))
     violations: dict[str, list[str]] = {}
-    for site, kind, path in pages_to_check(out):
+    for site, _kind, path in pages_to_check(out):
         _open(page, port, site, path)
         got = page.evaluate("window.__csp")
         if got:
@@ -126,7 +127,7 @@ def test_no_csp_violation_and_no_other_origin_in_normal_use(browser, served_samp
     assert not violations and not console, (violations, console[:5])
     origins = {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, requests) if u.scheme in ("http", "https")}
     assert all(o.endswith(f".localhost:{port}") for o in origins), f"requests to other origins: {origins}"
-    assert any("/pagefind/" in r and r.endswith(".wasm") or "wasm" in r for r in requests), "Pagefind's WebAssembly ran"
+    assert any(("/pagefind/" in r and r.endswith(".wasm")) or "wasm" in r for r in requests), "Pagefind's WebAssembly ran"
 
 
 INJECTED = """
@@ -146,16 +147,16 @@ INJECTED = """
 class _Evil(http.server.BaseHTTPRequestHandler):
     """Another origin: records every request that reaches it."""
 
-    hits: list[str] = []
+    hits: ClassVar[list[str]] = []
 
-    def do_GET(self):  # noqa: N802
+    def do_GET(self):
         _Evil.hits.append(self.path)
         self.send_response(200)
         self.send_header("Content-Type", "application/javascript")
         self.end_headers()
         self.wfile.write(b"window.__ran = (window.__ran || []).concat('remote');")
 
-    do_POST = do_GET  # noqa: N815
+    do_POST = do_GET
 
     def log_message(self, *args):
         pass
