@@ -30,7 +30,7 @@ SOCIAL_HOSTS: dict[str, tuple[str, ...]] = {
 
 _UNSAFE = re.compile(r"[\x00-\x20\x7f-\x9f\"'<>\\^`{|}]")
 _LABEL = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)$")
-_PHONE = re.compile(r"^\+?[0-9][0-9 .()\-]{2,30}[0-9]$")
+_PHONE = re.compile(r"^\+?[(]?[0-9][0-9 .()\-]{2,30}[0-9]$")
 _EMAIL = re.compile(r"^[A-Za-z0-9._%+\-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029]")
 

@@ -115,7 +115,7 @@ def serve(output: Path, host: str = "127.0.0.1", port: int = 8000, network=None)
         from portal.stages.directory import write_directory
 
         write_directory(network, output, port)
-    print(_("Serving {output} at http://localhost:{port}/ (each site at http://<id>.localhost:{port}/); Ctrl-C stops.", output=output, port=port))
+    print(_("Serving {output} at http://localhost:{port}/ (each site at http://<id>.localhost:{port}/); Ctrl-C stops.", output=output, port=port), flush=True)
     try:
         server.serve_forever()
     except KeyboardInterrupt:
