@@ -135,7 +135,7 @@ def test_retire_on_publication_branches(plain_repo: Path):
     _remove_site(plain_repo, "xa-hai")
     ids = ["tinh", "so-a", "xa-mot", "phuong-ba"]
     assert unlisted_branches(plain_repo, "site", ids) == ["xa-hai"]
-    with pytest.raises(PortalError, match="still in sites.yaml"):
+    with pytest.raises(PortalError, match=r"still in sites\.yaml"):
         retire_branch(plain_repo, "site", "xa-mot")
     r = retire_branch(plain_repo, "site", "xa-hai")
     assert r.commit and "only-in-a.txt" in r.diff.removed
