@@ -158,3 +158,7 @@ def test_portal_serve_rewrites_the_directory_for_its_port(built_mini: Path):
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+        from portal.model.sites import load_network
+        from portal.stages.directory import write_directory
+
+        write_directory(load_network(built_mini.parent), built_mini)  # the shared fixture as the build left it

@@ -61,7 +61,7 @@ def check_web_address(value: object, what: str) -> str | None:
     except ValueError:
         return _("{what} is not a valid address — write it as https://host.example.vn", what=what)
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname or not _host_ok(parts.hostname):
-        return _("{what} is not a valid http(s) address — write it as https://host.example.vn", what=what)
+        return _("{what} '{value}' is not a valid http(s) address — write it as https://host.example.vn", what=what, value=value)
     if parts.username is not None or parts.password is not None:
         return _("{what} contains a user name ('@' before the host) — give only https://host/…", what=what)
     return None
