@@ -10,11 +10,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from jinja2 import Environment
-from markupsafe import Markup
-
-from portal.model import csp
 from portal.model.sites import Network
+from portal.stages import standalone
 
 KIND_NAMES = {"province": "Cấp tỉnh", "department": "Sở, ban, ngành", "district": "Cấp huyện",
               "commune": "Xã", "ward": "Phường"}
@@ -22,17 +19,8 @@ DEFAULT_PORT = 8000
 STYLE = ('body{font-family:system-ui,"Segoe UI",Roboto,"Noto Sans",Arial,sans-serif;max-width:60rem;margin:2rem auto;'
          "padding:0 1rem;line-height:1.5}a{color:#0b4f8a}small{color:#555}")
 
-TEMPLATE = """<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ policy }}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Mạng Cổng Thông tin điện tử — xem trước</title>
-<style>{{ style }}</style>
-</head>
-<body>
-<main>
+TEMPLATE = """{% extends "base.html" %}
+{% block body %}
 <h1>Mạng Cổng Thông tin điện tử: {{ total }} cổng</h1>
 <p>Bản xem trước cục bộ. Mỗi cổng được phục vụ tại <code>http://&lt;id&gt;.localhost:{{ port }}/</code> khi chạy <code>make serve</code> (<code>portal serve --port {{ port }}</code>).</p>
 {% for label, sites in groups %}
@@ -44,13 +32,8 @@ TEMPLATE = """<!doctype html>
 {% endfor %}
 </ul>
 {% endfor %}
-</main>
-</body>
-</html>
+{% endblock %}
 """
-
-_env = Environment(autoescape=True, trim_blocks=True, lstrip_blocks=True)
-
 
 def write_directory(network: Network, output: Path, port: int | None = None) -> Path:
     """Write ``output/index.html`` (mode 0644) for a server on *port* (default ``$PORT`` or 8000); return its path."""
@@ -62,9 +45,8 @@ def write_directory(network: Network, output: Path, port: int | None = None) -> 
                   "built": (output / s.id / "index.html").is_file()} for s in network.sites if s.kind == kind]
         if sites:
             groups.append((label, sites))
-    html = _env.from_string(TEMPLATE).render(
-        groups=groups, total=len(network.sites), port=port, style=Markup(STYLE),  # a constant: trusted
-        policy=csp.policy(style_src=[csp.style_hash(STYLE)]))
+    html = standalone.render(TEMPLATE, title="Mạng Cổng Thông tin điện tử — xem trước", style=STYLE,
+                             groups=groups, total=len(network.sites), port=port)
     output.mkdir(parents=True, exist_ok=True)
     path = output / "index.html"
     tmp = path.with_suffix(".html.tmp")

@@ -16,41 +16,27 @@ import datetime as dt
 import tempfile
 from pathlib import Path
 
-from jinja2 import Environment
-
-from portal.model import csp
 from portal.model.errors import PortalError, Problem
 from portal.model.messages import _
 from portal.model.sites import Network, load_network
-from portal.stages import repository
+from portal.stages import repository, standalone
 from portal.stages.output import make_public
 from portal.stages.publish import branch
 from portal.stages.publish.provenance import source_info
 from portal.stages.publish.target import DEFAULT_KEEP, SiteRelease, SwitchedError, Target, now_utc, publish_site
 
-NOTICE = """<!doctype html>
-<html lang="vi">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="{{ policy }}">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex">
-<title>Cổng thông tin đã ngừng hoạt động</title>
-</head>
-<body>
-<main>
+NOTICE = """{% extends "base.html" %}
+{% block head %}<meta name="robots" content="noindex">{% endblock %}
+{% block body %}
 <h1>Cổng thông tin này đã ngừng hoạt động</h1>
 <p>Thông tin của cơ quan, đơn vị nay được đăng trên <a href="{{ successor.url }}/">{{ successor.name }}</a>.</p>
 <div lang="en">
 <h2>This portal is no longer in service</h2>
 <p>Its information is now published on <a href="{{ successor.url }}/">{{ successor.name_en }}</a>.</p>
 </div>
-</main>
-</body>
-</html>
+{% endblock %}
 """
 
-_env = Environment(autoescape=True)
 
 
 def check_retirable(network: Network, site_id: str, successor: str | None) -> str:
@@ -68,8 +54,8 @@ def check_retirable(network: Network, site_id: str, successor: str | None) -> st
 def write_notice(folder: Path, network: Network, successor: str) -> Path:
     """Write the notice site (``index.html``, ``404.html``) into *folder*, world-readable; return *folder*."""
     site = network.site(successor)
-    html = _env.from_string(NOTICE).render(
-        policy=csp.POLICY, successor={"url": site.url, "name": site.name("vi"), "name_en": site.names.get("en") or site.name("vi")})
+    html = standalone.render(
+        NOTICE, title="Cổng thông tin đã ngừng hoạt động", successor={"url": site.url, "name": site.name("vi"), "name_en": site.names.get("en") or site.name("vi")})
     folder.mkdir(parents=True, exist_ok=True)
     for name in ("index.html", "404.html"):
         (folder / name).write_text(html, encoding="utf-8")
