@@ -102,8 +102,8 @@ def test_sites_yaml_reports_each_bad_value_at_its_line(tmp_path: Path):
     lines = {p.split(":")[1] for p in problems}
     assert any("url contains spaces, quotes" in p for p in problems), problems
     assert any("social.facebook points to evil.example, not to facebook.com" in p for p in problems)
-    assert any("contact.phone of 'tinh' 'gọi ngay' is not a phone number" in p for p in problems)
-    assert any("contact.email of 'tinh' 'btb at tinh' is not an e-mail address" in p for p in problems)
+    assert any("tinh: contact.phone 'gọi ngay' is not a phone number" in p for p in problems)
+    assert any("tinh: contact.email 'btb at tinh' is not an e-mail address" in p for p in problems)
     assert any("name.vi contains a line break or a control character" in p for p in problems)
     assert all(p.startswith("sites.yaml:") for p in problems) and len(lines) >= 4
 

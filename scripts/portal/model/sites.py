@@ -214,7 +214,7 @@ def _contact(c: _Checker, craw: yamlio.LineDict, sid: str) -> dict[str, str]:
     for k, v in craw.items():
         if k not in CONTACT_KEYS or not v:
             continue
-        what = f"contact.{k} of '{sid}'"
+        what = f"{sid}: contact.{k}"
         if k in ("phone", "hotline", "fax"):
             problem = addresses.check_phone(v, what)
         elif k == "email":
