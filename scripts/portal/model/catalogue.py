@@ -14,9 +14,9 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from portal.model import links
-from portal.model.content import Post, read_post, validate
+from portal.model.content import Post, check_body, read_post, validate
 from portal.model.errors import Problem, did_you_mean
-from portal.model.inputs import Inputs, list_inputs
+from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
 from portal.model.limits import DEFAULT, Limits
 from portal.model.messages import _
 from portal.model.sections import KINDS
@@ -25,6 +25,8 @@ from portal.model.text import slugify
 
 #: absolute path → post, for the site being built in this process
 CURRENT: dict[str, Post] = {}
+#: set by a build worker: Pelican may then read nothing but the posts of CURRENT
+BUILDING = False
 #: the inputs of the site being built in this process (its static files are copied from here)
 CURRENT_INPUTS: Inputs | None = None
 #: every valid shared directive of this build, rendered
@@ -92,6 +94,8 @@ def _finish(posts: Iterable[Post], *, sections: list[str] | None, languages: lis
     problems: list[Problem] = []
     for post in posts:
         validate(post, sections=sections, languages=languages, tz=tz, default_language=default_language)
+        post.addressable = not post.problems
+        check_body(post)
         problems.extend(post.problems)
     return problems
 
@@ -101,7 +105,7 @@ def translation_problems(posts: list[Post], default_language: str) -> list[Probl
     originals = {p.base: p for p in posts if p.lang == default_language}
     problems: list[Problem] = []
     for p in posts:
-        if p.lang == default_language or p.problems:
+        if p.lang == default_language or (p.problems and not p.addressable):
             continue
         orig = originals.get(p.base)
         if orig is None:
@@ -130,7 +134,7 @@ def duplicate_problems(posts: Iterable[Post]) -> list[Problem]:
     seen: dict[tuple[str, str], Post] = {}
     problems: list[Problem] = []
     for p in posts:
-        if p.problems:
+        if not p.addressable:
             continue
         key = (p.lang, p.url())
         other = seen.get(key)
@@ -148,7 +152,7 @@ def tag_problems(posts: Iterable[Post]) -> list[Problem]:
     seen: dict[tuple[str, str], tuple[str, Post]] = {}
     problems: list[Problem] = []
     for p in posts:
-        if p.problems:
+        if not p.addressable:
             continue
         for tag in p.meta.get("tags") or ():
             slug = slugify(tag)
@@ -285,7 +289,7 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
     problems += _finish(posts, sections=site.section_slugs, languages=site.languages, tz=tz,
                         default_language=site.default_language)
     problems += translation_problems(posts, site.default_language)
-    mine = [p for p in posts if not p.problems]
+    mine = [p for p in posts if p.addressable]
     shared = [p for p in SHARED if site.id in AUDIENCES.get(p.rel, ())]
     problems += duplicate_problems([*shared, *mine]) if shared else duplicate_problems(mine)
     problems += tag_problems([*shared, *mine])

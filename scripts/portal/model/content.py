@@ -77,6 +77,8 @@ class Post:
     anchors: frozenset[str] = frozenset()
     #: the renderer's result until the links are resolved (opaque to the model)
     rendered: Any = None
+    #: its front matter is valid: it has an address (checked for collisions) even if its body has problems
+    addressable: bool = False
 
     @property
     def title(self) -> str:
@@ -225,6 +227,11 @@ def _check_string(post: Post, key: str) -> None:
     post.meta[key] = ""
 
 
+def placeholder_message() -> str:
+    """The problem of a post whose body is still ``portal new``'s hint."""
+    return _("the post has no text yet — replace the line '<!-- Viết nội dung ở đây … -->' with the text of the post")
+
+
 def is_placeholder(body: str) -> bool:
     """Whether *body* is still what ``portal new`` wrote (the hint comment, or nothing but comments)."""
     return not _COMMENT.sub("", body).strip()
@@ -341,8 +348,12 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
         else:
             meta["attachments"] = attachments
 
-    if BODY_HINT.strip() in post.body and is_placeholder(post.body):
-        add(Problem(rel, post.body_line, _("the post has no text yet — replace the line '<!-- Viết nội dung ở đây … -->' with the text of the post")))
+
+
+def check_body(post: Post) -> None:
+    """The body's own rule before rendering: a file still holding ``portal new``'s hint is not an article."""
+    if post.meta and BODY_HINT.strip() in post.body and is_placeholder(post.body):
+        post.problems.append(Problem(post.rel, post.body_line, placeholder_message()))
 
 
 def _shown(value: Any) -> str:

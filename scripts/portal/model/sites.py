@@ -183,7 +183,7 @@ def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] |
             slug = item.get("slug")
             names = item.get("name") or {}
             if not isinstance(names, dict):
-                c.add(iline, _("a section's name must be a mapping of languages — write name: {{vi: …}}"))
+                c.add(iline, _("a section's name must be a mapping of languages — write name: {vi: …}"))
                 names = {}
         else:
             c.add(iline, _("a section of {where} must be a slug or {{slug, name}} — write e.g. tin-tuc", where=where))
@@ -246,7 +246,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
 
     net = c.mapping(data.get("network"), data.line_of("network"), "network")
     if net is None:
-        c.add(1, _("the 'network' mapping is missing — add network: {{home: <province id>, …}}"))
+        c.add(1, _("the 'network' mapping is missing — add network: {home: <province id>, …}"))
         net = yamlio.LineDict()
         net.line, net.key_lines = 1, {}
     c.unknown_keys(net, NETWORK_KEYS, "network")
@@ -303,7 +303,6 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             continue
         if not ID_RE.match(sid):
             c.add(raw.line_of("id"), _("id '{id}' is not [a-z0-9-]+ — use lower-case ASCII letters, digits and '-'", id=short(sid, 40)))
-            continue
         if sid in seen:
             c.add(raw.line_of("id"), _("id '{id}' is repeated (first on line {line}) — give each site its own id", id=sid, line=seen[sid]))
             continue

@@ -95,7 +95,7 @@ def _explain(exc: YAMLError) -> tuple[int | None, str]:
     if "\t" in problem or "tab" in low:
         return line, _("a Tab is used for indentation — use spaces, not Tab")
     if "mapping values are not allowed" in low:
-        return line, _("a value contains ': ' — put the title (or the whole value) in double quotes: title: \"…\"")
+        return line, _("a value contains ': ' — put the title in double quotes: title: \"…\" (the same for any value with ': ')")
     if "cannot start any token" in low:
         return line, _("a value starts with a character YAML reserves (@, `, %, |, >) — put the value in double quotes")
     if "could not find expected ':'" in low or "simple key" in low:

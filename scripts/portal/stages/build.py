@@ -116,6 +116,7 @@ def _build_one(site_id: str) -> SiteResult:
     else:
         catalogue.CURRENT.clear()
         catalogue.CURRENT.update({str(p.path): p for p in posts})
+        catalogue.BUILDING = True
         catalogue.index_languages(site, posts, _NOW)
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{site_id}-", dir=_OUTPUT))
