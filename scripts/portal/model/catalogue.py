@@ -139,7 +139,7 @@ def duplicate_problems(posts: Iterable[Post]) -> list[Problem]:
         key = (p.lang, p.url())
         other = seen.get(key)
         if other is not None:
-            problems.append(Problem(p.rel, p.line("slug") if "slug" in p.meta else p.line("title"),
+            problems.append(Problem(p.rel, p.line("slug") if "slug" in p.lines else p.line("title"),
                                     _("URL /{url} is already used by {other} — give one of them another slug: (slug: …)",
                                       url=p.url(), other=other.rel)))
         else:

@@ -162,6 +162,7 @@ def resolve(ref: Ref, source: str, anchors: frozenset[str], index: LinkIndex, *,
     path_part, _sep, frag = raw.partition("#")
     path_part, _sep, query = path_part.partition("?")
     path = clean_name(unquote(path_part))
+    from_site: str | None = None
     if path.startswith("/"):
         url_path = posixpath.normpath(path) + ("/" if path.endswith("/") and path != "/" else "")
         url_path = "/" if url_path in ("/.", "//") else url_path
@@ -174,9 +175,9 @@ def resolve(ref: Ref, source: str, anchors: frozenset[str], index: LinkIndex, *,
             return None, _("link to '{target}' points into another portal's folder — link that portal's page by its https:// address",
                            target=shown)
         target_path, url_path = joined, None
-        if target_path not in index.files and target_path not in index.posts and not path.startswith("../"):
-            from_site = posixpath.normpath(f"{index.base}/{path}")  # README's convention: files/x.jpg from any folder
-            if from_site in index.files or from_site in index.posts:
+        from_site = None if path.startswith("../") else posixpath.normpath(f"{index.base}/{path}")
+        if target_path not in index.files and target_path not in index.posts and from_site is not None:
+            if from_site in index.files or from_site in index.posts:  # README's convention: files/x.jpg from any folder
                 target_path = from_site
     suffix = ("?" + query if query else "")
     if target_path is not None and target_path in index.files:
@@ -197,7 +198,7 @@ def resolve(ref: Ref, source: str, anchors: frozenset[str], index: LinkIndex, *,
             return quote(wanted if wanted in index.pages else url_path, safe=_SAFE_PATH) + suffix + (
                 "#" + quote(frag, safe=_SAFE_PATH) if frag else ""), None
     lookup = target_path if target_path is not None else (url_path or "")
-    twin = index.case_twin(lookup)
+    twin = index.case_twin(lookup) or (index.case_twin(from_site) if url_path is None and from_site else None)
     if twin is not None:
         return None, _("link to '{target}' resolves to nothing — did you mean '{other}'? (the case of the letters differs)",
                        target=shown, other=short(_display(twin, index.base)))

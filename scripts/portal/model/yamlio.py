@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.events import (
     AliasEvent,
     MappingEndEvent,
@@ -72,27 +72,28 @@ class YamlError(ValueError):
         self.message = message
 
 
-def _parser() -> YAML:
-    try:
-        return YAML(typ="safe")  # the C parser when ruamel.yaml.clib is installed
-    except Exception:  # pragma: no cover - no C extension: the pure-Python parser behaves the same
-        return YAML(typ="safe", pure=True)
+#: ruamel.yaml's YAML 1.2 parser (pure Python): the reference for what is valid and for errors
+_PURE = YAML(typ="safe", pure=True)
+#: libyaml through ruamel.yaml.clib, 7× faster; it follows YAML 1.1's stricter syntax (a URL in a
+#: flow list: [https://…]), so a text it refuses is parsed again by the 1.2 parser
+_FAST = YAML(typ="safe")
 
 
-_YAML = _parser()
 
 
 def _line(event: Any) -> int:
     return event.start_mark.line + 1
 
 
-def _explain(exc: YAMLError) -> tuple[int | None, str]:
+def _explain(exc: YAMLError, text: str) -> tuple[int | None, str]:
     """An editor's message for a syntax error: the common mistakes named in their terms."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
     line = mark.line + 1 if mark is not None else None
     problem = str(getattr(exc, "problem", None) or str(exc).splitlines()[0] if str(exc) else "")
     low = problem.lower()
-    if "\t" in problem or "tab" in low:
+    lines = text.split("\n")
+    at = lines[line - 1] if line and line <= len(lines) else ""
+    if "\t" in problem or "tab" in low or "\t" in at[: len(at) - len(at.lstrip())]:
         return line, _("a Tab is used for indentation — use spaces, not Tab")
     if "mapping values are not allowed" in low:
         return line, _("a value contains ': ' — put the title in double quotes: title: \"…\" (the same for any value with ': ')")
@@ -112,8 +113,20 @@ def load(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
 
     Raises :class:`YamlError` (line, message) for a syntax error, a key given twice, an
     anchor, alias, merge key or tag, nesting deeper than *max_depth*, or more than one
-    document. Work is linear in the size of *text*.
+    document. Work is linear in the size of *text*: events are consumed as they come, so
+    a refused construct stops the parse where it is.
     """
+    try:
+        return _load(text, _FAST, max_depth)
+    except _Retry:
+        return _load(text, _PURE, max_depth)
+
+
+class _Retry(Exception):
+    """The fast parser refused the text: parse it again with the YAML 1.2 parser."""
+
+
+def _load(text: str, parser: YAML, max_depth: int) -> Any:
     stack: list[Any] = []       # open collections
     pending_key: list[Any] = []  # per open mapping: the key waiting for its value (or a marker)
     root: Any = None
@@ -147,7 +160,7 @@ def load(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
             pending_key[-1] = _NO_KEY
 
     try:
-        for event in _YAML.parse(text):
+        for event in parser.parse(text):
             if isinstance(event, AliasEvent) or getattr(event, "anchor", None):
                 raise YamlError(_line(event), _("YAML anchors and aliases (&name, *name) are not allowed — write the value out in full"))
             if getattr(event, "tag", None) not in _STANDARD_TAGS:
@@ -179,8 +192,8 @@ def load(text: str, *, max_depth: int = MAX_DEPTH) -> Any:
                 pending_key.pop()
     except YamlError:
         raise
-    except MarkedYAMLError as exc:
-        raise YamlError(*_explain(exc)) from None
     except YAMLError as exc:
-        raise YamlError(*_explain(exc)) from None
+        if parser is not _PURE:
+            raise _Retry from None
+        raise YamlError(*_explain(exc, text)) from None
     return root if have_root else None

@@ -128,6 +128,7 @@ class _RawHtml(HTMLParser):
                          else _("styles are not allowed in posts — the portal's theme formats every post; remove the <style> element"))
             if not close:
                 self.skip = tag
+                self.parts.append(f"<{tag}>")  # kept for the sanitiser, which drops it with its content
             return
         if tag not in sanitize.TAGS:
             if tag == "h1":
@@ -176,6 +177,10 @@ class _RawHtml(HTMLParser):
         if self.skip is not None:
             if tag == self.skip:
                 self.skip = None
+                self.parts.append(f"</{tag}>")
+            return
+        if tag in sanitize.DROP_WITH_CONTENT:  # the end of an element opened in an earlier fragment
+            self.parts.append(f"</{tag}>")
             return
         if tag in sanitize.TAGS:
             self.depth[0] = max(0, self.depth[0] - 1)
