@@ -90,10 +90,10 @@ def test_names_are_nfc_and_a_name_twice_is_an_error(tmp_path):
     folder = site(tmp_path)
     nfd = unicodedata.normalize("NFD", "lễ-hội-làng.jpg")
     (folder / "files" / nfd).write_bytes(b"\xff\xd8")
-    md, static, problems = listed(tmp_path)
+    _md, static, problems = listed(tmp_path)
     assert "files/lễ-hội-làng.jpg" in static and problems == {}
     (folder / "files" / "lễ-hội-làng.jpg").write_bytes(b"\xff\xd8")
-    md, static, problems = listed(tmp_path)
+    _md, _static, problems = listed(tmp_path)
     assert any("same name" in m for m in problems.values())
 
 

@@ -32,7 +32,7 @@ def test_clean_removes_invisible_characters_and_composes():
 
 
 def test_clean_reports_control_characters_with_their_line():
-    text, bad = clean("dòng một\ndòng\x0bhai\ndòng ba\x0c và\x00\ntab\tvẫn được\n\x7f\u0085")
+    _text, bad = clean("dòng một\ndòng\x0bhai\ndòng ba\x0c và\x00\ntab\tvẫn được\n\x7f\u0085")
     assert [(b.line, b.code) for b in bad] == [(2, "U+000B"), (3, "U+000C"), (5, "U+007F")]
     assert "Shift+Enter" in bad[0].name
     assert clean("\ufffe")[1][0].code == "U+FFFE"
