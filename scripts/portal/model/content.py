@@ -23,7 +23,7 @@ from portal.model.errors import Problem, did_you_mean
 from portal.model.limits import DEFAULT, Limits
 from portal.model.links import Ref, short
 from portal.model.messages import _
-from portal.model.sections import LANGUAGES
+from portal.model.sections import LANGUAGES, RESERVED_PATHS
 from portal.model.text import SLUG_MAX, SLUG_RE, clean, slugify
 
 COMMON_KEYS = {"title", "date", "category", "summary", "tags", "image", "image_alt", "author", "slug", "status", "expires"}
@@ -32,12 +32,8 @@ SHARED_KEYS = {"audience"}
 PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
 STATUSES = ("published", "draft")
 
-#: Top-level paths of every site that a page or section may not take: lists, feeds, search
-#: bundles, files, the theme, the interaction service and the web editor, languages.
-RESERVED_SLUGS = frozenset({
-    "feeds", "tag", "page", "theme", "static", "files", "pagefind", "pagefind-chi-dao", "tim-kiem",
-    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "api", "admin", "editor", "sitemap", "robots", "404", *LANGUAGES,
-})
+#: Paths a page may not take: they belong to lists, feeds, search, files, the theme, languages.
+RESERVED_SLUGS = RESERVED_PATHS
 #: Slugs a post may not take inside its section: the section's later list pages are /<section>/page/N/.
 RESERVED_POST_SLUGS = frozenset({"page", "feeds"})
 

@@ -18,17 +18,12 @@ from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.limits import Limits
 from portal.model.links import short
 from portal.model.messages import _
-from portal.model.sections import CATALOG, DEFAULTS, KINDS, LANGUAGES, REQUIRED
+from portal.model.sections import CATALOG, DEFAULTS, KINDS, LANGUAGES, REQUIRED, RESERVED_PATHS
 from portal.model.text import clean, nfc
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins"}
-#: section slugs that would take a path the build or the theme uses (see portal.model.content.RESERVED_SLUGS)
-RESERVED_SECTIONS = frozenset({
-    "feeds", "tag", "page", "theme", "static", "files", "pagefind", "pagefind-chi-dao", "tim-kiem",
-    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "api", "admin", "editor", "sitemap", "robots", "404", *LANGUAGES,
-})
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
@@ -191,7 +186,7 @@ def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] |
         if not isinstance(slug, str) or not ID_RE.match(slug):
             c.add(iline, _("section slug '{slug}' is not [a-z0-9-]+ — use lower-case ASCII and '-'", slug=short(str(slug), 40)))
             continue
-        if slug in RESERVED_SECTIONS:
+        if slug in RESERVED_PATHS:
             c.add(iline, _("section slug '{slug}' is a path the portal itself uses — choose another slug", slug=slug))
             continue
         if slug not in CATALOG and "vi" not in names:

@@ -22,6 +22,7 @@ from pathlib import Path
 
 from portal.model import catalogue, i18n
 from portal.model.errors import PortalError, Problem
+from portal.model.links import short
 from portal.model.messages import _
 from portal.model.sites import Network, load_network
 from portal.stages import history
@@ -94,7 +95,7 @@ def build_one(site_id: str) -> SiteResult:
         text = str(exc)
         result = SiteResult(site=site_id, ok=False, problems=[
             Problem(f"content/sites/{site_id}", None, _("internal error while building: {error}: {detail} — please report it",
-                                                        error=type(exc).__name__, detail=text if len(text) <= 200 else text[:199] + "…"))])
+                                                        error=type(exc).__name__, detail=short(text, 200)))])
     result.seconds = time.perf_counter() - start
     result.peak_rss_mb = _peak_rss_mb()
     return result

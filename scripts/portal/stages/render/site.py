@@ -18,6 +18,7 @@ from typing import Any
 from portal.model import catalogue, i18n
 from portal.model.errors import PostFailed, Problem
 from portal.model.inputs import Inputs
+from portal.model.links import short
 from portal.model.messages import _
 from portal.model.sites import Network, Site
 from portal.stages.render import incremental
@@ -147,7 +148,7 @@ class _Collect(logging.Handler):
         msg = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             msg += f" ({record.exc_info[1]})"
-        msg = msg if len(msg) <= 300 else msg[:299] + "…"
+        msg = short(msg, 300)
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(msg)
 
 
@@ -173,7 +174,7 @@ def _post_problem(path: str, exc: BaseException, root: Path) -> Problem:
     post = catalogue.CURRENT.get(path)
     rel = post.rel if post is not None else (Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path)
     text = str(exc).replace(str(root) + "/", "")
-    text = text if len(text) <= 200 else text[:199] + "…"
+    text = short(text, 200)
     return Problem(rel, post.line("title") if post is not None else None,
                    _("this post could not be built ({error}: {detail}) — check its title, slug and text, and report it if they look fine",
                      error=type(exc).__name__, detail=text))
@@ -208,7 +209,7 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
     except Exception as exc:  # a template or plugin failure: report it, keep the old output
         text = str(exc)
         problems.append(Problem(rel, None, _("rendering failed: {error}: {detail} — please report it",
-                                             error=type(exc).__name__, detail=text if len(text) <= 200 else text[:199] + "…")))
+                                             error=type(exc).__name__, detail=short(text, 200))))
     finally:
         logger.removeHandler(handler)
     for message in handler.errors:  # Pelican names the source file of a post it could not process
