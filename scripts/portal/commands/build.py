@@ -27,7 +27,7 @@ def cmd_build(args: argparse.Namespace) -> int:
             err.print(_("nothing to build: no site is affected by the changes since {rev}", rev=args.since))
             return 0
     show = not args.quiet and err.is_terminal
-    progress = Progress(TextColumn("[bold]Dựng cổng[/]"), BarColumn(), MofNCompleteColumn(),
+    progress = Progress(TextColumn("[bold]" + _("Building") + "[/]"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.description}"), TimeElapsedColumn(), console=err, disable=not show)
     task = None
 
@@ -52,16 +52,17 @@ def cmd_build(args: argparse.Namespace) -> int:
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
                        search=not getattr(args, "no_search", False))
     if not args.quiet:
-        table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
-        table.add_column("site")
-        table.add_column("pages", justify="right")
-        table.add_column("seconds", justify="right")
-        table.add_column("result")
+        table = Table(title=_("{n} sites, {pages} pages, {seconds} s", n=len(report.results), pages=report.pages,
+                                seconds=f"{report.seconds:.1f}"))
+        table.add_column(_("site"))
+        table.add_column(_("pages"), justify="right")
+        table.add_column(_("seconds"), justify="right")
+        table.add_column(_("result"))
         for r in report.results:
             table.add_row(r.site, str(r.pages), f"{r.seconds:.2f}", _("ok") if r.ok else _("[red]FAILED[/]"))
         out.print(table)
-        out.print(f"shared directives parsed once in {report.shared_parse_seconds:.2f} s; "
-                  f"peak memory {report.peak_rss_mb:.0f} MiB")
+        out.print(_("shared directives parsed once in {seconds} s; peak memory {mib} MiB",
+                    seconds=f"{report.shared_parse_seconds:.2f}", mib=f"{report.peak_rss_mb:.0f}"))
     for note in report.notes:
         err.print(_("[yellow]note:[/] {note}", note=note))
     problems = report.all_problems()
