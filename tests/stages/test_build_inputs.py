@@ -33,10 +33,11 @@ def built(tmp_path_factory) -> tuple[Path, object]:
     (xa / "files" / "van ban").mkdir()
     (xa / "files" / "van ban" / "qd 12.pdf").write_bytes(b"%PDF-1.4")
     post(root, "content/sites/xa-mot/tin-tuc/le-hoi.md", "Lễ hội làng", body=(
-        "Xem [tin đầu](tin-dau.md) và [mục kết quả](#ket-qua).\n\n![Rước kiệu](files/lễ-hội-làng.jpg)\n\n"
+        "Xem [tin đầu](tin-dau.md), [hội nghị](hội-nghị.md) và [mục kết quả](#ket-qua).\n\n![Rước kiệu](files/lễ-hội-làng.jpg)\n\n"
         "<figure><img src=\"../files/lễ-hội-làng.jpg\" alt=\"Toàn cảnh\"><figcaption>Toàn cảnh</figcaption></figure>\n\n"
         "Tải [quyết định](/files/van%20ban/qd%2012.pdf).\n\n## Kết quả\n\n| Thôn | Người |\n|:--|--:|\n| Đông | 120 |\n\n"
         "Theo kế hoạch[^1].\n\n[^1]: Kế hoạch số 5.\n"))
+    post(root, "content/sites/xa-mot/tin-tuc/" + unicodedata.normalize("NFD", "hội-nghị.md"), "Hội nghị tổng kết")  # saved on a Mac
     post(root, "content/sites/xa-mot/van-ban/qd-dai.md", LONG_TITLE, category="van-ban", number='"15/QĐ-UBND"',
          attachments='["files/van ban/qd 12.pdf"]')
     post(root, "content/sites/so-a/tin-tuc/an.md", "Thông\u00adbáo\u200b lịch tiếp dân", body="Nội\u200bdung\ufeff.")
@@ -69,6 +70,7 @@ def test_files_are_published_under_their_nfc_names_and_body_links_resolve(built)
     html = read(out / "tin-tuc/le-hoi-lang/index.html")
     body = html.split('class="post-body"', 1)[1].split("</article>", 1)[0]
     assert '<a href="/tin-tuc/tin-dau-tien-cua-xa-mot/">tin đầu</a>' in body
+    assert '<a href="/tin-tuc/hoi-nghi-tong-ket/">hội nghị</a>' in body
     assert '<a href="#ket-qua">' in body and '<h2 id="ket-qua">Kết quả</h2>' in body
     assert '<img alt="Rước kiệu" src="/files/l%E1%BB%85-h%E1%BB%99i-l%C3%A0ng.jpg">' in body
     assert '<a href="/files/van%20ban/qd%2012.pdf">' in body

@@ -21,7 +21,7 @@ from portal.model.limits import DEFAULT, Limits
 from portal.model.messages import _
 from portal.model.sections import KINDS
 from portal.model.sites import Network, Site
-from portal.model.text import slugify
+from portal.model.text import clean_name, slugify
 
 #: absolute path → post, for the site being built in this process
 CURRENT: dict[str, Post] = {}
@@ -168,7 +168,7 @@ def tag_problems(posts: Iterable[Post]) -> list[Problem]:
 
 def _content_rel(network: Network, post: Post) -> str:
     """The post's path relative to content/, NFC (as links resolve it)."""
-    return post.path.relative_to(network.root / "content").as_posix()
+    return clean_name(post.path.relative_to(network.root / "content").as_posix())
 
 
 def _prefix(lang: str, default: str) -> str:
