@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from portal.model import links
+from portal.model import attachments, documents, drafts, links, organisation, procedures
 from portal.model.content import Post, check_body, read_post, validate
 from portal.model.errors import Problem, did_you_mean
 from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
@@ -41,6 +41,10 @@ LANG_SECTIONS: dict[str, set[str]] = {}
 FOR_ALL: set[str] = set()
 #: rel path of a broken shared directive → the sites it was meant for
 BROKEN_AUDIENCES: dict[str, set[str]] = {}
+#: every live legal document of the network (portal.model.registry), read once per build before forking
+DOCUMENTS: documents.Registry | None = None
+#: the organisation data of the site being built (content/sites/<id>/to-chuc.yaml), if it has one
+ORGANISATION: organisation.Organisation | None = None
 
 
 class Renderer(Protocol):
@@ -226,7 +230,10 @@ def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) ->
             post.meta["image"] = resolved
     attachments = post.meta.get("attachments")
     if isinstance(attachments, list):
-        out: list[object] = []
+        from portal.model.yamlio import LineList
+
+        out = LineList()
+        out.line, out.item_lines = getattr(attachments, "line", 0), []
         for i, item in enumerate(attachments):
             line = attachments.line_of(i) + 1 if hasattr(attachments, "line_of") else post.line("attachments")
             path = item.get("path") if isinstance(item, dict) else item
@@ -236,7 +243,13 @@ def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) ->
             resolved = one(path, line)
             if resolved is not None:
                 out.append({**item, "path": resolved} if isinstance(item, dict) else resolved)
+                out.item_lines.append(line - 1)
         post.meta["attachments"] = out
+    report = post.meta.get("report") if post.draft is not None else None
+    if isinstance(report, str) and report:
+        resolved = one(report, post.line("report"))
+        if resolved is not None:
+            post.draft.report = resolved
     return problems
 
 
@@ -289,6 +302,7 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
     problems += _finish(posts, sections=site.section_slugs, languages=site.languages, tz=tz,
                         default_language=site.default_language)
     problems += translation_problems(posts, site.default_language)
+    problems += read_legal(network, site, posts)
     mine = [p for p in posts if p.addressable]
     shared = [p for p in SHARED if site.id in AUDIENCES.get(p.rel, ())]
     problems += duplicate_problems([*shared, *mine]) if shared else duplicate_problems(mine)
@@ -297,6 +311,10 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
         problems += _render(network, f"site-{site.id}", posts, render)
         index = link_index(network, site, inputs, posts, shared)
         problems += resolve_links(network, [p for p in posts if p.rendered is not None], index, render)
+        problems += check_attachments(network, inputs, [p for p in posts if p.rendered is not None])
+        global ORGANISATION
+        ORGANISATION, org_problems = organisation.load(network, site, inputs)
+        problems += org_problems
     return posts, problems
 
 
@@ -352,6 +370,7 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
     problems = list(inputs.problems)
     problems += _finish(posts, sections=None, languages=all_langs, tz=tz, default_language=network.default_language)
     problems += translation_problems(posts, network.default_language)
+    problems += read_legal(network, None, posts, resolve=False)
     for post in posts:
         if post.problems:
             continue
@@ -394,6 +413,95 @@ def sites_blocked_by(network: Network, problems: list[Problem]) -> set[str]:
     for rel in broken:
         blocked |= BROKEN_AUDIENCES.get(rel, set(network.ids))
     return blocked
+
+
+def read_legal(network: Network, site: Site | None, posts: list[Post], *, resolve: bool = True) -> list[Problem]:
+    """Read the legal keys of each valid post: a document's, a draft's, a procedure's (into ``post.document``…).
+
+    A van-ban document must be in the site's ``van-ban/`` folder; with *resolve*, its relations
+    and a draft's ``adopted_as`` must name documents of the network (:data:`DOCUMENTS`, read
+    on first use by :func:`load_documents`).
+    """
+    problems: list[Problem] = []
+    legal = network.legal
+    for post in posts:
+        if not post.addressable or post.kind != "article":
+            continue
+        found: list[Problem] = []
+        category = post.category
+        if documents.is_document(post.meta, category):
+            post.document, found = documents.read(post.meta, post.line, legal, post.rel, category)
+            if category == documents.CATEGORY and site is not None:
+                parts = post.path.relative_to(site_dir(network.root, site.id)).parts
+                if parts[0] != documents.FOLDER:
+                    found.append(Problem(post.rel, post.line("category"), _(
+                        "a legal document lives in the site's van-ban/ folder — move the file to content/sites/{site}/van-ban/",
+                        site=site.id)))
+        if category == drafts.CATEGORY:
+            post.draft, more = drafts.read(post.meta, post.line, legal, post.rel)
+            found += more
+        elif category == procedures.CATEGORY:
+            post.procedure, more = procedures.read(post.meta, post.line, legal, post.rel)
+            found += more
+        if resolve and not found and post.lang == (site.default_language if site else network.default_language):
+            found += _resolve_references(network, site, post)
+        post.problems.extend(found)
+        problems.extend(found)
+    return problems
+
+
+def load_documents(network: Network, now: dt.datetime | None = None) -> documents.Registry:
+    """Read the network's documents into :data:`DOCUMENTS` (after :func:`load_shared`)."""
+    from portal.model import registry
+
+    global DOCUMENTS
+    DOCUMENTS = registry.scan(network, SHARED, now or now_in(network))
+    return DOCUMENTS
+
+
+def _resolve_references(network: Network, site: Site | None, post: Post) -> list[Problem]:
+    registry = DOCUMENTS if DOCUMENTS is not None else load_documents(network)
+    problems: list[Problem] = []
+    refs = list(post.document.references) if post.document is not None else []
+    if post.draft is not None and post.draft.adopted_as:
+        refs.append(documents.Reference("adopted_as", post.draft.adopted_as, line=post.line("adopted_as")))
+    for ref in refs:
+        if ref.url:
+            continue
+        _target, why = registry.find(ref, network.legal, near=site.id if site else None)
+        if why == "missing":
+            problems.append(Problem(post.rel, ref.line or post.line("relations"), _(
+                "{number} names no document published on the network's portals — check the number; for a document published elsewhere give its address: {{number: …, issuer: …, url: https://…}}",
+                number=links.short(ref.number, 40))))
+        elif why == "ambiguous":
+            problems.append(Problem(post.rel, ref.line or post.line("relations"), _(
+                "{number} is the number of documents of several issuers — say which: {{number: {number}, issuer: …}}",
+                number=links.short(ref.number, 40))))
+    return problems
+
+
+def check_attachments(network: Network, inputs: Inputs, posts: list[Post]) -> list[Problem]:
+    """Each document's and draft's attachments: a role, a file within the size limit, a PDF with text.
+
+    A van-ban document and a draft need at least one (already reported as missing when absent).
+    """
+    problems: list[Problem] = []
+    static = inputs.static_names
+    for post in posts:
+        items = post.meta.get("attachments")
+        if not isinstance(items, list) or not items:
+            continue
+        legal_post = post.document is not None or post.draft is not None
+        role = "draft" if post.draft is not None else "full_text"
+
+        def line(i: int, items: list = items, post: Post = post) -> int:
+            return items.line_of(i) + 1 if hasattr(items, "line_of") else post.line("attachments")
+
+        post.attachments, found = attachments.check(post.rel, items, line, static, network.legal, network.root,
+                                                    default_role=role, need_text=legal_post)
+        post.problems.extend(found)
+        problems.extend(found)
+    return problems
 
 
 def now_in(network: Network) -> dt.datetime:

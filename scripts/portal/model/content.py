@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.model import yamlio
+from portal.model import documents, drafts, procedures, yamlio
 from portal.model.errors import Problem, did_you_mean
 from portal.model.limits import DEFAULT, Limits
 from portal.model.links import Ref, short
@@ -27,7 +27,14 @@ from portal.model.sections import LANGUAGES, RESERVED_PATHS
 from portal.model.text import SLUG_MAX, SLUG_RE, clean, slugify
 
 COMMON_KEYS = {"title", "date", "category", "summary", "tags", "image", "image_alt", "author", "slug", "status", "expires"}
-DOCUMENT_KEYS = {"number", "doc_type", "issuer", "signer", "issued", "effective", "attachments"}
+#: a document's keys (portal.model.documents): any article may carry them (a numbered directive is a document)
+DOCUMENT_KEYS = set(documents.KEYS)
+#: the keys only a category admits: drafts for comment, administrative procedures
+CATEGORY_KEYS = {drafts.CATEGORY: drafts.KEYS, procedures.CATEGORY: procedures.KEYS}
+#: keys whose value is a date (checked here; their meaning in documents, drafts)
+DATE_KEYS = ("issued", "effective", "valid_until", "comment_from", "comment_until")
+#: addresses under a section that its own pages take (the filter pages of documents and procedures)
+RESERVED_IN_SECTION = {documents.CATEGORY: frozenset(documents.FACETS), procedures.CATEGORY: frozenset(procedures.FACETS)}
 SHARED_KEYS = {"audience"}
 PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
 STATUSES = ("published", "draft")
@@ -75,6 +82,12 @@ class Post:
     rendered: Any = None
     #: its front matter is valid: it has an address (checked for collisions) even if its body has problems
     addressable: bool = False
+    #: what its legal keys say (portal.model.documents.Document, drafts.Draft, procedures.Procedure), or None
+    document: Any = None
+    draft: Any = None
+    procedure: Any = None
+    #: its attachments, checked (portal.model.attachments.Attachment)
+    attachments: list[Any] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -249,15 +262,17 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
                     if post.site else _("language '{lang}' is not enabled for any site — add it to languages in sites.yaml or remove the file", lang=post.lang)))
 
     known = PAGE_KEYS if post.kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if post.shared else set())
+    if post.kind == "article":
+        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set())
     for key in list(meta):
         if key not in known:
             hint = _("audience is only for content/shared/") if key == "audience" else did_you_mean(key, known)
             add(Problem(rel, post.line(key), _("unknown front-matter key '{key}' — {hint}", key=short(key, 40), hint=hint)))
 
     for key in ("title", "summary", "image", "image_alt", "author", "slug", "category", "number",
-                "doc_type", "issuer", "signer", "status", "order"):
+                "doc_type", "issuer", "status", "order"):
         _check_string(post, key)
-    for key in ("title", "summary", "author", "image_alt", "doc_type", "issuer", "signer", "number"):
+    for key in ("title", "summary", "author", "image_alt", "doc_type", "issuer", "number"):
         if isinstance(meta.get(key), str):
             meta[key] = meta[key].strip()
 
@@ -281,7 +296,15 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             add(Problem(rel, post.line("expires"), _("expires '{value}' is not a date — {hint}", value=_shown(meta["expires"]), hint=date_hint(meta["expires"]))))
         else:
             post.expires = end_of_day(exp)
-    for key in ("issued", "effective"):
+    if "expires" in meta and post.kind == "article" and (documents.is_document(meta, str(meta.get("category") or ""))
+                                                         or meta.get("category") == drafts.CATEGORY):
+        fix = "comment_until" if meta.get("category") == drafts.CATEGORY else "valid_until"
+        add(Problem(rel, post.line("expires"), _("expires is not for legal documents or drafts: they change status and stay published — remove expires and write {fix}: YYYY-MM-DD",
+                                                 fix=fix)))
+        post.expires = None
+    for key in DATE_KEYS:
+        if key == "valid_until":
+            continue  # portal.model.documents reports it with the document's other dates
         if key in meta and parse_date(meta[key], tz) is None:
             add(Problem(rel, post.line(key), _("{key} '{value}' is not a date — {hint}", key=key, value=_shown(meta[key]), hint=date_hint(meta[key]))))
 
@@ -317,6 +340,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
     where = post.line("slug") if slug else post.line("title")
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
         add(Problem(rel, where, _("page address /{slug}/ is taken by a section or the site itself — give the page another slug: (slug: …)",
+                                  slug=meta["slug"])))
+    elif post.kind == "article" and meta.get("slug") in RESERVED_IN_SECTION.get(str(meta.get("category") or ""), ()):
+        add(Problem(rel, where, _("post address …/{slug}/ is taken by the section's filter pages — give the post another slug: (slug: …)",
                                   slug=meta["slug"])))
     elif post.kind == "article" and meta.get("slug") in RESERVED_POST_SLUGS:
         add(Problem(rel, where, _("post address …/{slug}/ is taken by the section's list pages — give the post another slug: (slug: …)",

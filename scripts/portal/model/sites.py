@@ -12,7 +12,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from portal.model import addresses, yamlio
+from portal.model import addresses, vocabulary, yamlio
 from portal.model import limits as limits_model
 from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.limits import Limits
@@ -27,8 +27,10 @@ NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits",
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
-    "sections", "description",
+    "sections", "description", "owner", "responsible",
 }
+#: the person responsible for a portal (shown in every footer)
+RESPONSIBLE_KEYS = {"name", "position", "phone", "email"}
 CONTACT_KEYS = {"address", "phone", "email", "fax", "hotline", "spokesperson"}
 SOCIAL_KEYS = {"facebook", "zalo", "youtube", "tiktok", "instagram"}
 SECTION_KEYS = {"slug", "name"}
@@ -57,6 +59,10 @@ class Site:
     sections: list[Section]
     description: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    #: the governing agency (cơ quan chủ quản) per language, e.g. {"vi": "UBND xã Tiên Du", "en": "…"}
+    owner: dict[str, str] = field(default_factory=dict)
+    #: the person responsible for the portal: name, position (a position of the vocabulary), phone, email
+    responsible: dict[str, str] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -85,6 +91,8 @@ class Network:
     limits: Limits = field(default_factory=Limits)
     #: origins (``https://host``) whose pages a post may embed in an ``<iframe>``
     embed_origins: frozenset[str] = frozenset()
+    #: the vocabularies of legal documents, their settings and the required items (legal.yaml + sites.yaml)
+    legal: vocabulary.Legal = field(default_factory=vocabulary.defaults)
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.sites}
@@ -255,7 +263,8 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     if not isinstance(data, dict):
         raise PortalError([Problem(rel, 1, _("must be a mapping with 'network' and 'sites' — see README.md"))])
 
-    c.unknown_keys(data, {"network", "defaults", "sites"}, "sites.yaml")
+    c.unknown_keys(data, {"network", "defaults", "sites", "documents", "audit"}, "sites.yaml")
+    legal = vocabulary.extend(vocabulary.defaults(), data.get("documents"), data.get("audit"), c.add, data.line_of)
 
     net = c.mapping(data.get("network"), data.line_of("network"), "network")
     if net is None:
@@ -368,11 +377,13 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
                     else:
                         social[k] = v
         sections = _sections(c, raw.get("sections"), raw.line_of("sections"), _("site '{id}'", id=sid))
+        owner = _owner(c, raw.get("owner"), raw.line_of("owner"), sid)
+        responsible = _responsible(c, raw.get("responsible"), raw.line_of("responsible"), sid, legal)
         site = Site(
             id=sid, kind=kind, names=names, url=url, languages=languages, parent=parent,
             editors=editors, contact=contact, social=social,
             sections=sections if sections is not None else list(kind_sections[kind]),
-            description=description, line=line,
+            description=description, line=line, owner=owner, responsible=responsible,
         )
         site._parent_line = raw.line_of("parent")  # type: ignore[attr-defined]
         sites.append(site)
@@ -409,10 +420,57 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         raise PortalError(c.problems)
     for s in sites:
         del s._parent_line  # type: ignore[attr-defined]
+    legal = legal.with_owners(vocabulary.Term(s.owner["vi"], tuple((k, v) for k, v in s.owner.items() if k != "vi"))
+                              for s in sites if s.owner.get("vi"))
     return Network(
         home=str(home), default_language=default_language, timezone=str(timezone),
         maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
+        legal=legal,
     )
+
+
+def _owner(c: _Checker, value: Any, line: int, sid: str) -> dict[str, str]:
+    """``owner``: the governing agency, as text (Vietnamese) or a mapping of languages."""
+    if value is None:
+        return {}
+    names = {"vi": value} if isinstance(value, str) else value if isinstance(value, dict) else None
+    if names is None or not isinstance(names.get("vi"), str) or not names["vi"].strip():
+        c.add(line, _("owner of '{id}' must name the governing agency — write owner: \"UBND xã …\" or owner: {{vi: …, en: …}}", id=sid))
+        return {}
+    out: dict[str, str] = {}
+    for lang, text in names.items():
+        if lang not in LANGUAGES or not isinstance(text, str):
+            c.add(line, _("owner of '{id}': '{lang}' is not a language — use one of {langs}", id=sid, lang=short(str(lang), 20),
+                          langs=", ".join(LANGUAGES)))
+        elif problem := addresses.check_text(text, f"{sid}: owner.{lang}"):
+            c.add(line, problem)
+        else:
+            out[lang] = nfc(text.strip())
+    return out
+
+
+def _responsible(c: _Checker, value: Any, line: int, sid: str, legal: vocabulary.Legal) -> dict[str, str]:
+    """``responsible``: the person responsible for the portal, {name, position[, phone, email]}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str) or not isinstance(value.get("position"), str):
+        c.add(line, _("responsible of '{id}' must give name and position — write responsible: {{name: \"…\", position: \"…\"}}", id=sid))
+        return {}
+    c.unknown_keys(value, RESPONSIBLE_KEYS, f"responsible of '{sid}'")
+    out: dict[str, str] = {}
+    for key in RESPONSIBLE_KEYS & set(value):
+        text = value[key]
+        what = f"{sid}: responsible.{key}"
+        problem = (addresses.check_phone(text, what) if key == "phone" else addresses.check_email(text, what) if key == "email"
+                   else addresses.check_text(text, what))
+        if problem:
+            c.add(value.line_of(key), problem)
+        else:
+            out[key] = nfc(str(text).strip())
+    if "position" in out and legal.positions.find(out["position"]) is None:
+        c.add(value.line_of("position"), _("position '{position}' of {id}'s responsible is not in the list of positions — {hint} (add it to documents.positions with its English name)",
+                                           position=short(out["position"], 60), id=sid, hint=legal.positions.hint(out["position"])))
+    return out
 
 
 def _limits(c: _Checker, value: Any, line: int) -> Limits:
