@@ -43,6 +43,8 @@ FOR_ALL: set[str] = set()
 BROKEN_AUDIENCES: dict[str, set[str]] = {}
 #: every live legal document of the network (portal.model.registry), read once per build before forking
 DOCUMENTS: documents.Registry | None = None
+#: the network of the build (set by load_site: the plugins read the vocabularies and settings from it)
+NETWORK: Network | None = None
 #: the organisation data of the site being built (content/sites/<id>/to-chuc.yaml), if it has one
 ORGANISATION: organisation.Organisation | None = None
 
@@ -196,6 +198,8 @@ def link_index(network: Network, site: Site | None, inputs: Inputs, posts: list[
             index.pages.update(f"{p}feeds/{s.slug}.atom.xml" for s in site.sections)
             if site.id == network.home:
                 index.pages.add(f"{p}tim-kiem-toan-tinh/")
+        if organisation.FILE in inputs.data:
+            index.pages.update(f"{_prefix(lang, default)}{organisation.PAGE_SLUG}/" for lang in organisation.languages(site.languages))
         index.pages.add("/404.html")
     else:
         index.pages.update({"/", "/chi-dao-dieu-hanh/"})
@@ -289,7 +293,8 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
     Returns (every post read, problems as ``path:LINE`` :class:`Problem` s). The inputs
     are those of :func:`site_inputs` (kept in :data:`CURRENT_INPUTS` for the build).
     """
-    global CURRENT_INPUTS
+    global CURRENT_INPUTS, NETWORK
+    NETWORK = network
     tz = ZoneInfo(network.timezone)
     folder = site_dir(network.root, site.id)
     inputs = site_inputs(network, site.id)
@@ -330,6 +335,11 @@ def index_languages(site: Site, posts: list[Post], now: dt.datetime) -> None:
         ALTERNATES.setdefault(p.base, {})[p.lang] = prefix + p.url()
         if p.kind == "article":
             LANG_SECTIONS.setdefault(p.lang, set()).add(p.category)
+    if CURRENT_INPUTS is not None and organisation.FILE in CURRENT_INPUTS.data:  # pages made from to-chuc.yaml
+        base = organisation.page_base(site_dir(NETWORK.root if NETWORK else Path("."), site.id))
+        for lang in organisation.languages(site.languages):
+            prefix = "" if lang == site.default_language else f"{lang}/"
+            ALTERNATES.setdefault(base, {}).setdefault(lang, f"{prefix}{organisation.PAGE_SLUG}/")
 
 
 def resolve_audience(post: Post, network: Network) -> tuple[set[str], list[Problem]]:

@@ -45,6 +45,18 @@ from portal.model.vocabulary import Legal
 FILE = "to-chuc.yaml"
 #: the page it fills (content/sites/<id>/pages/co-cau-to-chuc.md, or made from the data alone)
 PAGE_SLUG = "co-cau-to-chuc"
+#: the title of the page made from the data alone, per language
+PAGE_TITLES = {"vi": "Cơ cấu tổ chức", "en": "Organisation and contacts"}
+
+
+def languages(site_languages: list[str]) -> list[str]:
+    """The languages the organisation page is made in: the site's default, and English where the site has it."""
+    return [lang for i, lang in enumerate(site_languages) if i == 0 or lang == "en"]
+
+
+def page_base(site_folder: str | Path) -> str:
+    """The base path (:attr:`portal.model.content.Post.base`) the organisation page's language versions share."""
+    return str(Path(site_folder) / "pages" / PAGE_SLUG)
 TOP_KEYS = {"units", "information_contact"}
 UNIT_KEYS = {"name", "leaders", "phone", "email", "address", "officials", "description"}
 PERSON_KEYS = {"name", "position", "phone", "email", "photo", "profile"}

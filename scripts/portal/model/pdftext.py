@@ -114,6 +114,8 @@ def extract(path: Path, *, max_pages: int, max_chars: int, seconds: float, cache
 
 
 def _run(path: str, max_pages: int, max_chars: int, seconds: float) -> tuple[bool, str]:
+    import pypdf  # noqa: F401  (imported once here: every forked child inherits it)
+
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
     proc = ctx.Process(target=_extract, args=(path, max_pages, max_chars, sender), daemon=True)
