@@ -198,6 +198,8 @@ def link_index(network: Network, site: Site | None, inputs: Inputs, posts: list[
             index.pages.update(f"{p}feeds/{s.slug}.atom.xml" for s in site.sections)
             if site.id == network.home:
                 index.pages.add(f"{p}tim-kiem-toan-tinh/")
+        if site.id == network.home:
+            index.pages.add("/kiem-tra-thong-tin-bat-buoc/")
         if organisation.FILE in inputs.data:
             index.pages.update(f"{_prefix(lang, default)}{organisation.PAGE_SLUG}/" for lang in organisation.languages(site.languages))
         index.pages.add("/404.html")
@@ -291,14 +293,24 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
     """Read and validate every input of one site; with *render*, render and resolve the links of its posts.
 
     Returns (every post read, problems as ``path:LINE`` :class:`Problem` s). The inputs
-    are those of :func:`site_inputs` (kept in :data:`CURRENT_INPUTS` for the build).
+    are those of :func:`site_inputs` (kept in :data:`CURRENT_INPUTS` for the build), the
+    organisation data in :data:`ORGANISATION`.
     """
-    global CURRENT_INPUTS, NETWORK
+    global CURRENT_INPUTS, NETWORK, ORGANISATION
     NETWORK = network
+    posts, problems, CURRENT_INPUTS, ORGANISATION = read_site(network, site, render=render)
+    return posts, problems
+
+
+def read_site(network: Network, site: Site, *, render: Renderer | None = None
+              ) -> tuple[list[Post], list[Problem], Inputs, organisation.Organisation | None]:
+    """:func:`load_site` without keeping anything in this module: (posts, problems, inputs, organisation).
+
+    The organisation data is read with *render* only (its photos are files the build checks).
+    """
     tz = ZoneInfo(network.timezone)
     folder = site_dir(network.root, site.id)
     inputs = site_inputs(network, site.id)
-    CURRENT_INPUTS = inputs
     problems: list[Problem] = list(inputs.problems)
     posts: list[Post] = []
     for path in inputs.markdown:
@@ -312,15 +324,15 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
     shared = [p for p in SHARED if site.id in AUDIENCES.get(p.rel, ())]
     problems += duplicate_problems([*shared, *mine]) if shared else duplicate_problems(mine)
     problems += tag_problems([*shared, *mine])
+    org = None
     if render is not None:
         problems += _render(network, f"site-{site.id}", posts, render)
         index = link_index(network, site, inputs, posts, shared)
         problems += resolve_links(network, [p for p in posts if p.rendered is not None], index, render)
         problems += check_attachments(network, inputs, [p for p in posts if p.rendered is not None])
-        global ORGANISATION
-        ORGANISATION, org_problems = organisation.load(network, site, inputs)
+        org, org_problems = organisation.load(network, site, inputs)
         problems += org_problems
-    return posts, problems
+    return posts, problems, inputs, org
 
 
 def index_languages(site: Site, posts: list[Post], now: dt.datetime) -> None:

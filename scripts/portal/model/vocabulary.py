@@ -137,6 +137,10 @@ class Required:
     def label(self, lang: str = "vi") -> str:
         return self.names.get(lang) or self.names.get("en") or self.key
 
+    def short(self, lang: str = "vi") -> str:
+        """A few words, for a table's heading."""
+        return self.names.get(f"short_{lang}") or self.names.get("short_en") or self.label(lang)
+
 
 @dataclass
 class Legal:
@@ -218,7 +222,7 @@ def defaults() -> Legal:
         statuses={k: dict(v) for k, v in data["statuses"].items()},
         roles={k: dict(v) for k, v in data["attachment_roles"].items()},
         basis=dict(data["basis"]),
-        required={k: Required(k, {n: str(x) for n, x in v.items() if n in ("vi", "en")}, str(v["basis"]),
+        required={k: Required(k, {n: str(x) for n, x in v.items() if n in ("vi", "en", "short_vi", "short_en")}, str(v["basis"]),
                               int(v["cadence"]), tuple(v.get("kinds") or ()))
                   for k, v in data["required"].items()},
         settings=settings,
