@@ -67,7 +67,7 @@ def main(argv: list[str]) -> int:
                         y, m, d = str(meta["issued"]).split("-")
                         heading.append(f"Bắc Ninh, ngày {d} tháng {m} năm {y}")
                     title = f"{HEADINGS[role]}\n{post.title}" if role in HEADINGS else post.title
-                    text = [str(meta.get("summary") or "")] + paragraphs(post.body)
+                    text = [str(meta.get("summary") or ""), *paragraphs(post.body)]
                     if role == "report":
                         text = [f"Cơ quan soạn thảo đã nhận được ý kiến góp ý của các cơ quan, tổ chức và người dân đối với {post.title.lower()}.",
                                 "Các ý kiến hợp lý đã được tiếp thu; ý kiến chưa tiếp thu được giải trình rõ lý do trong báo cáo này."]
