@@ -446,8 +446,9 @@ def read_legal(network: Network, site: Site | None, posts: list[Post], *, resolv
     """
     problems: list[Problem] = []
     legal = network.legal
+    default = site.default_language if site else network.default_language
     for post in posts:
-        if not post.addressable or post.kind != "article":
+        if not post.addressable or post.kind != "article" or post.lang != default:
             continue
         found: list[Problem] = []
         category = post.category
@@ -465,10 +466,15 @@ def read_legal(network: Network, site: Site | None, posts: list[Post], *, resolv
         elif category == procedures.CATEGORY:
             post.procedure, more = procedures.read(post.meta, post.line, legal, post.rel)
             found += more
-        if resolve and not found and post.lang == (site.default_language if site else network.default_language):
+        if resolve and not found:
             found += _resolve_references(network, site, post)
         post.problems.extend(found)
         problems.extend(found)
+    originals = {p.base: p for p in posts if p.lang == default}
+    for post in posts:  # a translation shows its original's document, draft or procedure
+        orig = originals.get(post.base) if post.lang != default else None
+        if orig is not None:
+            post.document, post.draft, post.procedure = orig.document, orig.draft, orig.procedure
     return problems
 
 
@@ -509,7 +515,10 @@ def check_attachments(network: Network, inputs: Inputs, posts: list[Post]) -> li
     """
     problems: list[Problem] = []
     static = inputs.static_names
+    originals = {p.base: p for p in posts if "attachments" in p.meta}
     for post in posts:
+        if "attachments" not in post.meta and post.base in originals:  # a translation: its original's files
+            post.attachments = originals[post.base].attachments
         items = post.meta.get("attachments")
         if not isinstance(items, list) or not items:
             continue
