@@ -448,7 +448,7 @@ def read_legal(network: Network, site: Site | None, posts: list[Post], *, resolv
     legal = network.legal
     default = site.default_language if site else network.default_language
     for post in posts:
-        if not post.addressable or post.kind != "article" or post.lang != default:
+        if not post.meta or post.kind != "article" or post.lang != default:
             continue
         found: list[Problem] = []
         category = post.category
