@@ -47,10 +47,16 @@ def pages_to_check(out: Path) -> list[tuple[str, str, str]]:
             base = out / site / p
             result += [(site, "home", f"/{p}"), (site, "list", f"/{p}tin-tuc/"),
                        (site, "search", f"/{p}tim-kiem/?q={QUERIES[p]}"), (site, "404", f"/{p}404.html")]
-            for kind, section in (("article", "tin-tuc"), ("document", "van-ban")):
+            for kind, section in (("article", "tin-tuc"), ("document", "van-ban"), ("draft", "du-thao"), ("procedure", "thu-tuc-hanh-chinh")):
                 slug = _first(base / section)
-                if slug:
+                if slug and slug not in ("loai", "co-quan", "linh-vuc", "nam", "hieu-luc", "cap"):
                     result.append((site, kind, f"/{p}{section}/{slug}/"))
+            if (base / "co-cau-to-chuc").is_dir():
+                result.append((site, "organisation", f"/{p}co-cau-to-chuc/"))
+        # the tables of documents and procedures and their filter pages, the board's audit (default language)
+        result += [(site, "documents", "/van-ban/"), (site, "documents-filter", "/van-ban/hieu-luc/con-hieu-luc/"),
+                   (site, "procedures", "/thu-tuc-hanh-chinh/")]
+    result.append(("bac-ninh", "audit", "/kiem-tra-thong-tin-bat-buoc/"))
     return result
 
 
