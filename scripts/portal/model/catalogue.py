@@ -496,7 +496,8 @@ def _resolve_references(network: Network, site: Site | None, post: Post) -> list
     for ref in refs:
         if ref.url:
             continue
-        _target, why = registry.find(ref, network.legal, near=site.id if site else None)
+        _target, why = registry.find(ref, network.legal, near=site.id if site else None,
+                                     issuer=post.document.issuer if post.document is not None else None)
         if why == "missing":
             problems.append(Problem(post.rel, ref.line or post.line("relations"), _(
                 "{number} names no document published on the network's portals — check the number; for a document published elsewhere give its address: {{number: …, issuer: …, url: https://…}}",

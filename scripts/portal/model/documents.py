@@ -315,11 +315,15 @@ class Registry:
         self.records.append(record)
         self.by_key.setdefault(record.key, []).append(record)
 
-    def find(self, ref: Reference, legal: Legal, *, near: str | None = None) -> tuple[Record | None, str | None]:
-        """The document *ref* names, or (None, why not): a number given to several issuers needs ``issuer``.
+    def find(self, ref: Reference, legal: Legal, *, near: str | None = None,
+             issuer: Term | None = None) -> tuple[Record | None, str | None]:
+        """The document *ref* names, or (None, why not: ``missing`` or ``ambiguous``).
 
-        Copies of one document (same number and issuer) are one: the copy on site *near* if
-        there is one, else the first in the network's order.
+        A number several issuers gave (each commune has its 12/QĐ-UBND) names the one of
+        ``ref.issuer`` when given, else the one of *issuer* (the naming document's own: an
+        agency replaces its own documents) if it has one, else it is ambiguous. Copies of one
+        document (same number and issuer) are one: the copy on site *near* if there is one,
+        else the first in the network's order.
         """
         found = self.by_key.get(ref.key, [])
         if ref.issuer:
@@ -328,7 +332,9 @@ class Registry:
         if not found:
             return None, "missing"
         issuers = {r.document.issuer.name if r.document.issuer else "" for r in found}
-        if len(issuers) > 1:
+        if len(issuers) > 1 and issuer is not None and issuer.name in issuers:
+            found = [r for r in found if r.document.issuer is not None and r.document.issuer.name == issuer.name]
+        elif len(issuers) > 1:
             return None, "ambiguous"
         mine = [r for r in found if r.site == near]
         return (mine or found)[0], None
@@ -338,7 +344,7 @@ class Registry:
         self.incoming.clear()
         for rec in self.records:
             for ref in rec.document.references:
-                target, _why = self.find(ref, legal, near=rec.site)
+                target, _why = self.find(ref, legal, near=rec.site, issuer=rec.document.issuer)
                 if target is not None and target is not rec:
                     self.incoming.setdefault(target.rel, []).append((ref.kind, rec))
 

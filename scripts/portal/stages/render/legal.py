@@ -67,7 +67,7 @@ def document_view(post: Post, network: Network, site: Site | None, registry: Reg
     key, decided_by = registry.status(record, today, legal) if registry else ("in_force", [])
     related = []
     for ref in doc.references:
-        target = registry.find(ref, legal, near=site.id if site else None)[0] if registry and not ref.url else None
+        target = registry.find(ref, legal, near=site.id if site else None, issuer=doc.issuer)[0] if registry and not ref.url else None
         related.append({"relation": legal.relations[ref.kind].label(lang), "kind": ref.kind, "number": ref.number,
                         "title": target.title if target else ref.title,
                         "href": _href(target, site) if target else ref.url})
