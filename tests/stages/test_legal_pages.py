@@ -14,8 +14,6 @@ import re
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-
 from portal.model import catalogue
 from portal.model.content import read_post
 from portal.model.sites import load_network
