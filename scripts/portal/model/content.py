@@ -24,6 +24,15 @@ from portal.model.text import SLUG_RE, nfc, slugify
 COMMON_KEYS = {"title", "date", "category", "summary", "tags", "image", "image_alt", "author", "slug", "status", "expires"}
 DOCUMENT_KEYS = {"number", "doc_type", "issuer", "signer", "issued", "effective", "attachments"}
 SHARED_KEYS = {"audience"}
+#: drafts for comment (category du-thao): the comment period, who drafts it, later the board's report
+#: and the adopted document (Decree 42/2022 art. 8; read leniently until the documents issue specifies them)
+DRAFT_KEYS = {"comment_from", "comment_until", "drafting_agency", "report", "adopted_as"}
+#: questions answered through the interaction service (category hoi-dap): tracking code, dates, who answered,
+#: who asked (a name only with the sender's consent, otherwise initials); never a phone, e-mail or address
+QA_KEYS = {"code", "received", "due", "answered", "answered_by", "asker"}
+#: which category admits which extra keys, and which of them are dates
+CATEGORY_KEYS = {"du-thao": DRAFT_KEYS, "hoi-dap": QA_KEYS}
+DATE_KEYS = ("issued", "effective", "comment_from", "comment_until", "received", "due", "answered")
 PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
 STATUSES = ("published", "draft")
 
@@ -193,6 +202,8 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
         add(Problem(rel, None, f"language '{post.lang}' is not enabled for {where} — add it to languages in sites.yaml or remove the file"))
 
     known = PAGE_KEYS if post.kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if post.shared else set())
+    if post.kind == "article":
+        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set())
     for key in list(meta):
         if key not in known:
             hint = "audience is only for content/shared/" if key == "audience" else did_you_mean(key, known)
@@ -222,7 +233,7 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             add(Problem(rel, post.line("expires"), f"expires {meta['expires']!r} is not a date — write YYYY-MM-DD"))
         else:
             post.expires = end_of_day(exp)
-    for key in ("issued", "effective"):
+    for key in DATE_KEYS:
         if key in meta and parse_date(meta[key], tz) is None:
             add(Problem(rel, post.line(key), f"{key} {meta[key]!r} is not a date — write YYYY-MM-DD"))
 

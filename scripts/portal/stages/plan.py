@@ -217,6 +217,10 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
             if len(parts) >= 4:
                 verb = {"A": "added", "D": "deleted"}.get(c.status, "changed")
                 r.add([parts[2]], f"{verb} {p}")
+        elif p.startswith("data/interaction/"):  # the service's exports and published comments (issue 15)
+            parts = p.split("/")
+            if len(parts) >= 4:
+                r.add([parts[2]], f"interaction data {p} changed")
         elif p.startswith("content/shared/"):
             if not p.endswith(".md"):
                 r.all(f"shared file {p} changed")
