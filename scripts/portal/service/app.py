@@ -83,7 +83,9 @@ class Service:
         self.sessions = db.sessions(self.engine)
         self.limiter = RateLimiter()
         self.clock = clock
-        self.env = Environment(loader=FileSystemLoader(str(HERE / "templates")),
+        # the service's pages, and the theme's form partials that the static pages share with them
+        theme_forms = cfg.root / "themes" / "portal" / "templates" / "interaction"
+        self.env = Environment(loader=FileSystemLoader([str(HERE / "templates"), str(theme_forms)]),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["date_vi"] = lambda v, fmt="long": i18n.format_date(v, "vi", fmt) if v else ""
@@ -183,7 +185,7 @@ class Service:
         with self.sessions() as s:
             item = self._item(s, model, request.path_params["code"])
             return self.page(request, "receipt.html", item=item, is_question=model is Question,
-                             target=self.network.site(item.site))
+                             target=self.network.site(item.site), days=self.network.answer_days_of(item.site))
 
     async def confirm(self, request: Request) -> Response:
         data = await self.form(request)
@@ -195,7 +197,8 @@ class Service:
                 workflow.confirm(s, self.cfg, self.calendar, item, str(data.get("digits", ""))[:12], self.clock())
             except workflow.WorkflowError as exc:
                 return self.page(request, "receipt.html", exc.status, item=item, is_question=model is Question,
-                                 target=self.network.site(item.site), error=exc.message)
+                                 target=self.network.site(item.site), error=exc.message,
+                                 days=self.network.answer_days_of(item.site))
         prefix = "hoi-dap" if model is Question else "du-thao"
         return RedirectResponse(f"/api/{prefix}/bien-nhan/{item.code}", status_code=303)
 
