@@ -132,8 +132,8 @@ def submit_question(db: Session, cfg: ServiceConfig, network: Network, calendar:
         raise FormError({"agency": "Cơ quan nhận không có trong danh sách cổng thông tin."})
     confirm = cfg.confirm_email and bool(values.get("email"))
     digits = f"{secrets.randbelow(10**6):06d}" if confirm else None
-    for attempt in range(3):
-        code = _unique_code(db, Question, "HD")
+    for attempt in range(3):  # a code drawn twice (1 in 2^40) fails the unique index: draw again
+        code = new_code("HD")
         q = Question(code=code, site=target, received_site=site, kind=values["kind"], subject=values["subject"],
                      body=values["body"], consent=bool(values["consent"]), name=values["name"] or None,
                      address=values["address"] or None, phone=values["phone"] or None, email=values["email"] or None,
