@@ -37,7 +37,10 @@ PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt",
 STATUSES = ("published", "draft")
 
 #: Paths a page may not take: they belong to lists, feeds, the theme and languages.
-RESERVED_SLUGS = {"feeds", "tag", "page", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh", "cac-cong-thanh-phan", *LANGUAGES}
+RESERVED_SLUGS = {"feeds", "tag", "page", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh", "cac-cong-thanh-phan",
+                  "api", *LANGUAGES}
+#: paths under /hoi-dap/ taken by the interaction service's pages (plugins/interaction)
+QA_RESERVED = {"gui-cau-hoi", "tra-cuu", "khao-sat", "thong-ke"}
 
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+)?)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
@@ -260,6 +263,8 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
         meta["slug"] = slugify(str(meta.get("title", ""))) or slugify(Path(post.base).name)
     elif isinstance(slug, str) and not SLUG_RE.match(slug):
         add(Problem(rel, post.line("slug"), f"slug '{slug}' is not lower-case ASCII words joined by '-' — try '{slugify(slug)}'"))
+    if post.kind == "article" and meta.get("category") == "hoi-dap" and meta.get("slug") in QA_RESERVED:
+        add(Problem(rel, post.line("slug") if slug else 1, f"slug '{meta['slug']}' is taken by the Q&A section's own page /hoi-dap/{meta['slug']}/ — give the post another slug"))
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
         add(Problem(rel, post.line("slug") if slug else 1, f"page slug '{meta['slug']}' is taken by a section or the site itself — give the page another slug"))
 
