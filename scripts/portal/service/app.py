@@ -218,12 +218,12 @@ class Service:
         code = request.query_params.get("ma", "")
         with self.sessions() as s:
             if not code.strip():
-                return self.page(request, "lookup.html", status=None)
+                return self.page(request, "lookup.html", result=None)
             try:
                 status = self._status(s, code)
             except Refusal as exc:
-                return self.page(request, "lookup.html", exc.status, status=None, error=exc.message, code=code)
-        return self.page(request, "lookup.html", status=status, code=status["code"])
+                return self.page(request, "lookup.html", exc.status, result=None, error=exc.message, code=code)
+        return self.page(request, "lookup.html", result=status, code=status["code"])
 
     def status_json(self, request: Request) -> Response:
         try:
