@@ -204,6 +204,8 @@ class Service:
 
     def _status(self, s, code: str) -> dict:
         q = self._item(s, Question, code)
+        if q.state == "approved":  # merged since? (one `git cat-file`)
+            workflow.sync_published(s, self.cfg, self.clock(), [q.site], code=q.code)
         site = self.network.site(q.site)
         url = f"/hoi-dap/{q.code.lower()}/" if q.state == "published" else ""
         return {"code": q.code, "state": q.state, "label": workflow.PUBLIC_STATES[q.state],

@@ -338,13 +338,16 @@ def moderate(db: Session, cfg: ServiceConfig, network: Network, user: User, c: C
     db.commit()
 
 
-def sync_published(db: Session, cfg: ServiceConfig, now: dt.datetime, sites: list[str] | None = None) -> int:
-    """Mark approved items whose file is now in the base branch as published; returns how many."""
+def sync_published(db: Session, cfg: ServiceConfig, now: dt.datetime, sites: list[str] | None = None,
+                   code: str | None = None) -> int:
+    """Mark approved items (of *sites*, or the one *code*) whose file is now in the base branch as published."""
     n = 0
     for model in (Question, Comment):
         query = select(model).where(model.state == "approved", model.path.is_not(None))
         if sites is not None:
             query = query.where(model.site.in_(sites))
+        if code is not None:
+            query = query.where(model.code == code)
         for item in db.scalars(query):
             if publish.in_base(cfg.root, item.path, cfg.git_base):
                 item.state = "published"
