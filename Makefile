@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= reference
 
-.PHONY: all setup hooks build serve test lint check translations clean bench chromium bench-search postgresql bench-service
+.PHONY: all setup hooks build serve test lint check translations clean bench chromium bench-search postgresql nginx bench-service
 
 all: build
 
@@ -46,7 +46,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 
-test: $(STAMP) chromium postgresql
+test: $(STAMP) chromium postgresql nginx
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 	$(BIN)/python -m pytest -q
 
@@ -64,6 +64,15 @@ postgresql:
 	  else echo "postgresql is missing and cannot be installed without root: its tests will be skipped" >&2; exit 0; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null || \
 	  echo "postgresql could not be installed: its tests will be skipped" >&2; }
+
+# The production proxy configuration is tested with a real nginx (nginx-light): install it when missing.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "nginx is missing and cannot be installed without root: its test will be skipped" >&2; exit 0; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null || \
+	  echo "nginx could not be installed: its test will be skipped" >&2; \
+	  if [ -f /run/nginx.pid ]; then $$SUDO nginx -s quit || true; fi; }  # the tests start their own, on free ports
 
 # The interaction service under load: 200 questions a second for 30 s, SQLite and PostgreSQL (README).
 bench-service: $(STAMP) postgresql

@@ -1,4 +1,4 @@
-"""``portal service run|migrate|create-user|list|export|purge|bench``: the interaction service (issue 15)."""
+"""``portal service run|migrate|create-user|list|export|purge|proxy-config|bench``: the interaction service (issue 15)."""
 
 from __future__ import annotations
 
@@ -208,6 +208,20 @@ def cmd_bench(args: argparse.Namespace) -> int:
     return 0 if ok else 1
 
 
+def cmd_proxy_config(args: argparse.Namespace) -> int:
+    from portal.model.sites import load_network
+    from portal.service.deploy import nginx_config, systemd_unit
+
+    root = root_of(args)
+    if args.systemd:
+        print(systemd_unit(str(root), str(Path(sys.executable).parent / "portal"), args.port,
+                           os.environ.get("PORTAL_DB_URL", "postgresql+psycopg://portal@/portal?host=/run/postgresql")),
+              end="")
+    else:
+        print(nginx_config(load_network(root), args.target, args.port), end="")
+    return 0
+
+
 def add_commands(sub: argparse._SubParsersAction) -> None:
     """service run|migrate|create-user|list|export|purge|bench."""
     p = sub.add_parser("service", help="the interaction service: questions, comments, ratings (issue 15)")
@@ -259,6 +273,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     pg.add_argument("--dry-run", action="store_true")
     db_option(pg)
     pg.set_defaults(func=cmd_purge)
+
+    x = s.add_parser("proxy-config", help="print the nginx configuration (or --systemd: the unit) for production")
+    x.add_argument("--target", default="/srv/portals", help="the publication folder of portal publish --target")
+    x.add_argument("--port", type=int, default=8300, help="where the service listens on 127.0.0.1")
+    x.add_argument("--systemd", action="store_true", help="print the systemd unit instead")
+    x.set_defaults(func=cmd_proxy_config)
 
     b = s.add_parser("bench", help="load test: N questions a second for S seconds on 127.0.0.1 (make bench-service)")
     b.add_argument("--rate", type=float, default=200)
