@@ -202,3 +202,19 @@ def test_comments_on_an_open_draft_only_and_the_monthly_export(world, proj):
     for secret in ("Nguyễn Thị Hoa", "hoa.nguyen", "0912", "Lê Văn Nam", late.code):
         assert secret not in text
     assert export.export_month(w.s, w.network, "2026-04", dt.datetime(2026, 6, 1, tzinfo=dt.UTC), sites=["xa-mot"]) == []
+
+
+def test_the_branch_is_pushed_when_a_remote_is_configured(proj, tmp_path):
+    from portal.service import publish
+
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    git(proj, "remote", "add", "origin", str(remote))
+    done = publish.commit_file(proj, "content/sites/xa-mot/hoi-dap/hd-2345-6789.md", "---\ntitle: x\n---\n",
+                               "hoi-dap/xa-mot/hd-2345-6789", "Hỏi đáp HD-2345-6789")
+    assert done.pushed and not done.push_error
+    assert git(remote, "rev-parse", "refs/heads/hoi-dap/xa-mot/hd-2345-6789") == done.commit
+    quiet = publish.commit_file(proj, "a.md", "a", "hoi-dap/xa-mot/khac", "x", push=False)
+    assert not quiet.pushed
+    with pytest.raises(publish.PublishError):
+        publish.commit_file(tmp_path / "not-a-repo", "a.md", "a", "b", "c")

@@ -155,11 +155,11 @@ class Service:
         self.limit(request, "submit", self.cfg.limits.submissions, self.cfg.limits.submissions_window)
         with self.sessions() as s:
             try:
-                q, digits = workflow.submit_question(s, self.cfg, self.network, self.calendar, site, values, self.clock())
+                code, digits = workflow.submit_question(s, self.cfg, self.network, self.calendar, site, values,
+                                                        self.clock(), load=False)
             except forms.FormError as exc:
                 return self.page(request, "ask.html", exc.status, errors=exc.errors, values=data,
                                  sites=self.network.sites)
-            code = q.code
         if digits:
             self.send_code(values["email"], code, digits, site)
         return RedirectResponse(f"/api/hoi-dap/bien-nhan/{code}", status_code=303)

@@ -22,7 +22,7 @@ import secrets
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -121,35 +121,41 @@ def _unique_code(db: Session, model, prefix: str) -> str:
 
 
 def submit_question(db: Session, cfg: ServiceConfig, network: Network, calendar: WorkingCalendar, site: str,
-                    values: dict, now: dt.datetime) -> tuple[Question, str | None]:
+                    values: dict, now: dt.datetime, *, load: bool = True) -> tuple[Question | str, str | None]:
     """Store a validated question sent on *site*'s origin; returns it and the e-mail code to send (or None).
 
     The question goes to the board named in ``agency`` when that is a site of the network,
-    else to *site*'s. Raises :class:`FormError` for an unknown agency.
+    else to *site*'s. Raises :class:`FormError` for an unknown agency. The row and its audit
+    entry are written with two plain INSERTs in one transaction (the receiving path is the
+    one under load); with ``load=False`` only the tracking code is returned, not the object.
     """
     target = str(values.get("agency") or "") or site
     if target not in network:
         raise FormError({"agency": "Cơ quan nhận không có trong danh sách cổng thông tin."})
     confirm = cfg.confirm_email and bool(values.get("email"))
     digits = f"{secrets.randbelow(10**6):06d}" if confirm else None
+    due = None if confirm else calendar.deadline(now, target)
     for attempt in range(3):  # a code drawn twice (1 in 2^40) fails the unique index: draw again
         code = new_code("HD")
-        q = Question(code=code, site=target, received_site=site, kind=values["kind"], subject=values["subject"],
-                     body=values["body"], consent=bool(values["consent"]), name=values["name"] or None,
-                     address=values["address"] or None, phone=values["phone"] or None, email=values["email"] or None,
-                     initials=initials(str(values["name"])), received_at=now, note="", answer="", answered_by="",
-                     state="unconfirmed" if confirm else "received", confirm_attempts=0,
-                     due=None if confirm else calendar.deadline(now, target),
-                     confirm_hash=_confirm_hash(cfg, code, digits) if digits else None)
-        db.add(q)
-        audit(db, "citizen", code, "question.received", now, f"site={target} via={site}")
+        row = dict(code=code, site=target, received_site=site, kind=values["kind"], subject=values["subject"],
+                   body=values["body"], consent=bool(values["consent"]), name=values["name"] or None,
+                   address=values["address"] or None, phone=values["phone"] or None, email=values["email"] or None,
+                   initials=initials(str(values["name"])), received_at=now, note="", answer="", answered_by="",
+                   state="unconfirmed" if confirm else "received", confirm_attempts=0, due=due,
+                   confirm_hash=_confirm_hash(cfg, code, digits) if digits else None)
         try:
+            db.execute(insert(Question.__table__), [row])
+            db.execute(insert(AuditEntry.__table__), [dict(at=now, actor="citizen", item=code, action="question.received",
+                                                 detail=f"site={target} via={site}")])
             db.commit()
-            return q, digits
         except IntegrityError:  # two identical codes at once: draw again
             db.rollback()
             if attempt == 2:
                 raise
+            continue
+        if not load:
+            return code, digits
+        return db.scalar(select(Question).where(Question.code == code)), digits
     raise AssertionError("unreachable")
 
 
