@@ -83,9 +83,9 @@ class Service:
         self.sessions = db.sessions(self.engine)
         self.limiter = RateLimiter()
         self.clock = clock
-        # the service's pages, and the theme's form partials that the static pages share with them
-        theme_forms = cfg.root / "themes" / "portal" / "templates" / "interaction"
-        self.env = Environment(loader=FileSystemLoader([str(HERE / "templates"), str(theme_forms)]),
+        # the service's pages first, then the theme's (its interaction/ form partials: the static pages share them)
+        theme = cfg.root / "themes" / "portal" / "templates"
+        self.env = Environment(loader=FileSystemLoader([str(HERE / "templates"), str(theme)]),
                                autoescape=select_autoescape(default=True, default_for_string=True),
                                trim_blocks=True, lstrip_blocks=True)
         self.env.filters["date_vi"] = lambda v, fmt="long": i18n.format_date(v, "vi", fmt) if v else ""

@@ -106,6 +106,13 @@ class Checked:
             self.errors[key] = "Số điện thoại chỉ gồm chữ số (có thể có dấu cách), ví dụ 0222 3822 569."
         return value
 
+    def sender(self, *, email_required: bool) -> None:
+        """Who writes: name and address (required), phone, e-mail (required for feedback and comments)."""
+        self.text("name", "họ và tên", self.limits.name, required=True)
+        self.text("address", "địa chỉ", self.limits.address, required=True)
+        self.phone(required=False)
+        self.email(required=email_required)
+
     def score(self, key: str, label: str, *, required: bool) -> int | None:
         raw = str(self.data.get(key) or "").strip()
         if not raw:
@@ -146,10 +153,7 @@ def question_form(data: Mapping[str, object], limits: Limits) -> dict[str, objec
     if kind not in ("question", "feedback"):
         c.errors["kind"] = "Vui lòng chọn loại: câu hỏi hoặc phản ánh, kiến nghị."
     c.values["kind"] = kind
-    c.text("name", "họ và tên", limits.name, required=True)
-    c.text("address", "địa chỉ", limits.address, required=True)
-    c.phone(required=False)
-    c.email(required=kind == "feedback")
+    c.sender(email_required=kind == "feedback")
     c.text("agency", "cơ quan nhận", 64)
     c.text("subject", "tiêu đề", limits.subject, required=True)
     c.text("body", "nội dung câu hỏi", limits.question, required=True, multiline=True)
@@ -164,10 +168,7 @@ def comment_form(data: Mapping[str, object], limits: Limits) -> dict[str, object
     c.honeypot()
     c.text("draft", "dự thảo", 200, required=True)
     c.text("part", "điều, khoản góp ý", 200)
-    c.text("name", "họ và tên", limits.name, required=True)
-    c.text("address", "địa chỉ", limits.address, required=True)
-    c.phone(required=False)
-    c.email(required=True)
+    c.sender(email_required=True)
     c.text("body", "nội dung góp ý", limits.question, required=True, multiline=True)
     c.flag("consent")
     c.raise_if_any()

@@ -18,6 +18,13 @@ depends_on = None
 TS = sa.DateTime(timezone=True)
 
 
+def personal_columns() -> list[sa.Column]:
+    """Who sent a question or a comment (erased by purge but the initials) and when."""
+    return [sa.Column("name", sa.String(150)), sa.Column("address", sa.String(350)),
+            sa.Column("phone", sa.String(30)), sa.Column("email", sa.String(254)),
+            sa.Column("initials", sa.String(30), nullable=False), sa.Column("received_at", TS, nullable=False)]
+
+
 def upgrade() -> None:
     op.create_table(
         "users",
@@ -43,12 +50,7 @@ def upgrade() -> None:
         sa.Column("subject", sa.String(300), nullable=False),
         sa.Column("body", sa.Text, nullable=False),
         sa.Column("consent", sa.Boolean, nullable=False),
-        sa.Column("name", sa.String(150)),
-        sa.Column("address", sa.String(350)),
-        sa.Column("phone", sa.String(30)),
-        sa.Column("email", sa.String(254)),
-        sa.Column("initials", sa.String(30), nullable=False),
-        sa.Column("received_at", TS, nullable=False),
+        *personal_columns(),
         sa.Column("due", sa.Date),
         sa.Column("forwarded_from", sa.String(64)),
         sa.Column("forwarded_at", TS),
@@ -79,12 +81,7 @@ def upgrade() -> None:
         sa.Column("state", sa.String(16), nullable=False, index=True),
         sa.Column("body", sa.Text, nullable=False),
         sa.Column("consent", sa.Boolean, nullable=False),
-        sa.Column("name", sa.String(150)),
-        sa.Column("address", sa.String(350)),
-        sa.Column("phone", sa.String(30)),
-        sa.Column("email", sa.String(254)),
-        sa.Column("initials", sa.String(30), nullable=False),
-        sa.Column("received_at", TS, nullable=False),
+        *personal_columns(),
         sa.Column("moderated_at", TS),
         sa.Column("moderated_by_id", sa.Integer, sa.ForeignKey("users.id")),
         sa.Column("note", sa.Text, nullable=False),
