@@ -26,6 +26,14 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _engine(cfg):
+    """The database of *cfg*, migrated to the newest revision first (idempotent)."""
+    from portal.service import db
+
+    db.migrate(cfg.db_url)
+    return db.make_engine(cfg.db_url)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -78,8 +86,7 @@ def cmd_create_user(args: argparse.Namespace) -> int:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = os.environ.get("PORTAL_NEW_PASSWORD") or getpass.getpass(_("Password: "))
-    db.migrate(cfg.db_url)
-    engine = db.make_engine(cfg.db_url)
+    engine = _engine(cfg)
     try:
         with db.sessions(engine)() as s:
             user = accounts.create_user(s, network, login=args.login, name=args.name or args.login, password=password,
@@ -108,7 +115,7 @@ def cmd_list(args: argparse.Namespace) -> int:
         return 2
     cal = WorkingCalendar(network)
     today = cal.local_date(_now()) if not args.today else dt.date.fromisoformat(args.today)
-    engine = db.make_engine(cfg.db_url)
+    engine = _engine(cfg)
     try:
         with db.sessions(engine)() as s:
             workflow.sync_published(s, cfg, _now(), sites)
@@ -150,7 +157,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     if unknown:
         err.print(_("unknown site: {sites}", sites=", ".join(unknown)))
         return 2
-    engine = db.make_engine(cfg.db_url)
+    engine = _engine(cfg)
     try:
         with db.sessions(engine)() as s:
             changed = export.export_month(s, network, args.month, _now(), sites=args.site or None)
@@ -167,7 +174,7 @@ def cmd_purge(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     days = args.days if args.days is not None else cfg.retention_days
-    engine = db.make_engine(cfg.db_url)
+    engine = _engine(cfg)
     try:
         with db.sessions(engine)() as s:
             done = purge(s, _now(), days, dry_run=args.dry_run)

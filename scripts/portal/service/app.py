@@ -26,6 +26,7 @@ import hmac
 import json
 import logging
 import secrets
+import threading
 import time
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -57,6 +58,8 @@ log = logging.getLogger("portal.service")
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; "
        "form-action 'self'; frame-ancestors 'none'")
 ADMIN = "/api/quan-tri"
+#: seconds between updates of the similar-questions index (answers merged meanwhile appear after it)
+INDEX_REFRESH = 1800
 
 
 class Refusal(Exception):
@@ -82,6 +85,7 @@ class Service:
         self.engine = db.make_engine(cfg.db_url)
         self.sessions = db.sessions(self.engine)
         self.limiter = RateLimiter()
+        self._index, self._index_at, self._index_lock = None, 0.0, threading.Lock()
         self.clock = clock
         # the service's pages first, then the theme's (its interaction/ form partials: the static pages share them)
         theme = cfg.root / "themes" / "portal" / "templates"
@@ -246,11 +250,7 @@ class Service:
         text = forms.clean(request.query_params.get("q", ""))[:500]
         if len(text) < 8:
             return JSONResponse({"results": []})
-        from portal.stages.search.editor import EditorIndex
-
-        index = getattr(self, "_index", None)
-        if index is None:
-            index = self._index = EditorIndex.open(self.network, update=True)
+        index = self.similar_index()
         hits = index.similar_text(text, site=site, limit=5, category="hoi-dap")
         results = []
         for h in hits:
@@ -258,6 +258,19 @@ class Service:
             if url:
                 results.append({"title": h.title, "url": url, "score": round(h.score, 2)})
         return JSONResponse({"results": results})
+
+    def similar_index(self):
+        """The editors' Whoosh index, opened once and brought up to date at most every 30 minutes."""
+        from portal.stages.search.editor import EditorIndex
+
+        with self._index_lock:
+            if self._index is None:
+                self._index = EditorIndex.open(self.network, update=True)
+                self._index_at = time.monotonic()
+            elif time.monotonic() - self._index_at > INDEX_REFRESH:
+                self._index.update()
+                self._index_at = time.monotonic()
+            return self._index
 
     # --- public: comments, ratings, survey ----------------------------------------------------
 
