@@ -89,10 +89,18 @@ def test_statistics_page_reads_the_export(proj):
                    "tin-tuc": {"count": 12, "average": 4.25, "distribution": {}}}},
                "survey": {"responses": 3, "questions": {}}, "drafts": []}
     (out / "2026-10.json").write_text(json.dumps(figures), encoding="utf-8")
+    comment = out / "gop-y/quy-dinh-cho/gy-2345-6789.json"
+    comment.parent.mkdir(parents=True)
+    comment.write_text(json.dumps({"code": "GY-2345-6789", "draft": "quy-dinh-cho", "part": "Điều 1",
+                                   "received": "2026-10-02 08:00", "approved": "2026-10-03 09:00", "author": "T.V.B.",
+                                   "text": "<script>alert(1)</script> Đề nghị sửa Điều 1."}), encoding="utf-8")
     report = build(proj, ["xa-mot"], now=NOW, jobs=1, search=False)
     assert report.ok, report.all_problems()
     html = read(proj / "output/xa-mot/hoi-dap/thong-ke/index.html")
     assert 'data-month="2026-10"' in html and "<td>7</td><td>5</td><td>4</td>" in html and "Tin tức" in html
+    draft = read(proj / "output/xa-mot/du-thao/quy-dinh-cho/index.html")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Đề nghị sửa Điều 1." in draft and "<script>alert" not in draft
+    assert 'action="/api/du-thao/gop-y"' in draft and "Phòng Kinh tế xã Một" in draft
     for page in ("gui-cau-hoi", "tra-cuu", "khao-sat"):
         assert (proj / f"output/xa-mot/hoi-dap/{page}/index.html").is_file()
     assert not (proj / "output/tinh/en/hoi-dap/gui-cau-hoi").exists()
