@@ -21,6 +21,7 @@ adds a session (signed cookie, idle timeout) and a CSRF token per session on eve
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hmac
 import json
@@ -86,6 +87,7 @@ class Service:
         self.sessions = db.sessions(self.engine)
         self.limiter = RateLimiter()
         self._index, self._index_at, self._index_lock = None, 0.0, threading.Lock()
+        self._write_lock = threading.Lock() if self.engine.dialect.name == "sqlite" else contextlib.nullcontext()
         self.clock = clock
         # the service's pages first, then the theme's (its interaction/ form partials: the static pages share them)
         theme = cfg.root / "themes" / "portal" / "templates"
@@ -157,16 +159,23 @@ class Service:
             return self.page(request, "ask.html", exc.status, errors=exc.errors, values=data,
                              sites=self.network.sites)
         self.limit(request, "submit", self.cfg.limits.submissions, self.cfg.limits.submissions_window)
-        with self.sessions() as s:
-            try:
-                code, digits = workflow.submit_question(s, self.cfg, self.network, self.calendar, site, values,
-                                                        self.clock(), load=False)
-            except forms.FormError as exc:
-                return self.page(request, "ask.html", exc.status, errors=exc.errors, values=data,
-                                 sites=self.network.sites)
+        try:
+            code, digits = await self.write(workflow.submit_question, self.cfg, self.network, self.calendar, site,
+                                            values, self.clock(), load=False)
+        except forms.FormError as exc:
+            return self.page(request, "ask.html", exc.status, errors=exc.errors, values=data,
+                             sites=self.network.sites)
         if digits:
-            self.send_code(values["email"], code, digits, site)
+            await run_in_threadpool(self.send_code, values["email"], code, digits, site)
         return RedirectResponse(f"/api/hoi-dap/bien-nhan/{code}", status_code=303)
+
+    async def write(self, step, *args, lock: bool = True, **kwargs):
+        """Run a storing *step* (db session first) in the thread pool: PostgreSQL commits concurrently;
+        SQLite, which has one writer at a time, gets its writes in turn from a lock, not from busy retries."""
+        def run():
+            with self._write_lock if lock else contextlib.nullcontext(), self.sessions() as s:
+                return step(s, *args, **kwargs)
+        return await run_in_threadpool(run)
 
     def send_code(self, to: str, code: str, digits: str, site: str) -> None:
         try:
@@ -195,7 +204,10 @@ class Service:
         data = await self.form(request)
         model = Question if request.url.path.startswith("/api/hoi-dap/") else Comment
         self.limit(request, "confirm", self.cfg.limits.lookups, self.cfg.limits.lookups_window)
-        with self.sessions() as s:
+        return await run_in_threadpool(self._confirm, request, data, model)
+
+    def _confirm(self, request: Request, data: dict[str, str], model) -> Response:
+        with self._write_lock, self.sessions() as s:
             item = self._item(s, model, request.path_params["code"])
             try:
                 workflow.confirm(s, self.cfg, self.calendar, item, str(data.get("digits", ""))[:12], self.clock())
@@ -280,14 +292,13 @@ class Service:
         try:
             values = forms.comment_form(data, self.cfg.limits)
             self.limit(request, "submit", self.cfg.limits.submissions, self.cfg.limits.submissions_window)
-            with self.sessions() as s:
-                c, digits = workflow.submit_comment(s, self.cfg, self.network, site, values, self.clock())
-                code = c.code
+            c, digits = await self.write(workflow.submit_comment, self.cfg, self.network, site, values, self.clock())
+            code = c.code
         except forms.FormError as exc:
             draft = workflow.drafts_of(self.network, site).get(str(data.get("draft", "")))
             return self.page(request, "comment.html", exc.status, errors=exc.errors, values=data, draft=draft)
         if digits:
-            self.send_code(values["email"], code, digits, site)
+            await run_in_threadpool(self.send_code, values["email"], code, digits, site)
         return RedirectResponse(f"/api/du-thao/bien-nhan/{code}", status_code=303)
 
     def _wants_json(self, request: Request) -> bool:
@@ -303,8 +314,7 @@ class Service:
                 return JSONResponse({"errors": exc.errors}, status_code=exc.status)
             return self.page(request, "thanks.html", exc.status, errors=exc.errors, back=None)
         self.limit(request, "rate", self.cfg.limits.ratings, self.cfg.limits.ratings_window)
-        with self.sessions() as s:
-            workflow.add_rating(s, site, values, self.clock())
+        await self.write(workflow.add_rating, site, values, self.clock())
         if self._wants_json(request):
             return JSONResponse({"ok": True, "message": "Cảm ơn bạn đã đánh giá."})
         return RedirectResponse(f"/api/cam-on?trang={values['page']}", status_code=303)
@@ -317,8 +327,7 @@ class Service:
         except forms.FormError as exc:
             return self.page(request, "thanks.html", exc.status, errors=exc.errors, back="/hoi-dap/khao-sat/")
         self.limit(request, "rate", self.cfg.limits.ratings, self.cfg.limits.ratings_window)
-        with self.sessions() as s:
-            workflow.add_survey(s, site, values, self.clock(), SURVEY_QUESTIONS)
+        await self.write(workflow.add_survey, site, values, self.clock(), SURVEY_QUESTIONS)
         return RedirectResponse("/api/cam-on?trang=/", status_code=303)
 
     def thanks(self, request: Request) -> Response:
@@ -364,14 +373,13 @@ class Service:
         data = await self.form(request)
         self.check_csrf(request, data)
         self.limit(request, "login", 20, 600)
-        with self.sessions() as s:
-            try:
-                user = accounts.authenticate(s, str(data.get("login", ""))[:64], str(data.get("password", ""))[:200],
-                                             self.clock(), self.cfg.limits)
-            except accounts.AccountError as exc:
-                return self.page(request, "quan-tri/login.html", 401, csrf=self.csrf(request), error=str(exc))
-            request.session.clear()
-            request.session.update(uid=user.id, start=time.time(), seen=time.time(), csrf=secrets.token_urlsafe(32))
+        try:  # argon2 takes tens of milliseconds: in the thread pool, without holding SQLite's write turn
+            user = await self.write(accounts.authenticate, str(data.get("login", ""))[:64],
+                                    str(data.get("password", ""))[:200], self.clock(), self.cfg.limits, lock=False)
+        except accounts.AccountError as exc:
+            return self.page(request, "quan-tri/login.html", 401, csrf=self.csrf(request), error=str(exc))
+        request.session.clear()
+        request.session.update(uid=user.id, start=time.time(), seen=time.time(), csrf=secrets.token_urlsafe(32))
         return RedirectResponse(f"{ADMIN}/", status_code=303)
 
     async def logout(self, request: Request) -> Response:
