@@ -208,3 +208,16 @@ def test_a_rating_with_and_without_javascript(served, browser):
     with svc.sessions() as s:
         assert [r.score for r in s.scalars(select(Rating).order_by(Rating.id))][-2:] == [4, 2]
     assert "Thông tin này có hữu ích với bạn không?" in read(root / f"output/xa-mot{path}index.html")
+
+
+def test_the_question_form_shows_similar_answered_questions_while_typing(served, browser):
+    _root, port, _svc = served
+    citizen = Visitor(browser, port)
+    citizen.open("/hoi-dap/gui-cau-hoi/")
+    assert citizen.page.is_hidden(".similar-questions")
+    citizen.page.type("#f-subject", "Thủ tục cấp giấy phép xây dựng nhà ở")
+    citizen.page.wait_for_selector(".similar-questions:not([hidden]) a")
+    link = citizen.page.locator(".similar-questions a").first
+    assert link.inner_text() == "Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ tại xã"
+    assert link.get_attribute("href") == "/hoi-dap/thu-tuc-cap-giay-phep-xay-dung-nha-o-rieng-le-tai-xa/"
+    citizen.close()
