@@ -89,3 +89,49 @@ def test_the_systemd_unit_migrates_then_runs_on_loopback():
     assert "ExecStartPre=/srv/portal/.venv/bin/portal service migrate" in unit
     assert "ExecStart=/srv/portal/.venv/bin/portal service run --bind 127.0.0.1 --port 8300" in unit
     assert "User=portal" in unit
+
+
+def test_the_dispatcher_of_make_serve_serves_known_sites_only_and_no_hidden_file(proj, tmp_path):
+    """make serve's origins: a site's files and its 404 pages, the directory at localhost, nothing else."""
+    from starlette.testclient import TestClient
+
+    from portal.service import db
+    from portal.service.config import load_config
+    from portal.service.dispatch import create_dispatcher
+
+    out = tmp_path / "output"
+    for rel, text in {"tinh/index.html": "tỉnh", "tinh/404.html": "404 vi", "tinh/en/404.html": "404 en",
+                      "tinh/.portal-manifest.json": "{}", "index.html": "danh bạ", "xa-mot/index.html": "xã"}.items():
+        (out / rel).parent.mkdir(parents=True, exist_ok=True)
+        (out / rel).write_text(text, encoding="utf-8")
+    cfg = load_config(proj, env={}, db_url=f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    db.migrate(cfg.db_url)
+    app = create_dispatcher(cfg, out)
+
+    def get(host: str, path: str):
+        with _quiet():
+            return TestClient(app, base_url=f"http://{host}").get(path)
+
+    assert get("tinh.localhost:8000", "/").text == "tỉnh"
+    assert get("tinh.example.vn", "/").text == "tỉnh"  # the production host of sites.yaml
+    assert (get("tinh.localhost", "/khong-co/").status_code, get("tinh.localhost", "/khong-co/").text) == (404, "404 vi")
+    assert get("tinh.localhost", "/en/khong-co/").text == "404 en"
+    assert get("tinh.localhost", "/.portal-manifest.json").status_code == 404
+    assert get("tinh.localhost", "/%2e%2e/index.html").text != "danh bạ"
+    assert get("localhost:8000", "/").text == "danh bạ"
+    assert get("localhost:8000", "/tinh/index.html").status_code == 404
+    assert get("khong-co.localhost", "/").status_code == 404
+    assert get("..localhost", "/").status_code == 404
+    assert get("xa-mot.localhost", "/api/suc-khoe").text == "ok"
+
+
+def _quiet():
+    import contextlib
+    import warnings
+
+    @contextlib.contextmanager
+    def cm():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            yield
+    return cm()

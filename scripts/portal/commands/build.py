@@ -110,6 +110,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
+    from portal.model.sites import load_network
     from portal.stages.preview import serve
 
     root = root_of(args)
@@ -119,7 +120,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         status = cmd_build(args)
         if status and not output.exists():
             return status
-    serve(output, args.bind, args.port)
+    serve(output, args.bind, args.port, network=load_network(root))
     return 0
 
 

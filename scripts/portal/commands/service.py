@@ -47,6 +47,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         if not output.is_dir():
             err.print(_("{path} does not exist — build the sites first (portal build)", path=output))
             return 2
+        from portal.model.sites import load_network
+        from portal.stages.directory import write_directory
+
+        write_directory(load_network(cfg.root), output, args.port)  # the directory page links to this port
         app = create_dispatcher(cfg, output)
         out.print(_("Serving every site at http://<id>.localhost:{port}/ with the interaction service under /api/ "
                     "(back office: /api/quan-tri/); Ctrl-C stops.", port=args.port))

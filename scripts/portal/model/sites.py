@@ -10,12 +10,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from portal.model import yamlio
+from portal.model import addresses, yamlio
 from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.messages import _
 from portal.model.sections import CATALOG, DEFAULTS, KINDS, LANGUAGES, REQUIRED
@@ -221,11 +220,9 @@ def _url(c: _Checker, value: Any, line: int) -> str:
     if not isinstance(value, str) or not value:
         c.add(line, "url is missing — give the portal's address, e.g. https://sotc.bacninh.gov.vn")
         return ""
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname or " " in value:
-        c.add(line, f"url '{value}' is not a valid http(s) address — write it as https://host.example.vn")
-    elif parts.path not in ("", "/") or parts.query or parts.fragment:
-        c.add(line, f"url '{value}' has a path — a portal is built for the root of its domain; give only https://host")
+    problem = addresses.check_site_url(value)
+    if problem:
+        c.add(line, problem)
     return value.rstrip("/")
 
 
@@ -267,6 +264,26 @@ def _dates_per_year(c: _Checker, value: Any, line: int, key: str) -> dict[int, l
             parsed.append(day)
         result[int(year)] = sorted(set(parsed))
     return result
+
+
+def _contact(c: _Checker, craw: yamlio.LineDict, sid: str) -> dict[str, str]:
+    """The contact details that pass their checks (portal.model.addresses), as text."""
+    contact: dict[str, str] = {}
+    for k, v in craw.items():
+        if k not in CONTACT_KEYS or not v:
+            continue
+        what = f"{sid}: contact.{k}"
+        if k in ("phone", "hotline", "fax"):
+            problem = addresses.check_phone(v, what)
+        elif k == "email":
+            problem = addresses.check_email(v, what)
+        else:
+            problem = addresses.check_text(v, what)
+        if problem:
+            c.add(craw.line_of(k), problem)
+        else:
+            contact[k] = nfc(str(v).strip())
+    return contact
 
 
 def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
@@ -365,6 +382,8 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
                     c.add(names_raw.line_of(lang), f"unsupported language '{lang}' in name — use one of {', '.join(LANGUAGES)}")
                 elif not isinstance(value, str) or not value.strip():
                     c.add(names_raw.line_of(lang), f"name.{lang} is empty — write the portal's name")
+                elif problem := addresses.check_text(value, f"name.{lang}"):
+                    c.add(names_raw.line_of(lang), problem)
                 else:
                     names[lang] = nfc(value.strip())
         if "vi" not in names:
@@ -386,15 +405,15 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         craw = c.mapping(raw.get("contact"), raw.line_of("contact"), "contact")
         if craw is not None:
             c.unknown_keys(craw, CONTACT_KEYS, f"contact of '{sid}'")
-            contact = {k: nfc(str(v)) for k, v in craw.items() if k in CONTACT_KEYS and v}
+            contact = _contact(c, craw, sid)
         social: dict[str, str] = {}
         sraw = c.mapping(raw.get("social"), raw.line_of("social"), "social")
         if sraw is not None:
             c.unknown_keys(sraw, SOCIAL_KEYS, f"social of '{sid}'")
             for k, v in sraw.items():
                 if k in SOCIAL_KEYS and v:
-                    if not isinstance(v, str) or urlsplit(v).scheme not in ("http", "https"):
-                        c.add(sraw.line_of(k), f"social.{k} {v!r} is not an http(s) address — write the full https://… link")
+                    if problem := addresses.check_social(k, v):
+                        c.add(sraw.line_of(k), problem)
                     else:
                         social[k] = v
         sections = _sections(c, raw.get("sections"), raw.line_of("sections"), f"site '{sid}'")

@@ -1,10 +1,12 @@
 """The static sites and the service on the same origins (``make serve``; a reverse proxy in production).
 
-``http://<id>.localhost:PORT/…`` serves ``output/<id>/`` (its ``404.html`` for a missing page)
-and ``…/api/…`` the interaction service, so the forms of the static pages post to their own
-origin as they will behind nginx or Caddy. The site comes from the Host header through
-:class:`portal.service.hosts.HostMap` (only ids of sites.yaml, never a path taken from the
-header); any other host gets the directory of all sites (``output/index.html``).
+``http://<id>.localhost:PORT/…`` serves ``output/<id>/`` (its ``404.html``, or the language's,
+for a missing page; never a hidden file such as the build's ``.portal-*`` bookkeeping) and
+``…/api/…`` the interaction service, so the forms of the static pages post to their own origin
+as they will behind nginx or Caddy. The site comes from the Host header through
+:class:`portal.service.hosts.HostMap` (the preview's rule, :func:`portal.model.hosts.route`:
+only ids of sites.yaml, never a path taken from the header); ``localhost`` gets the directory
+page only, and an unknown host 404.
 """
 
 from __future__ import annotations
@@ -17,11 +19,41 @@ from pathlib import Path
 
 import uvicorn
 from starlette.datastructures import Headers
+from starlette.exceptions import HTTPException
+from starlette.responses import FileResponse, PlainTextResponse, Response
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from portal.model.sections import LANGUAGES
 from portal.service.config import ServiceConfig
 from portal.service.hosts import HostMap
+
+
+class SiteFiles(StaticFiles):
+    """One built site: its files, never a hidden one; a missing page gets the site's (or language's) 404.html."""
+
+    def __init__(self, root: Path):
+        super().__init__(directory=str(root), html=True, check_dir=False)
+        self.root = root
+
+    def not_found(self, parts: list[str]) -> Response:
+        lang = parts[0] if parts and parts[0] in LANGUAGES else ""
+        for page in ([self.root / lang / "404.html"] if lang else []) + [self.root / "404.html"]:
+            if page.is_file():
+                return FileResponse(page, status_code=404, media_type="text/html; charset=utf-8")
+        return PlainTextResponse("Not Found", status_code=404)
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        parts = [p for p in path.replace("\\", "/").split("/") if p and p != "."]
+        if any(p.startswith(".") for p in parts):
+            return self.not_found(parts)
+        try:
+            response = await super().get_response(path, scope)
+        except HTTPException as exc:
+            if exc.status_code != 404:
+                raise
+            return self.not_found(parts)
+        return self.not_found(parts) if response.status_code == 404 else response
 
 
 class Dispatcher:
@@ -31,8 +63,7 @@ class Dispatcher:
         self.service = service
         self.output = Path(output).resolve()
         self.hosts = hosts
-        self.sites = {sid: StaticFiles(directory=str(self.output / sid), html=True, check_dir=False) for sid in hosts.ids}
-        self.directory = StaticFiles(directory=str(self.output), html=True, check_dir=False)
+        self.sites = {sid: SiteFiles(self.output / sid) for sid in hosts.ids}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         path = scope.get("path", "")
@@ -41,9 +72,16 @@ class Dispatcher:
             return
         if scope["type"] != "http":
             return
-        site = self.hosts.site_for(Headers(scope=scope).get("host"))
-        app = self.sites.get(site) if site else None
-        await (app or self.directory)(scope, receive, send)
+        route = self.hosts.route(Headers(scope=scope).get("host"))
+        if route.site:
+            await self.sites[route.site](scope, receive, send)
+            return
+        page = self.output / "index.html"
+        if route.directory and path in ("/", "/index.html") and page.is_file():
+            response: Response = FileResponse(page, media_type="text/html; charset=utf-8")
+        else:
+            response = PlainTextResponse("Not Found", status_code=404)
+        await response(scope, receive, send)
 
 
 def create_dispatcher(cfg: ServiceConfig, output: Path, network=None) -> Dispatcher:

@@ -21,9 +21,9 @@ from pathlib import Path
 from portal.model import catalogue, i18n
 from portal.model.errors import PortalError, Problem
 from portal.model.sites import Network, load_network
-from portal.stages import history
+from portal.stages import history, repository
 from portal.stages.directory import write_directory
-from portal.stages.output import TMP_PREFIX, clean_leftovers, default_jobs, swap_into_place
+from portal.stages.output import TMP_PREFIX, clean_leftovers, default_jobs, swap_into_place, write_build_record
 from portal.stages.render.cache import render_posts
 from portal.stages.search import network as network_index
 from portal.stages.search import site as site_index
@@ -74,6 +74,7 @@ _NOW: dt.datetime | None = None
 _REPARSE_SHARED = False
 _FULL = False
 _SEARCH = True
+_PROVENANCE: dict[str, object] = {}
 
 
 def _peak_rss_mb() -> float:
@@ -123,6 +124,7 @@ def _build_one(site_id: str) -> SiteResult:
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
                 problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:
+                write_build_record(tmp, _PROVENANCE)  # publish checks it against HEAD
                 swap_into_place(tmp, _OUTPUT / site_id)
                 result.ok = True
         finally:
@@ -157,7 +159,7 @@ def build(
     search: bool = True,
 ) -> BuildReport:
     """Build *sites* (default: all) of the project at *root* into *output* (default root/output)."""
-    global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH
+    global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH, _PROVENANCE
     start = time.perf_counter()
     network = load_network(root)
     unknown = [s for s in sites or () if s not in network]
@@ -178,6 +180,7 @@ def build(
     shared_problems = catalogue.load_shared(network, render=render_posts)
     shared_seconds = time.perf_counter() - t0
     history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
+    _PROVENANCE = repository.provenance(network.root)
     blocked = catalogue.sites_blocked_by(network, shared_problems)
 
     _NETWORK, _OUTPUT, _REPARSE_SHARED, _FULL, _SEARCH = network, out.resolve(), reparse_shared, full, search

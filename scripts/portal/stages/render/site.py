@@ -13,13 +13,15 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from portal.model import catalogue, i18n
+from portal.model import catalogue, csp, i18n
 from portal.model.errors import Problem
 from portal.model.sites import Network, Site
-from portal.stages.render import incremental
+from portal.stages.render import filters, incremental
 from portal.stages.search import network as network_index
 
 SETTINGS_FILE = "pelicanconf.py"
+#: the contact page's URL path (``content/sites/<id>/pages/lien-he.md``), linked from every footer
+CONTACT_PAGE = "lien-he/"
 SOCIAL_NAMES = {"facebook": "Facebook", "zalo": "Zalo", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
 
 
@@ -44,6 +46,19 @@ def site_context(network: Network, site: Site, lang: str) -> dict[str, Any]:
     }
 
 
+def _language_facts(site: Site, lang: str) -> dict[str, Any]:
+    """What the header and footer of every page of one language link to, known before rendering.
+
+    ``contact_page``: the root-relative URL of the contact page (``pages/lien-he.md``) in *lang*,
+    or None; ``has_feed``: whether *lang* has posts, so that its Atom feed is not empty. Both are
+    in the run's render key (a page reused by the incremental build shows the same footer).
+    """
+    prefix = "" if lang == site.default_language else f"{lang}/"
+    contact = prefix + CONTACT_PAGE
+    has_contact = any(urls.get(lang) == contact for urls in catalogue.ALTERNATES.values())
+    return {"contact_page": "/" + contact if has_contact else None, "has_feed": bool(catalogue.LANG_SECTIONS.get(lang))}
+
+
 def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.datetime) -> dict[str, Any]:
     """Pelican settings for one language of one site: pelicanconf.py plus the site's own."""
     from pelican.settings import read_settings
@@ -55,6 +70,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
     if not first:  # another language lists only the sections written in it
         have = catalogue.LANG_SECTIONS.get(lang, set())
         ctx["sections"] = [s for s in ctx["sections"] if s["slug"] in have]
+    ctx.update(_language_facts(site, lang))
     override: dict[str, Any] = {
         "PATH": str(catalogue.site_dir(root, site.id)),
         "OUTPUT_PATH": str(output),
@@ -73,12 +89,13 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PAGE_URL": p + "{slug}/", "PAGE_SAVE_AS": p + "{slug}/index.html",
         "CATEGORY_URL": p + "{slug}/", "CATEGORY_SAVE_AS": p + "{slug}/index.html",
         "TAG_URL": p + "tag/{slug}/", "TAG_SAVE_AS": p + "tag/{slug}/index.html",
+        "TAGS_URL": p + "tag/", "TAGS_SAVE_AS": p + "tag/index.html",
         "INDEX_SAVE_AS": p + "index.html",
         "PAGINATION_PATTERNS": [
             (1, "{url}", "{save_as}"),
             (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
         ],
-        "DIRECT_TEMPLATES": ["index", "404", "portals", "search"] + (["search_network"] if ctx["is_home"] else []),
+        "DIRECT_TEMPLATES": ["index", "404", "portals", "search", "tags"] + (["search_network"] if ctx["is_home"] else []),
         "SEARCH_SAVE_AS": p + "tim-kiem/index.html",  # the search pages: see portal.stages.search.site
         "SEARCH_NETWORK_SAVE_AS": p + "tim-kiem-toan-tinh/index.html",
         "404_SAVE_AS": p + "404.html",
@@ -90,6 +107,8 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
             "format_date": i18n.format_date,
             "format_datetime": i18n.format_datetime,
             "iso_date": i18n.iso_date,
+            "local_href": filters.local_href,
+            "tel_href": filters.tel_href,
         },
         "SITE": ctx,  # short names for templates
         "P": "/" + p,
@@ -104,7 +123,8 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_LANG_TAGS": i18n.HTML_LANG,
         "PORTAL_LANG_NAMES": i18n.NATIVE_NAMES,
         "PORTAL_SOCIAL_NAMES": SOCIAL_NAMES,
-        "PORTAL_DATE_FORMAT": i18n.LIST_DATE_FORMAT.get(lang, "medium"),
+        "PORTAL_CSP": csp.POLICY,
+        "PORTAL_CSP_SEARCH": csp.SEARCH_POLICY,
         "PORTAL_LANG_SECTIONS": {k: sorted(v) for k, v in catalogue.LANG_SECTIONS.items()},
         "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
         "PORTAL_NOW": now,
@@ -113,11 +133,14 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
     }
     override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
         "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],
-        "network_home": ctx["home"], "ctx_version": 1,
+        "network_home": ctx["home"], "ctx_version": 2,
     })
     settings = read_settings(str(root / SETTINGS_FILE), override=override)
     # Templates are compiled once per checkout, not once per site and language (keyed by their source).
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "bytecode_cache": _bytecode_cache(str(root))}
+    # Autoescape is on whatever pelicanconf.py says (issue 12.2): every value is HTML-escaped unless a
+    # template marks it trusted (the sanitised body, JSON from |tojson, fragments rendered by these templates).
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True,
+                                     "bytecode_cache": _bytecode_cache(str(root))}
     return settings
 
 
