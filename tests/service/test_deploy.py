@@ -45,6 +45,7 @@ def test_the_generated_nginx_configuration_serves_the_sites_and_proxies_the_serv
         (target / site / "current").mkdir(parents=True)
         (target / site / "current" / "index.html").write_text(f"<h1>{site}</h1>", encoding="utf-8")
         (target / site / "current" / "404.html").write_text("không tìm thấy", encoding="utf-8")
+        (target / site / "current" / ".portal-build.json").write_text("{}", encoding="utf-8")
     cfg = load_config(proj, env={}, db_url=f"sqlite:///{tmp_path / 'svc.sqlite3'}")
     db.migrate(cfg.db_url)
     service = start_in_thread(create_app(cfg), cfg)
@@ -73,6 +74,10 @@ def test_the_generated_nginx_configuration_serves_the_sites_and_proxies_the_serv
         assert get(port, "tinh.example.vn", "/") == (200, "<h1>tinh</h1>")
         assert get(port, "xamot.example.vn", "/khong-co/") == (404, "không tìm thấy")
         assert get(port, "evil.example", "/")[0] == 404
+        assert get(port, "xamot.example.vn", "/.portal-build.json")[0] == 404
+        with urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{port}/",
+                                                           headers={"Host": "tinh.example.vn"}), timeout=10) as r:
+            assert r.headers["Content-Security-Policy"].startswith("default-src 'self'; script-src 'self';")
         assert get(port, "xamot.example.vn", "/api/suc-khoe") == (200, "ok")
         status, body = get(port, "xamot.example.vn", "/api/hoi-dap/gui", data=b"x=" + b"a" * 70000)
         assert status == 413  # nginx's own limit before the service

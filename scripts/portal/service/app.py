@@ -45,7 +45,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from portal.model import i18n
+from portal.model import csp, i18n
 from portal.model.sites import Network, load_network
 from portal.service import accounts, db, forms, mail, workflow
 from portal.service.calendar import WorkingCalendar
@@ -56,8 +56,8 @@ from portal.service.models import SURVEY_QUESTIONS, Comment, Question, User
 
 HERE = Path(__file__).resolve().parent
 log = logging.getLogger("portal.service")
-CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; object-src 'none'; base-uri 'self'; "
-       "form-action 'self'; frame-ancestors 'none'")
+#: the pages' policy as a header (portal.model.csp: the same as every published page's, with frame-ancestors)
+CSP = csp.HEADER_POLICY
 ADMIN = "/api/quan-tri"
 #: seconds between updates of the similar-questions index (answers merged meanwhile appear after it)
 INDEX_REFRESH = 1800

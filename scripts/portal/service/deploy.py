@@ -12,7 +12,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from portal.model import csp
 from portal.model.sites import Network
+
+#: the search pages' header policy (Pagefind's WebAssembly), as the README's sample configuration
+SEARCH_HEADER = csp.policy(script_src=["'wasm-unsafe-eval'"], frame_ancestors=["'self'"])
 
 SYSTEMD_UNIT = """\
 [Unit]
@@ -60,7 +64,14 @@ def nginx_config(network: Network, target: str, port: int, *, listen: str = "443
               "    server_tokens off;",
               "    if ($portal_site = \"\") { return 404; }",
               "    error_page 404 /404.html;",
-              "    location /api/ {",
+              f"    add_header Content-Security-Policy \"{csp.HEADER_POLICY}\" always;",
+              "    add_header X-Content-Type-Options nosniff always;",
+              "    location ~ ^/(\\w\\w/)?tim-kiem(-toan-tinh)?/ {",
+              f"        add_header Content-Security-Policy \"{SEARCH_HEADER}\" always;",
+              "        add_header X-Content-Type-Options nosniff always;",
+              "    }",
+              "    location ~ /\\. { return 404; }",
+              "    location /api/ {  # the service answers with the same policy",
               "        client_max_body_size 64k;",
               "        proxy_pass http://portal_service;",
               "        proxy_http_version 1.1;",
