@@ -26,7 +26,6 @@ from .test_search_browser import browser  # noqa: F401  (the chromium fixture)
 
 SITES = {"bac-ninh": ["", "en/", "ja/", "zh/", "ko/"], "tien-du": [""]}
 QUERIES = {"": "ke hoach", "en/": "investment", "ja/": "計画", "zh/": "投资", "ko/": "투자"}
-HEADING_ORDER = "heading-order"
 #: listens for CSP violations before any of the page's own code runs (Playwright init scripts are not subject to the page's CSP)
 RECORD_VIOLATIONS = """
 window.__csp = [];
@@ -101,11 +100,7 @@ def test_axe_finds_no_violation(browser, served_sample):  # noqa: F811
             found.setdefault(v["id"], []).append(f"{site}{path} ({kind}, {v['impact']}): {targets}")
     context.close()
     assert len(checked) >= 30
-    other = {k: v for k, v in found.items() if k != HEADING_ORDER}
-    assert not other, "\n".join(f"{k}: {len(v)} pages, e.g. {v[:3]}" for k, v in other.items())
-    if found:
-        pytest.xfail(f"heading-order on {len(found[HEADING_ORDER])} pages: a body's ## is rendered as <h3> "
-                     "(issue 13.3, the Markdown side renders ## as <h2> on the input-side developer's branch)")
+    assert not found, "\n".join(f"{k}: {len(v)} pages, e.g. {v[:3]}" for k, v in found.items())
 
 
 def test_no_csp_violation_and_no_other_origin_in_normal_use(browser, served_sample):  # noqa: F811

@@ -14,6 +14,7 @@ Personal data never enters Git: the answer's file names the sender only with the
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import re
@@ -23,7 +24,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import git
-import yaml
+from ruamel.yaml import YAML
 
 from portal.service.forms import scrub
 from portal.stages import repository
@@ -57,6 +58,16 @@ def _local(moment: dt.datetime, tz: ZoneInfo) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
+def front_matter(meta: dict) -> str:
+    """YAML front matter text for *meta*, keys in order (ruamel.yaml, as content is read)."""
+    y = YAML(typ="rt")
+    y.width = 1000
+    y.allow_unicode = True
+    buf = io.StringIO()
+    y.dump(meta, buf)
+    return buf.getvalue().strip()
+
+
 def question_file(q, tz: ZoneInfo, site_name: str) -> tuple[str, str]:
     """(project-relative path, Markdown text) of an approved question's Q&A post.
 
@@ -82,7 +93,7 @@ def question_file(q, tz: ZoneInfo, site_name: str) -> tuple[str, str]:
         "answered_by": q.answered_by or "",
         "asker": who,
     }
-    head = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1000).strip()
+    head = front_matter(meta)
     body = f"## Câu hỏi\n\n{md_escape(question)}\n\n## Trả lời\n\n{q.answer.strip()}\n"
     return f"content/sites/{q.site}/hoi-dap/{slug}.md", f"---\n{head}\n---\n{body}"
 
