@@ -83,7 +83,7 @@ class Service:
         self.hosts = HostMap(self.network)
         self.calendar = WorkingCalendar(self.network)
         self.tz = ZoneInfo(self.network.timezone)
-        self.engine = db.make_engine(cfg.db_url)
+        self.engine = db.make_engine(cfg.db_url, background_checkpoints=True)
         self.sessions = db.sessions(self.engine)
         self.limiter = RateLimiter()
         self._index, self._index_at, self._index_lock = None, 0.0, threading.Lock()

@@ -16,8 +16,13 @@ from sqlalchemy.orm import Session, sessionmaker
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 
 
-def make_engine(url: str) -> Engine:
-    """An engine for *url*; a SQLite file's folder is created, and the file runs in WAL mode."""
+def make_engine(url: str, *, background_checkpoints: bool = False) -> Engine:
+    """An engine for *url*; a SQLite file's folder is created, and the file runs in WAL mode.
+
+    With *background_checkpoints* (the running service), SQLite's automatic checkpoints are off
+    on the request path and a daemon thread checkpoints the WAL every second instead (PASSIVE:
+    writers are not blocked), so no request waits for the database file's fsync.
+    """
     u = make_url(url)
     if u.get_backend_name() == "sqlite":
         if u.database and u.database != ":memory:":
@@ -32,10 +37,34 @@ def make_engine(url: str) -> Engine:
             cur.execute("PRAGMA synchronous=NORMAL")
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA busy_timeout=5000")
+            if background_checkpoints:
+                cur.execute("PRAGMA wal_autocheckpoint=0")
             cur.close()
 
+        if background_checkpoints:
+            _checkpoint_thread(engine)
         return engine
     return create_engine(url, pool_size=8, max_overflow=8, pool_pre_ping=True)
+
+
+def _checkpoint_thread(engine: Engine, every: float = 1.0) -> None:
+    """Checkpoint the WAL of *engine*'s SQLite file every *every* seconds, until the engine is disposed."""
+    import threading
+
+    from sqlalchemy import text
+
+    stop = threading.Event()
+
+    def run() -> None:
+        while not stop.wait(every):
+            try:
+                with engine.connect() as conn:
+                    conn.execute(text("PRAGMA wal_checkpoint(PASSIVE)"))
+            except Exception:  # a busy or closed database: try again next time
+                continue
+
+    threading.Thread(target=run, name="sqlite-checkpoint", daemon=True).start()
+    event.listen(engine, "engine_disposed", lambda _e: stop.set())
 
 
 def sessions(engine: Engine) -> sessionmaker[Session]:
