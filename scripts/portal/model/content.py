@@ -29,13 +29,19 @@ from portal.model.text import SLUG_MAX, SLUG_RE, clean, slugify
 COMMON_KEYS = {"title", "date", "category", "summary", "tags", "image", "image_alt", "author", "slug", "status", "expires"}
 #: a document's keys (portal.model.documents): any article may carry them (a numbered directive is a document)
 DOCUMENT_KEYS = set(documents.KEYS)
-#: the keys only a category admits: drafts for comment, administrative procedures
-CATEGORY_KEYS = {drafts.CATEGORY: drafts.KEYS, procedures.CATEGORY: procedures.KEYS}
-#: keys whose value is a date (checked here; their meaning in documents, drafts)
-DATE_KEYS = ("issued", "effective", "valid_until", "comment_from", "comment_until")
+SHARED_KEYS = {"audience"}
+#: drafts for comment (category du-thao): the comment period, who drafts it, its files, later the report on the
+#: comments and the adopted document (portal.model.drafts)
+DRAFT_KEYS = set(drafts.KEYS)
+#: questions answered through the interaction service (category hoi-dap): tracking code, dates, who answered,
+#: who asked (a name only with the sender's consent, otherwise initials); never a phone, e-mail or address
+QA_KEYS = {"code", "received", "due", "answered", "answered_by", "asker"}
+#: the keys only a category admits: drafts for comment, administrative procedures (portal.model.procedures), Q&A
+CATEGORY_KEYS = {drafts.CATEGORY: DRAFT_KEYS, procedures.CATEGORY: set(procedures.KEYS), "hoi-dap": QA_KEYS}
+#: keys whose value is a date (checked here; what they mean: documents, drafts, the interaction service)
+DATE_KEYS = ("issued", "effective", "valid_until", "comment_from", "comment_until", "received", "due", "answered")
 #: addresses under a section that its own pages take (the filter pages of documents and procedures)
 RESERVED_IN_SECTION = {documents.CATEGORY: frozenset(documents.FACETS), procedures.CATEGORY: frozenset(procedures.FACETS)}
-SHARED_KEYS = {"audience"}
 PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
 STATUSES = ("published", "draft")
 
@@ -49,6 +55,8 @@ BODY_HINT = "<!-- Viết nội dung ở đây. Tiêu đề mục bắt đầu b�
 #: longest title and tag accepted (legal documents' titles reach 350 characters)
 TITLE_MAX = 500
 TAG_MAX = 100
+#: paths under /hoi-dap/ taken by the interaction service's pages (plugins/interaction)
+QA_RESERVED = frozenset({"gui-cau-hoi", "tra-cuu", "khao-sat", "thong-ke"})
 
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+)?)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
@@ -338,6 +346,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
         add(Problem(rel, post.line("slug"), _("slug has {n} characters, more than {limit} — try '{suggestion}'",
                                               n=len(slug), limit=SLUG_MAX, suggestion=slugify(slug))))
     where = post.line("slug") if slug else post.line("title")
+    if post.kind == "article" and meta.get("category") == "hoi-dap" and meta.get("slug") in QA_RESERVED:
+        add(Problem(rel, where, _("post address /hoi-dap/{slug}/ is taken by the Q&A section's own page — give the post another slug: (slug: …)",
+                                  slug=meta["slug"])))
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
         add(Problem(rel, where, _("page address /{slug}/ is taken by a section or the site itself — give the page another slug: (slug: …)",
                                   slug=meta["slug"])))
