@@ -169,9 +169,9 @@ def test_drafts_change_state_and_never_vanish(built_sample):
     for page in out.glob("*/du-thao/*/index.html"):
         m = re.search(r'data-draft-state="(\w+)"', read(page))
         states[f"{page.parts[-4]}/{page.parts[-2]}"] = m.group(1)
-    assert len(states) == 8
+    assert len(states) == 9
     assert states["phat-tich/lay-y-kien-du-thao-de-an-phat-trien-du-lich-cong-dong-thon-phat-tich-va-ngo-xa"] == "compiling"
-    assert sorted(states.values()).count("open") == 2 and "adopted" in states.values() and "reported" in states.values()
+    assert sorted(states.values()).count("open") == 3 and "adopted" in states.values() and "reported" in states.values()
     closed = read(next(out.glob("phat-tich/du-thao/*/index.html")))
     assert "Đã hết thời gian lấy ý kiến" in closed
     bac_ninh = read(next(out.glob("bac-ninh/du-thao/*/index.html")))
@@ -228,15 +228,15 @@ def test_audit_of_the_sample_network(built_sample):
     report = audit.audit(net, NOW)
     counts = {s: report.counts(s) for s in report.findings}
     assert counts["bac-ninh"] == {"present": 10, "stale": 1, "missing": 0}
-    assert counts["tien-du"] == {"present": 4, "stale": 3, "missing": 3}
+    assert counts["tien-du"] == {"present": 5, "stale": 3, "missing": 2}
     assert counts["dong-tien"] == {"present": 5, "stale": 1, "missing": 4}
-    assert report.missing == 44 and len(report.findings) == 19
+    assert report.missing == 43 and len(report.findings) == 19
     by = {f.item: f for f in report.findings["tien-du"]}
     assert by["budget"].state == "missing" and by["budget"].path == "content/sites/tien-du/ngan-sach-thong-ke/"
     assert by["documents"].state == "stale" and "english" not in by  # English is required of the province and departments
     page = read(out / "bac-ninh/kiem-tra-thong-tin-bat-buoc/index.html")
     row = page.split('<tr data-site="tien-du">', 1)[1].split("</tr>", 1)[0]
-    assert '<td data-count="present">4</td><td data-count="stale">3</td><td data-count="missing">3</td>' in row
+    assert '<td data-count="present">5</td><td data-count="stale">3</td><td data-count="missing">2</td>' in row
     assert "Nghị định số 42/2022/NĐ-CP" in page
 
 
@@ -250,9 +250,9 @@ def test_portal_audit_command(tmp_path):
     assert "| tien-du | ~ | ✓ |" in md.stdout and "`content/sites/tien-du/ngan-sach-thong-ke/`" in md.stdout
     strict = subprocess.run([str(portal), "--root", str(REPO), "audit", "--format", "json", "--strict", "--site", "bac-ninh",
                              "--site", "tien-du", "--at", "2026-11-22"], capture_output=True, text=True)
-    assert strict.returncode == 1 and "3 required item(s) missing" in strict.stderr
+    assert strict.returncode == 1 and "2 required item(s) missing" in strict.stderr
     data = json.loads(strict.stdout)
-    assert [s["site"] for s in data["sites"]] == ["bac-ninh", "tien-du"] and data["sites"][1]["missing"] == 3
+    assert [s["site"] for s in data["sites"]] == ["bac-ninh", "tien-du"] and data["sites"][1]["missing"] == 2
     ok = subprocess.run([str(portal), "--root", str(REPO), "audit", "--strict", "--site", "bac-ninh", "--at", "2026-11-22"],
                         capture_output=True, text=True)
     assert ok.returncode == 0

@@ -19,6 +19,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from portal.model import documents, drafts, procedures, yamlio
+from portal.model.dates import date_hint, end_of_day, parse_date
 from portal.model.errors import Problem, did_you_mean
 from portal.model.limits import DEFAULT, Limits
 from portal.model.links import Ref, short
@@ -59,8 +60,6 @@ TAG_MAX = 100
 QA_RESERVED = frozenset({"gui-cau-hoi", "tra-cuu", "khao-sat", "thong-ke"})
 
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+)?)$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -146,39 +145,6 @@ def split_language(path: Path) -> tuple[str, str | None]:
     if m:
         return str(path.parent / m.group("base")), m.group("lang")
     return str(path.parent / stem), None
-
-
-def parse_date(value: Any, tz: ZoneInfo) -> dt.datetime | None:
-    """A front-matter date (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``) in the network's zone."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
-    if isinstance(value, str) and _DATE_RE.match(value.strip()):
-        try:
-            return dt.datetime.fromisoformat(value.strip()).replace(tzinfo=tz)
-        except ValueError:
-            return None
-    return None
-
-
-def date_hint(value: Any) -> str:
-    """How to write *value* as a date: ``31/12/2026`` → ``viết 2026-12-31``, else the pattern."""
-    if isinstance(value, str):
-        m = _DMY.match(value.strip())
-        if m:
-            d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
-            if 1 <= d <= 31 and 1 <= mo <= 12:
-                iso = f"{y}-{mo:02d}-{d:02d}" + (f" {int(m.group(4)):02d}:{m.group(5)}" if m.group(4) else "")
-                return _("write {iso} (year-month-day)", iso=iso)
-    return _("write YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-12-31")
-
-
-def end_of_day(value: dt.datetime) -> dt.datetime:
-    """An ``expires`` date without a time means through the end of that day."""
-    if value.hour == 0 and value.minute == 0:
-        return value + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-    return value
 
 
 def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo, limits: Limits = DEFAULT) -> Post:

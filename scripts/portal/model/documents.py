@@ -32,6 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from portal.model.dates import date_hint, parse_date
 from portal.model.errors import Problem
 from portal.model.links import short
 from portal.model.messages import _
@@ -143,8 +144,6 @@ def is_document(meta: dict[str, Any], category: str) -> bool:
 
 
 def _date(meta: dict[str, Any], key: str) -> dt.date | None:
-    from portal.model.content import parse_date
-
     value = parse_date(meta.get(key), dt.UTC)
     return value.date() if value is not None else None
 
@@ -208,8 +207,6 @@ def read(meta: dict[str, Any], line: Any, legal: Legal, rel: str, category: str)
         add("valid_until", _("valid_until ({until}) is before the document applies ({start}) — check the dates",
                              until=valid_until.isoformat(), start=start.isoformat()))
     if "valid_until" in meta and valid_until is None:
-        from portal.model.content import date_hint
-
         add("valid_until", _("valid_until '{value}' is not a date — {hint}", value=short(str(meta["valid_until"]), 40),
                              hint=date_hint(meta["valid_until"])))
 

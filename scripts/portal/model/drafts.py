@@ -23,6 +23,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from portal.model.dates import parse_date
 from portal.model.documents import NUMBER_RE
 from portal.model.errors import Problem
 from portal.model.links import short
@@ -64,8 +65,6 @@ class State:
 
 
 def _date(meta: dict[str, Any], key: str) -> dt.date | None:
-    from portal.model.content import parse_date
-
     value = parse_date(meta.get(key), dt.UTC)
     return value.date() if value is not None else None
 
