@@ -210,24 +210,32 @@ def read(meta: dict[str, Any], line: Any, legal: Legal, rel: str, category: str)
         add("valid_until", _("valid_until '{value}' is not a date — {hint}", value=short(str(meta["valid_until"]), 40),
                              hint=date_hint(meta["valid_until"])))
 
-    fields: list[Term] = []
-    raw_fields = meta.get("fields")
-    if raw_fields is not None:
-        items = [raw_fields] if isinstance(raw_fields, str) else raw_fields
-        if not isinstance(items, list) or not all(isinstance(f, str) for f in items):
-            add("fields", _("fields must be a list of fields — write fields: [Đất đai, Xây dựng - Đô thị]"))
-        else:
-            for i, name in enumerate(items):
-                term = legal.fields.find(name)
-                at = items.line_of(i) + 1 if hasattr(items, "line_of") else None
-                if term is None:
-                    add("fields", _("field '{value}' is not in the list of fields — {hint} (sites.yaml documents.fields adds one)",
-                                    value=short(name, 40), hint=legal.fields.hint(name)), at)
-                elif term not in fields:
-                    fields.append(term)
-
+    fields = read_fields(meta.get("fields"), legal, add)
     references = _references(meta.get("relations"), line, legal, add)
     return Document(number, doc_type, issuer, signer, issued, effective, valid_until, fields, references), problems
+
+
+def read_fields(raw: Any, legal: Legal, add: Any) -> list[Term]:
+    """The ``fields`` of a document or procedure: terms of the vocabulary, each once.
+
+    *add(key, message, line=None)* reports a list that is not one, and each unknown field at its line.
+    """
+    fields: list[Term] = []
+    if raw is None:
+        return fields
+    items = [raw] if isinstance(raw, str) else raw
+    if not isinstance(items, list) or not all(isinstance(f, str) for f in items):
+        add("fields", _("fields must be a list of fields — write fields: [Đất đai, Xây dựng - Đô thị]"))
+        return fields
+    for i, name in enumerate(items):
+        term = legal.fields.find(name)
+        if term is None:
+            add("fields", _("field '{value}' is not in the list of fields — {hint} (sites.yaml documents.fields adds one)",
+                            value=short(name, 40), hint=legal.fields.hint(name)),
+                items.line_of(i) + 1 if hasattr(items, "line_of") else None)
+        elif term not in fields:
+            fields.append(term)
+    return fields
 
 
 _EXAMPLES = {

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from portal.model.documents import read_fields
 from portal.model.errors import Problem
 from portal.model.links import short
 from portal.model.messages import _
@@ -97,21 +98,7 @@ def read(meta: dict[str, Any], line: Any, legal: Legal, rel: str) -> tuple[Proce
             add("required_documents", _("required_documents must be a list — one line each: - Đơn đề nghị theo mẫu"))
         else:
             items = [d.strip() for d in docs if d.strip()]
-    fields: list[Term] = []
-    raw_fields = meta.get("fields")
-    if raw_fields is not None:
-        names = [raw_fields] if isinstance(raw_fields, str) else raw_fields
-        if not isinstance(names, list) or not all(isinstance(f, str) for f in names):
-            add("fields", _("fields must be a list of fields — write fields: [Đất đai, Xây dựng - Đô thị]"))
-        else:
-            for i, name in enumerate(names):
-                term = legal.fields.find(name)
-                if term is None:
-                    add("fields", _("field '{value}' is not in the list of fields — {hint} (sites.yaml documents.fields adds one)",
-                                    value=short(name, 40), hint=legal.fields.hint(name)),
-                        names.line_of(i) + 1 if hasattr(names, "line_of") else None)
-                elif term not in fields:
-                    fields.append(term)
+    fields = read_fields(meta.get("fields"), legal, add)
     return Procedure(code, terms["level"], texts["agency"], texts["time_limit"], texts["fee"], items, texts["result"],
                      terms["online"], fields), problems
 
