@@ -256,3 +256,14 @@ def test_portal_audit_command(tmp_path):
     ok = subprocess.run([str(portal), "--root", str(REPO), "audit", "--strict", "--site", "bac-ninh", "--at", "2026-11-22"],
                         capture_output=True, text=True)
     assert ok.returncode == 0
+
+
+def test_the_audit_feeds_the_scorings_required_items():
+    from portal.stages import audit
+
+    report = audit.audit(load_network(REPO), NOW, ["tien-du"])
+    found = audit.findings_for_scoring(report)["tien-du"]
+    budget = next(f for f in found if f["check"] == "budget")
+    assert budget == {"check": "budget", "ok": False, "state": "missing", "path": "content/sites/tien-du/ngan-sach-thong-ke/",
+                      "detail": budget["detail"], "line": None}
+    assert {f["check"] for f in found if f["ok"]} >= {"organisation", "contacts", "procedures"}

@@ -207,6 +207,17 @@ def markdown(report: Report, network: Network, lang: str = "vi") -> str:
     return "\n".join(lines) + "\n"
 
 
+def findings_for_scoring(report: Report) -> dict[str, list[dict[str, Any]]]:
+    """The audit as the monthly scoring's required-items findings: site → ``{check, ok, state, path, detail, line}``.
+
+    ``check`` is the required item's key (``documents``, ``contacts``, ``english``…): a scoring
+    source (portal.score, issue 17) registers a function returning these, and takes over the
+    checks of the same names.
+    """
+    return {site: [{"check": f.item, "ok": f.ok, "state": f.state, "path": f.path, "detail": f.detail, "line": None}
+                   for f in found] for site, found in report.findings.items()}
+
+
 def dumps(report: Report) -> str:
     return json.dumps(report.to_json(), ensure_ascii=False, indent=2) + "\n"
 
