@@ -1,0 +1,170 @@
+"""The content items of a month: what each portal published, when it first reached the main branch, and what it weighs.
+
+An *item* is a post in the site's default language (a translation is not another item; pages
+are not items) or, for the provincial portal only, a shared directive. It counts in the month
+it first reached the main branch (:class:`~portal.score.ledger.Ledger`), or — for a post dated
+after its merge (a scheduled post) — the month its date comes, when that falls within the
+similarity window. A draft counts in the month it is first seen published.
+
+Its weight is 1, less for a near-duplicate of an earlier item (``similarity.same_site`` /
+``other_site`` of scoring.yaml) or a very short text (``short_items``: nothing below
+``none_below`` words, half below ``half_below``; sections in ``exempt_sections`` and items
+with attachments or audio/video are exempt, since their substance is the file).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from portal.model import yamlio
+from portal.model.catalogue import FILES_DIR, PAGES_DIR
+from portal.model.content import parse_date, split_language
+from portal.model.sites import Network
+from portal.model.text import nfc, slugify
+from portal.score.ledger import Ledger, Tree
+
+SHARED_PREFIX = "content/shared/"
+SITES_PREFIX = "content/sites/"
+MEDIA_RE = re.compile(r"!\[|<(?:img|video|audio|iframe)\b|\.(?:mp3|m4a|ogg|oga|wav|mp4|webm|m4v)\b|youtube\.com/|youtu\.be/", re.I)
+AUDIO_VIDEO_RE = re.compile(r"<(?:video|audio)\b|\.(?:mp3|m4a|ogg|oga|wav|mp4|webm|m4v)\b|youtube\.com/|youtu\.be/", re.I)
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_TAG = re.compile(r"<[^>]+>")
+
+
+@dataclass
+class Item:
+    """One post as it was at the month's end, with when it reached main and what it weighs in the score."""
+
+    path: str                      # project-relative
+    site: str                      # the owner: a site id; the provincial portal for a shared directive
+    shared: bool
+    category: str
+    title: str
+    slug: str
+    status: str
+    date: dt.datetime | None       # the front matter's (never used to place the item in a month)
+    arrived: dt.datetime           # when it first reached main (UTC)
+    meta: dict[str, Any]
+    body: str
+    words: int
+    media: bool
+    weight: float = 1.0
+    reasons: list[dict[str, Any]] = field(default_factory=list)   # why it weighs less than 1 (or counts late), for the report
+    counted_for: list[str] = field(default_factory=list)      # the criteria it counted for
+    duplicate_of: str | None = None
+    similarity: float | None = None
+
+    @property
+    def published(self) -> bool:
+        return self.status == "published"
+
+    def url(self, network: Network) -> str:
+        """The item's published address (the provincial portal's copy for a directive)."""
+        site = network.site(self.site) if self.site in network else None
+        base = site.url if site else ""
+        return f"{base}/{self.category}/{self.slug}/"
+
+
+def words_of(body: str) -> list[str]:
+    """The words of a Markdown body, without link targets and tags (what a reader reads)."""
+    return re.findall(r"\w+", _TAG.sub(" ", _LINK_TARGET.sub("]", body)))
+
+
+def owner(path: str, network: Network) -> tuple[str | None, bool]:
+    """(site id, shared?) of a content path; (None, False) for files, pages and what is not content."""
+    if not path.endswith(".md"):
+        return None, False
+    if path.startswith(SHARED_PREFIX):
+        return network.home, True
+    if path.startswith(SITES_PREFIX):
+        parts = path.split("/")
+        if len(parts) >= 4 and parts[3] not in (PAGES_DIR, FILES_DIR) and parts[2] in network:
+            return parts[2], False
+    return None, False
+
+
+def front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:
+    """(front matter, body) of a content file's bytes; None when it has none or it is not valid."""
+    try:
+        text = nfc(raw.decode("utf-8-sig")).replace("\r\n", "\n")
+    except UnicodeDecodeError:
+        return None
+    if not text.startswith("---"):
+        return None
+    lines = text.split("\n")
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return None
+    try:
+        meta = yamlio.load("\n".join(lines[1:end])) or {}
+    except yaml.YAMLError:
+        return None
+    if not isinstance(meta, dict):
+        return None
+    return dict(meta), "\n".join(lines[end + 1:])
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    meta: dict[str, Any]
+    body: str
+    words: int
+    media: bool
+
+
+#: blob id → its parse (or None): a file unchanged between two months is parsed once per process
+_PARSED: dict[str, _Parsed | None] = {}
+
+
+def _parse(tree: Tree, path: str) -> _Parsed | None:
+    sha = tree.files.get(path)
+    if sha is None:
+        return None
+    if sha not in _PARSED:
+        raw = tree.read(path)
+        fm = front_matter(raw) if raw is not None else None
+        if len(_PARSED) > 300_000:
+            _PARSED.clear()
+        _PARSED[sha] = None if fm is None else _Parsed(
+            fm[0], fm[1], len(words_of(fm[1])), bool(fm[0].get("image")) or bool(MEDIA_RE.search(fm[1])))
+    return _PARSED[sha]
+
+
+def read_item(tree: Tree, path: str, network: Network, ledger: Ledger, tz: ZoneInfo) -> Item | None:
+    """The item at *path* in *tree*; None when it is not an item (a translation, a page, a file) or unreadable."""
+    site, shared = owner(path, network)
+    if site is None:
+        return None
+    _base, lang = split_language_of(path)
+    default = network.default_language if shared else network.site(site).default_language
+    if lang and lang != default:
+        return None
+    arrived = ledger.first_seen.get(path)
+    parsed = _parse(tree, path) if arrived is not None else None
+    if parsed is None or arrived is None:
+        return None
+    meta = parsed.meta
+    title = str(meta.get("title") or "").strip()
+    category = "chi-dao-dieu-hanh" if shared else str(meta.get("category") or "")
+    slug = meta.get("slug")
+    slug = str(slug) if isinstance(slug, str) and slug else (slugify(title) or slugify(path.rsplit("/", 1)[-1][:-3]))
+    return Item(path=path, site=site, shared=shared, category=category, title=title, slug=slug,
+                status=str(meta.get("status") or "published"), date=parse_date(meta.get("date"), tz),
+                arrived=arrived, meta=meta, body=parsed.body, words=parsed.words, media=parsed.media)
+
+
+def split_language_of(path: str) -> tuple[str, str | None]:
+    from pathlib import PurePosixPath
+
+    return split_language(PurePosixPath(path))  # type: ignore[arg-type]
+
+
+def is_exempt_from_length(item: Item, exempt_sections: list[str]) -> bool:
+    """Documents, procedures, drafts and items with attachments or audio/video carry their substance in a file."""
+    return item.category in exempt_sections or bool(item.meta.get("attachments")) or bool(AUDIO_VIDEO_RE.search(item.body))
