@@ -46,10 +46,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not sites:
             out.print(f"shard {k}/{n} has no sites (there are fewer sites than shards): nothing to build")
             return 0
+    scoreboard = _scoreboard(root, sites, quiet=args.quiet)
     with progress:
         report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
-                       search=not getattr(args, "no_search", False))
+                       search=not getattr(args, "no_search", False), scoreboard=scoreboard)
     if not args.quiet:
         table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
         table.add_column("site")
@@ -69,6 +70,23 @@ def cmd_build(args: argparse.Namespace) -> int:
         for p in problems:
             print(p, file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _scoreboard(root: Path, sites: list[str] | None, *, quiet: bool) -> Path | None:
+    """The monthly scoring's data for the provincial portal's scoreboard pages, when it is built (issue 17)."""
+    from portal.model.sites import load_network
+
+    if not (root / "scoring.yaml").is_file():
+        return None
+    network = load_network(root)
+    if sites is not None and network.home not in sites:
+        return None
+    from portal.score.board import prepare
+
+    board = prepare(root)  # an invalid scoring.yaml or adjustments file stops the build (exit 2), like sites.yaml
+    if board.note and not quiet:
+        err.print(f"[yellow]note:[/] scoreboard: {board.note}")
+    return board.dest
 
 
 def cmd_assemble(args: argparse.Namespace) -> int:
@@ -99,6 +117,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     network = load_network(root_of(args))
     problems = check(network, [Path(p) for p in args.paths] or None)
+    if not args.paths or any(Path(p).name == "scoring.yaml" or "scoring" in Path(p).parts for p in args.paths):
+        from portal.score.adjustments import check_files
+
+        problems += check_files(network)
     for p in problems:
         print(p, file=sys.stderr)
     if problems:

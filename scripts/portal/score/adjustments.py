@@ -28,9 +28,11 @@ import yaml
 from portal.model import yamlio
 from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.messages import _
+from portal.model.sites import Network
 from portal.model.text import nfc
 from portal.score.months import Month
-from portal.score.rubric import ADJUSTMENTS_DIR, Rubric
+from portal.score.rubric import ADJUSTMENTS_DIR, FILENAME, Rubric
+from portal.score.rubric import load as load_rubric
 
 TOP_KEYS = {"approved_by", "adjustments"}
 ITEM_KEYS = {"site", "criterion", "deduction", "points", "reason", "approved_by"}
@@ -147,3 +149,25 @@ def load(root: Path | str, month: Month, rubric: Rubric, site_ids: set[str]) -> 
     except UnicodeDecodeError as exc:
         raise PortalError([Problem(rel, None, _("is not UTF-8 ({reason}) — save it as UTF-8", reason=exc.reason))]) from None
     return parse(text, rel, rubric, site_ids)
+
+
+def check_files(network: Network) -> list[Problem]:
+    """``portal check``: the problems of scoring.yaml and of every adjustments file (none without scoring.yaml)."""
+    root = network.root
+    if not (root / FILENAME).is_file():
+        return []
+    try:
+        rub = load_rubric(root)
+    except PortalError as exc:
+        return list(exc.problems)
+    problems: list[Problem] = []
+    for path in sorted((root / ADJUSTMENTS_DIR).glob("*.yaml")):
+        rel = (ADJUSTMENTS_DIR / path.name).as_posix()
+        try:
+            Month.parse(path.stem, rel)
+            parse(path.read_text(encoding="utf-8-sig"), rel, rub, set(network.ids))
+        except PortalError as exc:
+            problems += exc.problems
+        except UnicodeDecodeError as exc:
+            problems.append(Problem(rel, None, _("is not UTF-8 ({reason}) — save it as UTF-8", reason=exc.reason)))
+    return problems

@@ -155,8 +155,13 @@ def build(
     reparse_shared: bool = False,
     full: bool = False,
     search: bool = True,
+    scoreboard: Path | str | None = None,
 ) -> BuildReport:
-    """Build *sites* (default: all) of the project at *root* into *output* (default root/output)."""
+    """Build *sites* (default: all) of the project at *root* into *output* (default root/output).
+
+    *scoreboard* is the folder of the monthly scoring's data (``portal.score.board``): the
+    provincial portal's ``scoreboard`` plugin publishes its pages from it.
+    """
     global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH
     start = time.perf_counter()
     network = load_network(root)
@@ -194,6 +199,9 @@ def build(
             on_result(r)
     n_jobs = max(1, min(jobs or default_jobs(), len(to_build) or 1))
     _preload()
+    from portal.stages.render import site as render
+
+    render.SCOREBOARD = Path(scoreboard).resolve() if scoreboard else None
     ctx = multiprocessing.get_context("fork")
     # One fresh process per site: Pelican's process-wide state never leaks between sites.
     with ctx.Pool(n_jobs, maxtasksperchild=1) as pool:

@@ -30,6 +30,8 @@ from portal.stages import repository
 
 #: any change under these (project-relative) rebuilds every site
 EVERY_SITE = ("themes/", "plugins/", "translations/", "pelicanconf.py", "scripts/portal/", "pyproject.toml")
+#: the monthly scoring's rubric, adjustments and approved reports: the provincial portal's scoreboard (issue 17)
+SCORING = "scoring/"
 #: fields of a site's entry that every portal shows (the directory of portals)
 NETWORK_VISIBLE = ("kind", "name", "url")
 
@@ -229,6 +231,8 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
             r.add(old | new, f"{why}: {p}" + (" (audience changed)" if old != new and old and new else ""))
         elif p == "sites.yaml":
             _sites_yaml(r, read_old(p), read_new(p))
+        elif p == "scoring.yaml" or p.startswith(SCORING):
+            r.add([network.home], f"monthly scoring: {p} changed (the provincial portal's scoreboard)")
         elif p.startswith(EVERY_SITE):
             r.all(f"{p} changed")
     return r
