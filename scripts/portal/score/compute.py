@@ -106,19 +106,22 @@ class _Month:
         self.window_start = month.plus(-r.window_months).start(self.tz)
         self.coverage_start = month.plus(-(r.longest_cadence() - 1)).start(self.tz)
         earliest = min(self.window_start, self.coverage_start)
+        paths = [p for p in self.tree.files if owner(p, self.network)[0] is not None
+                 and (a := inputs.ledger.first_seen.get(p)) is not None and a < self.end]
+        self.tree.read_many(paths)
         self.items: list[Item] = []
-        for path in self.tree.files:
-            arrived = inputs.ledger.first_seen.get(path)
-            if arrived is None or arrived >= self.end:
+        for path in paths:
+            item = read_item(self.tree, path, self.network, inputs.ledger, self.tz, full=False)
+            if item is None or _when(item) < earliest:
                 continue
-            site, _shared = owner(path, self.network)
-            if site is None:
-                continue
-            item = read_item(self.tree, path, self.network, inputs.ledger, self.tz)
-            if item is None or (_when(item) < earliest):
-                continue
+            if self.start <= _when(item) < self.end or any(self.start <= d < self.end for d in inputs.ledger.changed.get(path, ())):
+                item = read_item(self.tree, path, self.network, inputs.ledger, self.tz) or item  # the month's: every key
             self.items.append(item)
         self.items.sort(key=lambda it: (_when(it), it.path))
+        self.by_section: dict[tuple[str, str], list[Item]] = {}
+        for it in self.items:
+            if it.published:
+                self.by_section.setdefault((it.site, it.category), []).append(it)
         self.counted = [it for it in self.items if it.published and self.start <= _when(it) < self.end]
         self._drafts_published()
         self._weights()
@@ -167,7 +170,12 @@ class _Month:
     # --- one site ----------------------------------------------------------------------------
 
     def own(self, site: Site, *, shared: bool = True) -> list[Item]:
-        return [it for it in self.counted if it.site == site.id and (shared or not it.shared)]
+        """The site's items counted this month (for the provincial portal, with *shared*, the shared directives too)."""
+        if not hasattr(self, "_own"):
+            self._own: dict[str, list[Item]] = {}
+            for it in self.counted:
+                self._own.setdefault(it.site, []).append(it)
+        return [it for it in self._own.get(site.id, []) if shared or not it.shared]
 
     def criterion(self, site: Site, crit: Criterion, findings: list[required.Finding],
                   export: interaction.Export | None, export_known: bool) -> dict[str, Any]:
@@ -214,16 +222,15 @@ class _Month:
         exempt = set(crit.options.get("exempt") or [])
         stale: list[dict[str, Any]] = []
         sections = [s for s in site.section_slugs if s not in exempt]
-        mine = [it for it in self.items if it.site == site.id and it.published
-                and (not it.shared or site.id == self.network.home)]
         for slug in sections:
+            mine = self.by_section.get((site.id, slug), [])
             months = int(cadence.get(slug, cadence.get("default", 1)))
             since = self.month.plus(-(months - 1)).start(self.tz)
-            fresh = [it for it in mine if it.category == slug and since <= _when(it) < self.end
+            fresh = [it for it in mine if since <= _when(it) < self.end
                      and (it.weight > 0 if _when(it) >= self.start else
                           (is_exempt_from_length(it, r.short_exempt) or it.words >= r.none_below))]
             if not fresh:
-                last = max((_when(it) for it in mine if it.category == slug), default=None)
+                last = max((_when(it) for it in mine if _when(it) < self.end), default=None)
                 stale.append({"section": slug, "cadence": months,
                               "last": str(Month.of(last, self.tz)) if last else None})
         per = float(crit.options.get("deduct_per_stale") or 0) or (crit.points / max(1, len(sections)))

@@ -114,10 +114,32 @@ class Tree:
         data = Tree._blobs.get(sha)
         if data is None:
             data = self._pr.repo.odb.stream(bytes.fromhex(sha)).read()
-            if len(Tree._blobs) > 200_000:
-                Tree._blobs.clear()
             Tree._blobs[sha] = data
         return data
+
+    def read_many(self, rels: list[str]) -> None:
+        """Read the blobs of *rels* that are not read yet, through one ``git cat-file --batch`` (thousands at once)."""
+        import subprocess
+
+        if self._pr is None:
+            return
+        shas = sorted({self.files[r] for r in rels if r in self.files} - Tree._blobs.keys())
+        if len(shas) < 50:
+            return  # a few: read one by one
+        res = subprocess.run(["git", "cat-file", "--batch"], input="\n".join(shas).encode() + b"\n",
+                             capture_output=True, cwd=self._pr.repo.working_tree_dir, check=True)
+        out, pos = res.stdout, 0
+        for sha in shas:
+            end = out.index(b"\n", pos)
+            header = out[pos:end].split()
+            pos = end + 1
+            if len(header) < 3 or header[1] != b"blob":
+                continue
+            size = int(header[2])
+            Tree._blobs[sha] = out[pos:pos + size]
+            pos += size + 1
+        if len(Tree._blobs) > 400_000:
+            Tree._blobs.clear()
 
     def size(self, rel: str) -> int | None:
         sha = self.files.get(rel)

@@ -128,12 +128,20 @@ def _contacts(site: Site, crit: Criterion) -> list[Finding]:
     return [Finding("contacts", True, "present", "sites.yaml", _("address, phone and e-mail are given"), site.line)]
 
 
-def _files_checked(ctx: Context, site: Site) -> list[str]:
+def _files_checked(ctx: Context, site: Site, pages: dict[str, list[str]]) -> list[str]:
     """The month's items of the site and its pages (all languages)."""
     paths = [i.path for i in ctx.month_items.get(site.id, []) if not i.shared]
-    pages = f"{_site_dir(site)}/{PAGES_DIR}/"
-    paths += [p for p in ctx.tree.files if p.startswith(pages) and p.endswith(".md")]
-    return sorted(set(paths))
+    return sorted(set(paths + pages.get(site.id, [])))
+
+
+def _pages(ctx: Context) -> dict[str, list[str]]:
+    """site id → its pages' files (content/sites/<id>/pages/*.md), from one pass over the tree."""
+    found: dict[str, list[str]] = {}
+    for p in ctx.tree.files:
+        parts = p.split("/", 4)
+        if len(parts) == 5 and parts[:2] == ["content", "sites"] and parts[3] == PAGES_DIR and p.endswith(".md"):
+            found.setdefault(parts[2], []).append(p)
+    return found
 
 
 def _resolve(target: str, path: str, site: Site) -> str | None:
@@ -211,6 +219,7 @@ def repository_findings(ctx: Context) -> dict[str, list[Finding]]:
     result: dict[str, list[Finding]] = {}
     english = ctx.criteria("english")
     contacts = ctx.criteria("contacts")
+    pages = _pages(ctx)
     for site in ctx.network.sites:
         found: list[Finding] = []
         for crit in english:
@@ -218,7 +227,7 @@ def repository_findings(ctx: Context) -> dict[str, list[Finding]]:
         for crit in contacts:
             found += _contacts(site, crit)
         if ctx.criteria("links") or ctx.criteria("alt_text"):
-            for path in _files_checked(ctx, site):
+            for path in _files_checked(ctx, site, pages):
                 found += _links_and_images(ctx, site, path)
         if ctx.criteria("attachments"):
             found += _attachments(ctx, site)
