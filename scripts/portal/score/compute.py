@@ -52,7 +52,7 @@ from portal.score.workdays import add_working_days
 
 
 def _round(value: float, places: str = "0.1") -> float:
-    return float(Decimal(str(value)).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+    return float(Decimal(f"{value:.9f}").quantize(Decimal(places), rounding=ROUND_HALF_UP))  # 28.749999999999996 is 28.75
 
 
 @dataclass

@@ -29,7 +29,7 @@ class Ledger:
     """The main line's history of the content, read once.
 
     - ``steps``: main-line commits that changed ``content/`` or ``sites.yaml``, oldest first;
-    - ``first_seen``: project-relative path (its latest name) → when its content first reached main (UTC);
+    - ``first_seen``: project-relative path (every name it had) → when its content first reached main (UTC);
     - ``changed``: path → the dates of later changes to it on main;
     - ``note``: why there is no history (not a Git checkout, a shallow clone), else None.
     """
@@ -49,13 +49,9 @@ class Ledger:
             for status, path, old in step.changes:
                 if status == "A" or status == "C":
                     ledger.first_seen.setdefault(path, step.date)  # re-added after a deletion: still the first date
-                elif status == "R":
+                elif status == "R":  # the old name keeps its dates too: older trees still hold it
                     ledger.first_seen[path] = ledger.first_seen.get(old or "", step.date)
-                    if old in ledger.changed:
-                        ledger.changed[path] = ledger.changed.pop(old)
-                    if old in ledger.first_seen and old != path:
-                        del ledger.first_seen[old]
-                    ledger.changed.setdefault(path, []).append(step.date)
+                    ledger.changed[path] = [*ledger.changed.get(old or "", []), step.date]
                 elif status == "M":
                     ledger.changed.setdefault(path, []).append(step.date)
         return ledger

@@ -22,7 +22,7 @@ MOST_IMPROVED = 5
 
 
 def _round(value: float) -> float:
-    return float(Decimal(str(value)).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
+    return float(Decimal(f"{value:.9f}").quantize(Decimal("0.1"), rounding=ROUND_HALF_UP))
 
 
 def _band(bands: Sequence[dict[str, Any]], score: float) -> str:
