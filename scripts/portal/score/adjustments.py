@@ -156,16 +156,18 @@ def check_files(network: Network) -> list[Problem]:
     root = network.root
     if not (root / FILENAME).is_file():
         return []
-    try:
-        rub = load_rubric(root)
-    except PortalError as exc:
-        return list(exc.problems)
     problems: list[Problem] = []
+    try:
+        rub: Rubric | None = load_rubric(root)
+    except PortalError as exc:
+        problems += exc.problems
+        rub = None
     for path in sorted((root / ADJUSTMENTS_DIR).glob("*.yaml")):
         rel = (ADJUSTMENTS_DIR / path.name).as_posix()
         try:
             Month.parse(path.stem, rel)
-            parse(path.read_text(encoding="utf-8-sig"), rel, rub, set(network.ids))
+            if rub is not None:  # without a valid rubric, criteria and deductions cannot be checked
+                parse(path.read_text(encoding="utf-8-sig"), rel, rub, set(network.ids))
         except PortalError as exc:
             problems += exc.problems
         except UnicodeDecodeError as exc:
