@@ -85,11 +85,16 @@ def _xlsx(path: Path, sheets: list[tuple[str, list[str], list[list[Any]]]], when
 
 
 def _stable_zip(src: Path, dest: Path, when: dt.datetime) -> None:
-    """Rewrite a zip with a fixed date on every entry (openpyxl stamps the time of saving)."""
+    """Rewrite a zip with a fixed date on every entry and in its properties (openpyxl stamps the time of saving)."""
+    import re
+
     stamp = (max(1980, when.year), when.month, when.day, 0, 0, 0)
+    iso = when.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w", zipfile.ZIP_DEFLATED) as zout:
         for info in zin.infolist():
             data = zin.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*(</dcterms:modified>)", rb"\g<1>" + iso + rb"\g<2>", data)
             fixed = zipfile.ZipInfo(info.filename, date_time=stamp)
             fixed.compress_type = zipfile.ZIP_DEFLATED
             fixed.external_attr = info.external_attr
