@@ -28,7 +28,8 @@ PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt",
 STATUSES = ("published", "draft")
 
 #: Paths a page may not take: they belong to lists, feeds, the theme and languages.
-RESERVED_SLUGS = {"feeds", "tag", "page", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh", "cac-cong-thanh-phan", *LANGUAGES}
+RESERVED_SLUGS = {"feeds", "tag", "page", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "cham-diem",
+                  *LANGUAGES}
 
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+)?)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
