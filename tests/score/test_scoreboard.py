@@ -18,13 +18,12 @@ import pytest
 from portal.score.board import prepare
 
 from ..conftest import REPO
+from ..stages import test_search_browser
 from .history import make_history
 from .test_months import NOW
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-        "--no-first-run", "--disable-sync"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+browser = test_search_browser.browser  # the same fixture: Debian's chromium driven by Playwright
 
 
 @pytest.fixture(scope="module")
@@ -141,17 +140,6 @@ def served(built):
     yield server.server_address[1]
     server.shutdown()
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install chromium)")
-    playwright = pytest.importorskip("playwright.sync_api")
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield b
-        b.close()
 
 
 @pytest.mark.parametrize("path", ["/cham-diem/2026-03/", "/cham-diem/2026-03/xa-mot/", "/cham-diem/nam/2026/", "/cham-diem/"])

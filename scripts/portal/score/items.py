@@ -20,11 +20,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
-from portal.model import yamlio
 from portal.model.catalogue import FILES_DIR, PAGES_DIR
-from portal.model.content import parse_date, split_language
+from portal.model.content import parse_date, split_front_matter, split_language
 from portal.model.sites import Network
 from portal.model.text import nfc, slugify
 from portal.score.ledger import Ledger, Tree
@@ -99,23 +96,7 @@ def owner(path: str, network: Network) -> tuple[str | None, bool]:
 
 def front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:
     """(front matter, body) of a content file's bytes; None when it has none or it is not valid."""
-    try:
-        text = nfc(raw.decode("utf-8-sig")).replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return None
-    if not text.startswith("---"):
-        return None
-    lines = text.split("\n")
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
-        return None
-    try:
-        meta = yamlio.load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError:
-        return None
-    if not isinstance(meta, dict):
-        return None
-    return dict(meta), "\n".join(lines[end + 1:])
+    return split_front_matter(raw)
 
 
 @dataclass(frozen=True)

@@ -73,18 +73,24 @@ REVIEW_KEYS = {"below"}
 CONTACT_FIELDS = {"address", "phone", "email", "fax", "hotline", "spokesperson"}
 
 
-@dataclass(frozen=True)
-class Group:
+class _Named:
     id: str
     names: dict[str, str]
-    points: float
 
     def name(self, lang: str = "vi") -> str:
+        """Its name in *lang*, else in Vietnamese, else its id."""
         return self.names.get(lang) or self.names.get("vi") or self.id
 
 
 @dataclass(frozen=True)
-class Criterion:
+class Group(_Named):
+    id: str
+    names: dict[str, str]
+    points: float
+
+
+@dataclass(frozen=True)
+class Criterion(_Named):
     """One criterion: ``points`` at most, measured by ``measure`` with its ``options``."""
 
     id: str
@@ -94,9 +100,6 @@ class Criterion:
     measure: str
     options: dict[str, Any]
     line: int = 0
-
-    def name(self, lang: str = "vi") -> str:
-        return self.names.get(lang) or self.names.get("vi") or self.id
 
     def target(self, kind: str) -> float:
         """The monthly target for a site of *kind* (``target: {commune: 8, default: 10}``)."""
@@ -109,24 +112,18 @@ class Criterion:
 
 
 @dataclass(frozen=True)
-class Deduction:
+class Deduction(_Named):
     id: str
     names: dict[str, str]
     points: float
 
-    def name(self, lang: str = "vi") -> str:
-        return self.names.get(lang) or self.names.get("vi") or self.id
-
 
 @dataclass(frozen=True)
-class Band:
+class Band(_Named):
     id: str
     names: dict[str, str]
     min: int
     max: int
-
-    def name(self, lang: str = "vi") -> str:
-        return self.names.get(lang) or self.names.get("vi") or self.id
 
 
 @dataclass

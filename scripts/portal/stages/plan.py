@@ -23,7 +23,7 @@ import yaml
 
 from portal.model import yamlio
 from portal.model.catalogue import resolve_audience
-from portal.model.content import Post, split_language
+from portal.model.content import Post, split_front_matter, split_language
 from portal.model.sites import Network, load_network
 from portal.model.text import nfc
 from portal.stages import repository
@@ -131,23 +131,8 @@ def diff_changes(pr: repository.ProjectRepo, base: git.Commit) -> list[Change]:
 
 def _front_matter(raw: bytes | None) -> dict[str, Any] | None:
     """The front matter of a file's bytes; None when it cannot be read (be conservative then)."""
-    if raw is None:
-        return None
-    try:
-        text = nfc(raw.decode("utf-8-sig")).replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return None
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
-        return None
-    try:
-        meta = yamlio.load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError:
-        return None
-    return dict(meta) if isinstance(meta, dict) else None
+    found = split_front_matter(raw) if raw is not None else None
+    return found[0] if found else None
 
 
 def _audience(network: Network, rel: str, read) -> set[str] | None:
