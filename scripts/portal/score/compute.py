@@ -43,7 +43,7 @@ from portal.model.sites import Network, Site, load_network
 from portal.score import adjustments as adjustments_mod
 from portal.score import interaction, required
 from portal.score import rubric as rubric_mod
-from portal.score.items import Item, is_exempt_from_length, owner, read_item
+from portal.score.items import Item, body_of, is_exempt_from_length, owner, read_item
 from portal.score.ledger import Ledger, Tree
 from portal.score.months import Month
 from portal.score.rubric import Criterion, Rubric
@@ -144,7 +144,7 @@ class _Month:
 
     def _weights(self) -> None:
         r = self.i.rubric
-        docs = [Doc(it.path, it.site, (_when(it), it.path), f"{it.title}\n{it.body}")
+        docs = [Doc(it.path, it.site, (_when(it), it.path), f"{it.title}\n{body_of(self.tree, it)}")
                 for it in self.items if it.published and _when(it) >= self.window_start]
         matches = nearest_earlier(docs, {it.path for it in self.counted}, r.threshold)
         for it in self.counted:

@@ -30,6 +30,8 @@ SHARED_PREFIX = "content/shared/"
 SITES_PREFIX = "content/sites/"
 MEDIA_RE = re.compile(r"!\[|<(?:img|video|audio|iframe)\b|\.(?:mp3|m4a|ogg|oga|wav|mp4|webm|m4v)\b|youtube\.com/|youtu\.be/", re.I)
 AUDIO_VIDEO_RE = re.compile(r"<(?:video|audio)\b|\.(?:mp3|m4a|ogg|oga|wav|mp4|webm|m4v)\b|youtube\.com/|youtu\.be/", re.I)
+#: an older item longer than this is never short (the rubric's limits are far below): its audio or video need not be looked for
+SHORT_ENOUGH = 400
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
 _TAG = re.compile(r"<[^>]+>")
 
@@ -54,6 +56,7 @@ class Item:
     reasons: list[dict[str, Any]] = field(default_factory=list)   # why it weighs less than 1 (or counts late), for the report
     counted_for: list[str] = field(default_factory=list)      # the criteria it counted for
     full: bool = True                                         # its whole front matter was read (else the few keys)
+    audio_video: bool = False                                 # it carries audio or video (a radio bulletin, a clip)
     duplicate_of: str | None = None
     similarity: float | None = None
 
@@ -102,9 +105,10 @@ def front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:
 @dataclass(frozen=True)
 class _Parsed:
     meta: dict[str, Any]
-    body: str
+    body: str                      # "" for a light parse: read it again with body_of() when needed
     words: int
     media: bool
+    audio_video: bool
 
 
 _LIGHT_KEYS = re.compile(r"^(title|category|status|date|slug|attachments|image):[ \t]*(.*?)[ \t]*$", re.M)
@@ -149,9 +153,20 @@ def _parse(tree: Tree, path: str, full: bool) -> _Parsed | None:
         fm = (front_matter if full else light_front_matter)(raw) if raw is not None else None
         if len(_PARSED) > 300_000:
             _PARSED.clear()
+        words = words_of(fm[1]) if fm is not None else 0
         _PARSED[key] = None if fm is None else _Parsed(
-            fm[0], fm[1], words_of(fm[1]), full and (bool(fm[0].get("image")) or bool(MEDIA_RE.search(fm[1]))))
+            fm[0], fm[1] if full else "", words, full and (bool(fm[0].get("image")) or bool(MEDIA_RE.search(fm[1]))),
+            (full or words < SHORT_ENOUGH) and bool(AUDIO_VIDEO_RE.search(fm[1])))
     return _PARSED[key]
+
+
+def body_of(tree: Tree, item: Item) -> str:
+    """An item's body: kept when its front matter was read whole, else read again from the blob (not kept in memory)."""
+    if item.full:
+        return item.body
+    raw = tree.read(item.path)
+    found = light_front_matter(raw) if raw is not None else None
+    return found[1] if found else ""
 
 
 def read_item(tree: Tree, path: str, network: Network, ledger: Ledger, tz: ZoneInfo, *, full: bool = True) -> Item | None:
@@ -175,7 +190,8 @@ def read_item(tree: Tree, path: str, network: Network, ledger: Ledger, tz: ZoneI
     category = "chi-dao-dieu-hanh" if shared else str(meta.get("category") or "")
     return Item(path=path, site=site, shared=shared, category=category, title=title,
                 status=str(meta.get("status") or "published"), date=parse_date(meta.get("date"), tz),
-                arrived=arrived, meta=meta, body=parsed.body, words=parsed.words, media=parsed.media, full=full)
+                arrived=arrived, meta=meta, body=parsed.body, words=parsed.words, media=parsed.media,
+                audio_video=parsed.audio_video, full=full)
 
 
 def split_language_of(path: str) -> tuple[str, str | None]:
@@ -186,4 +202,4 @@ def split_language_of(path: str) -> tuple[str, str | None]:
 
 def is_exempt_from_length(item: Item, exempt_sections: list[str]) -> bool:
     """Documents, procedures, drafts and items with attachments or audio/video carry their substance in a file."""
-    return item.category in exempt_sections or bool(item.meta.get("attachments")) or bool(AUDIO_VIDEO_RE.search(item.body))
+    return item.category in exempt_sections or bool(item.meta.get("attachments")) or item.audio_video

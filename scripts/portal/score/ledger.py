@@ -122,18 +122,20 @@ class Tree:
         shas = sorted({self.files[r] for r in rels if r in self.files} - Tree._blobs.keys())
         if len(shas) < 50:
             return  # a few: read one by one
-        res = subprocess.run(["git", "cat-file", "--batch"], input="\n".join(shas).encode() + b"\n",
-                             capture_output=True, cwd=self._pr.repo.working_tree_dir, check=True)
-        out, pos = res.stdout, 0
-        for sha in shas:
-            end = out.index(b"\n", pos)
-            header = out[pos:end].split()
-            pos = end + 1
-            if len(header) < 3 or header[1] != b"blob":
-                continue
-            size = int(header[2])
-            Tree._blobs[sha] = out[pos:pos + size]
-            pos += size + 1
+        for start in range(0, len(shas), 4000):  # in chunks: the output is held in memory once more while cut up
+            chunk = shas[start:start + 4000]
+            res = subprocess.run(["git", "cat-file", "--batch"], input="\n".join(chunk).encode() + b"\n",
+                                 capture_output=True, cwd=self._pr.repo.working_tree_dir, check=True)
+            out, pos = res.stdout, 0
+            for sha in chunk:
+                end = out.index(b"\n", pos)
+                header = out[pos:end].split()
+                pos = end + 1
+                if len(header) < 3 or header[1] != b"blob":
+                    continue
+                size = int(header[2])
+                Tree._blobs[sha] = out[pos:pos + size]
+                pos += size + 1
         if len(Tree._blobs) > 400_000:
             Tree._blobs.clear()
 

@@ -71,51 +71,65 @@ class Match:
     score: float
 
 
+def _shingles(words: list[str]) -> set[int]:
+    """Every third run of SHINGLE words, picked by its first letter (the same runs in every text), as hashes.
+
+    Near-duplicates share most runs, so they share most of the picked ones too, at a third of the cost.
+    """
+    return {hash(sh) for sh in zip(*(words[i:] for i in range(SHINGLE)), strict=False) if ord(sh[0][0]) % 3 == 0}
+
+
 def nearest_earlier(docs: Sequence[Doc], queries: set[str], threshold: float) -> dict[str, Match]:
-    """For each doc whose key is in *queries*: the earlier doc (smaller ``order``) most similar to it, if ≥ *threshold*."""
-    tokens = {d.key: terms(d.text) for d in docs}
-    df: Counter[str] = Counter()
-    for words in tokens.values():
-        df.update(set(words))
-    n = max(1, len(docs))
+    """For each doc whose key is in *queries*: the earlier doc (smaller ``order``) most similar to it, if ≥ *threshold*.
 
-    def vector(words: list[str]) -> dict[str, float]:
-        tf = Counter(words)
-        return {w: c * math.log(1 + n / (1 + df[w])) for w, c in tf.items()}
-
-    shingles: dict[str, set[tuple[str, ...]]] = {}
-    posting: dict[tuple[str, ...], list[str]] = defaultdict(list)
-    for key, words in tokens.items():
-        # every third run of words, picked by its first letter (the same runs in every text): near-duplicates
-        # share most runs, so they share most of the picked ones too, at a third of the cost
-        s = {sh for sh in zip(*(words[i:] for i in range(SHINGLE)), strict=False) if ord(sh[0][0]) % 3 == 0}
-        shingles[key] = s
-        for h in s:
-            posting[h].append(key)
-    common = max(COMMON_MIN, int(COMMON_SHARE * n))
+    Memory stays small at the scale of a province: only the queries' runs of words are indexed,
+    each doc keeps only the runs it shares with a query, and words are counted for the candidates only.
+    """
     by_key = {d.key: d for d in docs}
+    df: Counter[str] = Counter()
+    q_runs: dict[str, set[int]] = {}
+    for d in docs:
+        words = terms(d.text)
+        df.update(set(words))
+        if d.key in queries:
+            q_runs[d.key] = _shingles(words)
+    index: dict[int, list[str]] = defaultdict(list)
+    for key, runs in q_runs.items():
+        for h in runs:
+            index[h].append(key)
+    run_df: Counter[int] = Counter()
+    hits: dict[str, list[int]] = {}
+    for d in docs:
+        mine = [h for h in _shingles(terms(d.text)) if h in index]
+        if mine:
+            hits[d.key] = mine
+            run_df.update(mine)
+    n = max(1, len(docs))
+    common = max(COMMON_MIN, int(COMMON_SHARE * n))
+    shared: dict[str, Counter[str]] = defaultdict(Counter)
+    for key, runs in hits.items():
+        order = by_key[key].order
+        for h in runs:
+            if run_df[h] <= common:
+                for q in index[h]:
+                    if q != key and order < by_key[q].order:
+                        shared[q][key] += 1
     vectors: dict[str, tuple[dict[str, float], float]] = {}
 
     def unit(k: str) -> tuple[dict[str, float], float]:
         if k not in vectors:
-            v = vector(tokens[k])
+            tf = Counter(terms(by_key[k].text))
+            v = {w: c * math.log(1 + n / (1 + df[w])) for w, c in tf.items()}
             vectors[k] = (v, math.sqrt(sum(x * x for x in v.values())))
         return vectors[k]
+
     found: dict[str, Match] = {}
-    for key in sorted(queries):
-        doc = by_key.get(key)
-        if doc is None:
-            continue
-        shared: Counter[str] = Counter()
-        rare = 0
-        for h in shingles[key]:
-            keys = posting[h]
-            if len(keys) <= common:
-                rare += 1
-                shared.update(k for k in keys if k != key and by_key[k].order < doc.order)
+    for key in sorted(q_runs):
+        rare = sum(1 for h in q_runs[key] if run_df[h] <= common)
         enough = max(2, CANDIDATE_SHARE * rare)
+        candidates = sorted((kv for kv in shared.get(key, {}).items() if kv[1] >= enough),
+                            key=lambda kv: (-kv[1], by_key[kv[0]].order))
         best: Match | None = None
-        candidates = sorted((kv for kv in shared.items() if kv[1] >= enough), key=lambda kv: (-kv[1], by_key[kv[0]].order))
         for other, _count in candidates[:50]:
             (a, na), (b, nb) = unit(key), unit(other)
             if len(b) < len(a):
