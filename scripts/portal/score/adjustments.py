@@ -23,15 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from portal.model import yamlio
 from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.messages import _
 from portal.model.sites import Network
 from portal.model.text import nfc
 from portal.score.months import Month
-from portal.score.rubric import ADJUSTMENTS_DIR, FILENAME, Rubric
+from portal.score.rubric import ADJUSTMENTS_DIR, FILENAME, Rubric, as_number
 from portal.score.rubric import load as load_rubric
 
 TOP_KEYS = {"approved_by", "adjustments"}
@@ -68,8 +66,8 @@ def parse(text: str, rel: str, rubric: Rubric, site_ids: set[str]) -> list[Adjus
 
     try:
         data = yamlio.load(nfc(text))
-    except yaml.YAMLError as exc:
-        raise PortalError([Problem(rel, yamlio.error_line(exc), yamlio.error_text(exc))]) from None
+    except yamlio.YamlError as exc:
+        raise PortalError([Problem(rel, exc.line, exc.message)]) from None
     if data is None:
         return []
     if not isinstance(data, dict):
@@ -111,7 +109,7 @@ def parse(text: str, rel: str, rubric: Rubric, site_ids: set[str]) -> list[Adjus
                                             hint=did_you_mean(str(criterion), [c.id for c in rubric.criteria])))
             criterion = None
         deduction = raw.get("deduction")
-        points = raw.get("points")
+        points = as_number(raw.get("points")) if raw.get("points") is not None else None
         if deduction is not None:
             d = rubric.deduction(str(deduction))
             if d is None:
@@ -121,12 +119,12 @@ def parse(text: str, rel: str, rubric: Rubric, site_ids: set[str]) -> list[Adjus
             if points is not None or criterion is not None:
                 add(line, _("a deduction takes its points from scoring.yaml — remove points and criterion, or remove deduction"))
             value = -d.points
-        elif isinstance(points, bool) or not isinstance(points, (int, float)):
+        elif points is None:
             add(raw.line_of("points") if "points" in raw else line,
                 _("adjustment for '{site}' needs points (a number, + or −) or a deduction — write points: -2", site=site))
             continue
         elif not -100 <= points <= 100 or points == 0:
-            add(raw.line_of("points"), _("points {points} must be between -100 and 100 and not 0", points=points))
+            add(raw.line_of("points"), _("points {points} must be between -100 and 100 and not 0", points=f"{points:g}"))
             continue
         else:
             value = float(points)

@@ -25,11 +25,10 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-
-import yaml
 
 from portal.model import yamlio
 from portal.model.errors import PortalError, Problem, did_you_mean
@@ -178,6 +177,27 @@ class Rubric:
         return max(months)
 
 
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+def as_number(value: Any) -> float | None:
+    """A number written in YAML (read as the text written, ``"30"``, ``"-2.5"``), or None when it is not one."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, str) and _NUMBER.match(value.strip()):
+        return float(value.strip())
+    return None
+
+
+def as_bool(value: Any) -> bool | None:
+    """``true``/``false`` as YAML 1.2 writes them (any case), or None."""
+    if isinstance(value, bool):
+        return value
+    return {"true": True, "false": False}.get(str(value).strip().lower()) if isinstance(value, str) else None
+
+
 class _Checker:
     def __init__(self, rel: str):
         self.rel = rel
@@ -201,7 +221,8 @@ class _Checker:
         return value
 
     def number(self, value: Any, line: int, what: str, *, minimum: float = 0, maximum: float | None = None) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
+        value = as_number(value)
+        if value is None:
             self.add(line, _("{what} must be a number — write e.g. {what}: 5", what=what))
             return None
         if value < minimum or (maximum is not None and value > maximum):
@@ -267,9 +288,10 @@ def _criterion_options(c: _Checker, raw: Any, cid: str, measure: str) -> dict[st
     if measure == "items" and not opts.get("sections") and not opts.get("sections_by_kind"):
         c.add(raw.line, _("{where} counts items but names no sections — add sections: [tin-tuc]", where=where))
     if "shared_directives" in raw:
-        if not isinstance(raw["shared_directives"], bool):
+        flag = as_bool(raw["shared_directives"])
+        if flag is None:
             c.add(line("shared_directives"), _("{what} must be true or false", what=f"{where}.shared_directives"))
-        opts["shared_directives"] = raw["shared_directives"] is True
+        opts["shared_directives"] = flag is True
     if "cadence_months" in raw:
         cad = c.mapping(raw["cadence_months"], line("cadence_months"), f"{where}.cadence_months") or {}
         opts["cadence_months"] = {}
@@ -375,13 +397,13 @@ def parse(text: str, rel: str = FILENAME) -> Rubric:
     c = _Checker(rel)
     try:
         data = yamlio.load(nfc(text))
-    except yaml.YAMLError as exc:
-        raise PortalError([Problem(rel, yamlio.error_line(exc), yamlio.error_text(exc))]) from None
+    except yamlio.YamlError as exc:
+        raise PortalError([Problem(rel, exc.line, exc.message)]) from None
     if not isinstance(data, dict):
         raise PortalError([Problem(rel, 1, _("must be a mapping with groups, criteria and bands — see README.md, \"Monthly scoring\""))])
     c.unknown_keys(data, TOP_KEYS, FILENAME)
-    version = data.get("version", 1)
-    if version != 1:
+    version = data.get("version", "1")
+    if str(version) != "1":
         c.add(data.line_of("version"), _("version {version} is not known — this portal reads version 1", version=version))
     basis = c.names(data.get("basis"), data.line_of("basis"), "basis") if "basis" in data else {}
 
