@@ -23,6 +23,8 @@ from typing import Any
 from pelican import signals
 from pelican.generators import Generator
 
+from portal.model.sections import CATALOG
+
 BASE = "cham-diem"
 #: published name of each file the board's folder holds for a month / a year
 MONTH_FILES = {"score.csv": "bang-diem-{m}.csv", "score.xlsx": "bang-diem-{m}.xlsx", "score.json": "bang-diem-{m}.json",
@@ -73,7 +75,10 @@ class ScoreboardGenerator(Generator):
         if folder is None:
             return
         index = _load(folder / "index.json")
-        common = {"page_name": BASE, "BASE": BASE, "month_label": month_label, "index": index}
+        lang = self.settings.get("PORTAL_LANG", "vi")
+        sections = {slug: names.get(lang) or names["vi"] for slug, names in CATALOG.items()}  # every kind's sections
+        sections.update(self.settings.get("PORTAL_SECTION_NAMES") or {})
+        common = {"page_name": BASE, "BASE": BASE, "month_label": month_label, "index": index, "SECTION_NAMES": sections}
         months = index.get("months", [])
         reports = {}
         for entry in months:
