@@ -128,6 +128,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def _year(args: argparse.Namespace, inputs, now: dt.datetime, fmt: str | None) -> int:
     from portal.score import report as report_mod
+    from portal.score.board import approved_report
     from portal.score.compute import score_month
     from portal.score.months import Month
     from portal.score.review import review_year
@@ -140,10 +141,7 @@ def _year(args: argparse.Namespace, inputs, now: dt.datetime, fmt: str | None) -
         months = [m for m in months if m >= Month.of(first, inputs.tz)]
     if not months:
         raise PortalError([Problem("--year", None, _("no complete month of {year} in the history to review", year=year))])
-    reports = []
-    for m in months:
-        approved = inputs.root / "scoring" / "reports" / str(m) / report_mod.JSON_NAME
-        reports.append(json.loads(approved.read_text(encoding="utf-8")) if approved.is_file() else score_month(inputs, m, now=now))
+    reports = [approved_report(inputs.root, m) or score_month(inputs, m, now=now) for m in months]
     review = review_year(year, reports, inputs.rubric.review_below)
     if args.output:
         dest = report_mod.write_year(review, Path(args.output))

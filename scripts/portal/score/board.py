@@ -74,6 +74,16 @@ def month_key(inputs: Inputs, month: Month) -> str:
                    _file_digest(adjustments.path_of(inputs.root, month)), exports)
 
 
+def approved_report(root: Path, month: Month) -> dict[str, Any] | None:
+    """The report of *month* the board approved (``scoring/reports/YYYY-MM/score.json``, merged by the monthly pull request)."""
+    path = root / REPORTS_DIR / str(month) / JSON_NAME
+    if not path.is_file():
+        return None
+    report = json.loads(path.read_text(encoding="utf-8"))
+    report["approved"] = True
+    return report
+
+
 def _write_if_changed(path: Path, text: str) -> None:
     if not path.exists() or path.read_text(encoding="utf-8") != text:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -119,9 +129,8 @@ def prepare(root: Path | str, dest: Path | str | None = None, *, now: dt.datetim
         for month in months_between(first, last):
             folder = dest / str(month)
             approved = inputs.root / REPORTS_DIR / str(month) / JSON_NAME
-            if approved.is_file():
-                report = json.loads(approved.read_text(encoding="utf-8"))
-                report["approved"] = True
+            report = approved_report(inputs.root, month)
+            if report is not None:
                 key = _digest("approved", _file_digest(approved))
             else:
                 key = month_key(inputs, month)

@@ -34,6 +34,7 @@ from portal.model import yamlio
 from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.messages import _
 from portal.model.sections import CATALOG, KINDS
+from portal.model.sites import _Checker as SitesChecker
 from portal.model.text import nfc
 
 FILENAME = "scoring.yaml"
@@ -198,27 +199,8 @@ def as_bool(value: Any) -> bool | None:
     return {"true": True, "false": False}.get(str(value).strip().lower()) if isinstance(value, str) else None
 
 
-class _Checker:
-    def __init__(self, rel: str):
-        self.rel = rel
-        self.problems: list[Problem] = []
-
-    def add(self, line: int | None, message: str) -> None:
-        self.problems.append(Problem(self.rel, line, message))
-
-    def unknown_keys(self, data: Any, known: set[str], where: str) -> None:
-        for key in data:
-            if key not in known:
-                self.add(data.line_of(key), _("unknown key '{key}' in {where} — {hint}",
-                                              key=key, where=where, hint=did_you_mean(str(key), known)))
-
-    def mapping(self, value: Any, line: int, what: str) -> Any:
-        if value is None:
-            return None
-        if not isinstance(value, dict):
-            self.add(line, _("{what} must be a mapping (key: value lines) — indent its keys under it", what=what))
-            return None
-        return value
+class _Checker(SitesChecker):
+    """sites.yaml's checker (problems at their lines, unknown keys, mappings), and what a rubric adds."""
 
     def number(self, value: Any, line: int, what: str, *, minimum: float = 0, maximum: float | None = None) -> float | None:
         value = as_number(value)
