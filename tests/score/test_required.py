@@ -48,6 +48,13 @@ def test_required_items(tmp_path: Path):
     for rel, title in ((f"{t}/lien-he.md", "Liên hệ"), (f"{t}/lien-he.en.md", "Contact"), (f"{t}/co-cau-to-chuc.md", "Cơ cấu tổ chức"),
                        (f"{t}/co-cau-to-chuc.en.md", "Organisation"), ("content/sites/so-a/pages/lien-he.md", "Liên hệ")):
         write(root / rel, page(title))
+    write(root / f"{m}/du-thao/du-thao-quy-che.md", "---\ntitle: Dự thảo quy chế\ndate: 2026-03-01\ncategory: du-thao\n"
+          "comment_from: 2026-03-01\ncomment_until: 2026-03-30\nreport: files/bao-cao.pdf\n---\nDự thảo lấy ý kiến.\n")
+    write(root / f"{m}/du-thao/du-thao-ngan.md", "---\ntitle: Dự thảo lấy ý kiến ngắn ngày\ndate: 2026-03-10\ncategory: du-thao\n"
+          "comment_from: 2026-03-10\ncomment_until: 2026-03-25\n---\nDự thảo lấy ý kiến.\n")
+    write(root / "data/interaction/xa-mot/2026-04.json", '{"schema": 1, "site": "xa-mot", "month": "2026-04", '
+          '"questions": {"received": 2, "answered": 2, "answered_on_time": 1, "overdue": 0, "average_days": null}, '
+          '"ratings": {"count": 2, "average": 4.5}, "drafts": [{"draft": "du-thao-quy-che", "comments": 7}]}\n')
     git(root, "init", "-q", "-b", "main")
     commit(root, "set-up", date="2026-01-05T08:00:00+07:00")
     write(root / f"{t}/co-cau-to-chuc.md", page("Cơ cấu tổ chức", "Lãnh đạo mới được bổ nhiệm."))
@@ -83,6 +90,17 @@ def test_required_items(tmp_path: Path):
         "image files/anh.jpg has no alt text — describe it: ![Mô tả ảnh](files/anh.jpg)"]
     assert sorted(s for s, _p, _d in failing("xa-mot", "attachments")) == ["broken", "missing"]
     assert by["xa-mot"]["criteria"]["attachments"]["points"] == 0
+    # drafts closed in March, assessed at April's end: 30 days with a report (ok), 16 days without one (not)
+    drafts = by["xa-mot"]["criteria"]["drafts-consulted"]
+    assert drafts["points"] == 2.5 and drafts["value"] == "1/2"
+    assert [(d["title"], d["days"], d["report"], d["comments"], d["ok"]) for d in drafts["detail"]["drafts"]] == [
+        ("Dự thảo quy chế", 30, True, 7, True), ("Dự thảo lấy ý kiến ngắn ngày", 16, False, None, False)]
+    # the export: 1 of 2 questions on time; 2 ratings are fewer than the minimum (5): not applicable
+    assert by["xa-mot"]["criteria"]["questions-on-time"]["points"] == 5.0
+    assert by["xa-mot"]["criteria"]["satisfaction"]["status"] == "not-applicable"
+    # without an export, drafts are still measured (from the drafts), questions are not
+    assert by["so-a"]["criteria"]["drafts-consulted"]["status"] == "not-applicable"
+    assert by["so-a"]["criteria"]["questions-on-time"]["status"] == "not-measured"
 
 
 def test_a_source_registered_by_the_audit_takes_over_its_checks(tmp_path: Path):

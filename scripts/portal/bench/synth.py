@@ -326,6 +326,10 @@ def generate_history(dest: Path, scale: Scale, source: Path, months: int = 12, u
                 if cat == "van-ban":
                     issued = merged_at.date() - dt.timedelta(days=rng.choice([1, 2, 3, 4, 9, 15]))
                     extra = f'number: "{counter}/QĐ-UBND"\ndoc_type: Quyết định\nissued: {issued.isoformat()}\n'
+                elif cat == "du-thao":  # a draft for comment: open 30 days (or too few), its report published or not
+                    until = merged_at.date() + dt.timedelta(days=rng.choice([29, 19]))
+                    extra = f"comment_from: {merged_at.date().isoformat()}\ncomment_until: {until.isoformat()}\n"
+                    extra += "report: files/bao-cao-tong-hop-y-kien.pdf\n" if rng.random() < 0.6 else ""
                 elif cat == "thong-bao" and rng.random() < 0.5:
                     extra = f"expires: {(merged_at.date() + dt.timedelta(days=rng.choice([-2, 1, 5, 14]))).isoformat()}\n"
                 image = 'image: files/anh.jpg\nimage_alt: "Ảnh minh họa"\n' if rng.random() < 0.2 else ""
@@ -363,14 +367,13 @@ def generate_history(dest: Path, scale: Scale, source: Path, months: int = 12, u
             if si % 2 == 0:
                 received = 5 + (si + mi) % 9
                 on_time = received - (si + mi) % 3
-                extras[f"data/interaction/{sid}/{yy}-{mm:02d}.json"] = json.dumps({
-                    "site": sid, "month": f"{yy}-{mm:02d}",
+                extras[f"data/interaction/{sid}/{yy}-{mm:02d}.json"] = json.dumps({  # the service's schema 1
+                    "schema": 1, "site": sid, "month": f"{yy}-{mm:02d}",
                     "questions": {"received": received, "answered": received - (mi % 2), "answered_on_time": on_time - (mi % 2),
-                                  "overdue": mi % 2, "average_days": 3.5 + si % 5},
-                    "drafts": ([{"path": f"content/sites/{sid}/du-thao/du-thao-{mi}.md", "comment_from": f"{yy}-{mm:02d}-01",
-                                 "comment_until": f"{yy}-{mm:02d}-{min(days, 20 + si % 15):02d}", "comments": 3 + si % 7,
-                                 "report": si % 4 == 0}] if si % 6 == 0 else []),
+                                  "overdue": mi % 2, "open": mi % 2, "average_days": 3.5 + si % 5, "forwarded_out": 0,
+                                  "duplicates": 0, "rejected": 0},
                     "ratings": {"count": 3 + (si * 7 + mi) % 40, "average": round(3 + ((si + mi) % 20) / 10, 1)},
+                    "drafts": [],
                 }, ensure_ascii=False, indent=1) + "\n"
         if mi == months - 2 and len(ids) > 2:
             extras[f"scoring/adjustments/{yy}-{mm:02d}.yaml"] = (

@@ -201,7 +201,7 @@ class _Month:
         elif m == "notices_on_time":
             res.update(self._notices(site, crit, mine))
         elif m in rubric_mod.INTERACTION_MEASURES:
-            res.update(self._interaction(crit, export, export_known))
+            res.update(self._drafts(site, crit, export) if m == "drafts_consulted" else self._interaction(crit, export, export_known))
         elif m in rubric_mod.REQUIRED_MEASURES or m not in rubric_mod.MEASURES:
             mine_f = [f for f in findings if f.check == m]
             applies = m != "english" or site.kind in (crit.options.get("kinds") or [])
@@ -277,6 +277,32 @@ class _Month:
         ok = sum(1 for r in rows if r["on_time"])
         return {"points": crit.points * ok / len(rows), "value": f"{ok}/{len(rows)}", "detail": {"notices": rows}}
 
+    def _drafts(self, site: Site, crit: Criterion, export: interaction.Export | None) -> dict[str, Any]:
+        """Drafts whose comment period closed last month: open at least ``min_days`` days, with the board's report by now.
+
+        Read from the drafts themselves (``du-thao``: ``comment_from``, ``comment_until``, ``report``, issue 14),
+        so it is measured with or without the service's export; the export adds the comments received.
+        """
+        last = self.month.plus(-1)
+        start, end = last.start(self.tz), last.end(self.tz)
+        min_days = int(crit.options.get("min_days") or 30)
+        comments = {d.get("draft"): d.get("comments") for d in (export.drafts if export else [])}
+        rows: list[dict[str, Any]] = []
+        for it in self.by_section.get((site.id, "du-thao"), []):
+            until = parse_date(it.meta.get("comment_until"), self.tz)
+            if until is None or not start <= until < end:
+                continue
+            since = parse_date(it.meta.get("comment_from"), self.tz) or it.arrived.astimezone(self.tz)
+            days = (until.date() - since.date()).days + 1
+            report = bool(it.meta.get("report"))
+            rows.append({"path": it.path, "title": it.title, "comment_from": since.date().isoformat(),
+                         "comment_until": until.date().isoformat(), "days": days, "report": report,
+                         "comments": comments.get(it.slug), "ok": days >= min_days and report})
+        if not rows:
+            return {"status": "not-applicable", "value": _("no draft closed for comment last month"), "detail": {"drafts": []}}
+        ok = sum(1 for r in rows if r["ok"])
+        return {"points": crit.points * ok / len(rows), "value": f"{ok}/{len(rows)}", "detail": {"drafts": rows}}
+
     def _interaction(self, crit: Criterion, export: interaction.Export | None, known: bool) -> dict[str, Any]:
         if export is None:
             return {"status": "not-measured", "value": _("not measured: no interaction export for this month")}
@@ -288,13 +314,6 @@ class _Month:
             return {"points": crit.points * export.answered_on_time / due, "value": f"{export.answered_on_time}/{due}",
                     "detail": {"received": export.received, "answered": export.answered, "on_time": export.answered_on_time,
                                "overdue": export.overdue, "average_days": export.average_days}}
-        if m == "drafts_consulted":
-            if not export.drafts:
-                return {"status": "not-applicable", "value": _("no draft closed for comment this month")}
-            min_days = int(crit.options.get("min_days") or 30)
-            good = [d for d in export.drafts if (d.get("open_days") or 0) >= min_days and d.get("report") is True]
-            return {"points": crit.points * len(good) / len(export.drafts), "value": f"{len(good)}/{len(export.drafts)}",
-                    "detail": {"drafts": export.drafts}}
         minimum = int(crit.options.get("min_ratings") or 1)
         if export.ratings_count < minimum or export.ratings_average is None:
             return {"status": "not-applicable", "value": _("{count} ratings, fewer than {minimum}", count=export.ratings_count, minimum=minimum)}

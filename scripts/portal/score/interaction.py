@@ -1,20 +1,19 @@
 """The interaction service's monthly export (issue 15), as the scoring reads it.
 
 ``portal service export --month YYYY-MM`` writes ``data/interaction/<site>/<YYYY-MM>.json`` (no
-personal data). The scoring reads these fields, and nothing else::
+personal data; its schema is the service's, README "The monthly export", ``schema: 1``). The scoring
+reads these fields of it, and nothing else::
 
-    {
-      "site": "xa-mot", "month": "2026-11",
-      "questions": {"received": 12, "answered": 10, "answered_on_time": 9, "overdue": 2, "average_days": 4.5},
-      "drafts": [{"path": "content/sites/xa-mot/du-thao/quy-hoach.md", "comment_from": "2026-10-01",
-                  "comment_until": "2026-10-31", "comments": 14, "report": true}],
-      "ratings": {"count": 37, "average": 4.2}
-    }
+    {"schema": 1, "site": "xa-mot", "month": "2026-11",
+     "questions": {"received": 12, "answered": 10, "answered_on_time": 9, "overdue": 2, "average_days": 4.5, …},
+     "ratings": {"count": 37, "average": 4.2, …},
+     "drafts": [{"draft": "du-thao-quy-hoach", "comments": 14, …}]}
 
-``questions``: the questions and feedback due in the month (``answered`` of them, ``answered_on_time``
-within the deadline, ``overdue`` still unanswered past it). ``drafts``: the drafts whose comment period
-closed in the month (``open_days`` may stand for the two dates), with the comments received and whether
-the board's report on them is published. ``ratings``: the month's satisfaction ratings, 1 to 5.
+``questions``: ``answered`` in the month, ``answered_on_time`` of them by their deadline, ``overdue``
+still unanswered past it at the month's end (so questions on time score ``answered_on_time /
+(answered + overdue)``). ``ratings``: the month's satisfaction ratings, 1 to 5. ``drafts``: the
+comments received per draft (by its slug), shown beside the drafts criterion, which is read from
+the drafts themselves.
 
 A site without the file is "not measured": the report says so, and its total is computed over the
 criteria that were measured (never a silent zero). A file that cannot be read is an error naming it.
@@ -22,7 +21,6 @@ criteria that were measured (never a silent zero). A file that cannot be read is
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,17 +60,6 @@ def _int(data: dict, key: str, rel: str) -> int:
     return value
 
 
-def _days(draft: dict) -> int | None:
-    if isinstance(draft.get("open_days"), int):
-        return draft["open_days"]
-    try:
-        start = dt.date.fromisoformat(str(draft["comment_from"])[:10])
-        end = dt.date.fromisoformat(str(draft["comment_until"])[:10])
-    except (KeyError, ValueError):
-        return None
-    return (end - start).days + 1
-
-
 def load(root: Path | str, site: str, month: Month) -> Export | None:
     """The export of *site* for *month*, or None when there is none (not measured)."""
     path = path_of(root, site, month)
@@ -88,9 +75,10 @@ def load(root: Path | str, site: str, month: Month) -> Export | None:
         raise PortalError([Problem(rel, None, _("must be a JSON object — export the month again (portal service export)"))])
     q = data.get("questions") or {}
     r = data.get("ratings") or {}
+    if data.get("schema", 1) != 1:
+        raise PortalError([Problem(rel, None, _("schema {schema} is not known — this portal reads schema 1 (portal service export)",
+                                                schema=json.dumps(data.get("schema"))))])
     drafts = [d for d in data.get("drafts") or [] if isinstance(d, dict)]
-    for d in drafts:
-        d["open_days"] = _days(d)
     avg = r.get("average")
     return Export(path=rel, received=_int(q, "received", rel), answered=_int(q, "answered", rel),
                   answered_on_time=_int(q, "answered_on_time", rel), overdue=_int(q, "overdue", rel),

@@ -111,7 +111,8 @@ class _Parsed:
     audio_video: bool
 
 
-_LIGHT_KEYS = re.compile(r"^(title|category|status|date|slug|attachments|image):[ \t]*(.*?)[ \t]*$", re.M)
+_LIGHT_KEYS = re.compile(r"^(title|category|status|date|slug|attachments|image|comment_from|comment_until|report):[ \t]*(.*?)[ \t]*$",
+                         re.M)
 
 
 def light_front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:

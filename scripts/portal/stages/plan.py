@@ -14,6 +14,7 @@ plus untracked files.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -205,6 +206,12 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
             if len(parts) >= 4:
                 verb = {"A": _("added {path}", path=p), "D": _("deleted {path}", path=p)}.get(c.status) or _("changed {path}", path=p)
                 r.add([parts[2]], verb)
+        elif p.startswith("data/interaction/"):  # the service's exports and published comments (issue 15)
+            parts = p.split("/")
+            if len(parts) >= 4:
+                r.add([parts[2]], _("interaction data {path} changed", path=p))
+                if re.fullmatch(r"\d{4}-\d{2}\.json", parts[-1]) and len(parts) == 4:  # a monthly export: the scoreboard reads it
+                    r.add([network.home], _("monthly scoring: {path} changed (the provincial portal's scoreboard)", path=p))
         elif p.startswith("content/shared/"):
             if not p.endswith(".md"):
                 r.all(_("shared file {path} changed", path=p))
@@ -219,7 +226,7 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
         elif p == "sites.yaml":
             _sites_yaml(r, read_old(p), read_new(p))
         elif p == "scoring.yaml" or p.startswith(SCORING):
-            r.add([network.home], f"monthly scoring: {p} changed (the provincial portal's scoreboard)")
+            r.add([network.home], _("monthly scoring: {path} changed (the provincial portal's scoreboard)", path=p))
         elif p.startswith(EVERY_SITE):
             r.all(_("{path} changed", path=p))
     return r
