@@ -40,6 +40,7 @@ from zoneinfo import ZoneInfo
 from portal.model.content import parse_date
 from portal.model.messages import _
 from portal.model.sites import Network, Site, load_network
+from portal.model.workdays import WorkingCalendar
 from portal.score import adjustments as adjustments_mod
 from portal.score import interaction, required
 from portal.score import rubric as rubric_mod
@@ -48,7 +49,6 @@ from portal.score.ledger import Ledger, Tree
 from portal.score.months import Month
 from portal.score.rubric import Criterion, Rubric
 from portal.score.similarity import Doc, nearest_earlier
-from portal.score.workdays import add_working_days
 
 
 def _round(value: float, places: str = "0.1") -> float:
@@ -102,6 +102,7 @@ class _Month:
         self.state = state
         self.tree = Tree(inputs.root, state.sha if state else None)
         self.network = self.tree.network(inputs.network)
+        self.calendar = WorkingCalendar(inputs.network)  # Vietnam's holidays and sites.yaml's announced days off
         r = inputs.rubric
         self.window_start = month.plus(-r.window_months).start(self.tz)
         self.coverage_start = month.plus(-(r.longest_cadence() - 1)).start(self.tz)
@@ -248,7 +249,7 @@ class _Month:
             if issued is None:
                 rows.append({"path": it.path, "title": it.title, "issued": None, "on_time": None})
                 continue
-            deadline = add_working_days(issued.date(), n)
+            deadline = self.calendar.add_working_days(issued.date(), n)
             published = it.arrived.astimezone(self.tz).date()
             rows.append({"path": it.path, "title": it.title, "issued": issued.date().isoformat(),
                          "published": published.isoformat(), "deadline": deadline.isoformat(),
