@@ -104,26 +104,35 @@ def cmd_score(args: argparse.Namespace) -> int:
     report = score_month(inputs, month, now=now)  # every portal: the ranks are the network's
     if args.site:
         report["sites"] = [s for s in report["sites"] if s["site"] in args.site]
-    if args.output:
-        dest = report_mod.write_month(report, Path(args.output))
-        err.print(_("wrote {files} into {dest}", files="score.json, score.csv, score.xlsx, README.md", dest=str(dest)))
-    if fmt == "json":
-        print(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True))
-    elif fmt == "csv":
-        head, rows = report_mod.month_rows(report)
-        sys.stdout.write(report_mod._csv(head, rows))
-    elif fmt == "md":
-        sys.stdout.write(report_mod.summary(report))
-    elif fmt == "xlsx":
-        if not args.output:
-            raise PortalError([Problem("--format", None, _("xlsx is a file — give --output DIR"))])
-    elif fmt == "table":
-        if args.site:
+    def table() -> None:
+        if fmt == "md":
+            sys.stdout.write(report_mod.summary(report))
+        elif args.site:
             for s in report["sites"]:
                 _site_table(report, s)
         else:
             _table(report)
+
+    _emit(args, fmt, report, report_mod.write_month, "score.json, score.csv, score.xlsx, README.md", report_mod.month_rows, table)
     return 0
+
+
+def _emit(args: argparse.Namespace, fmt: str | None, data: dict, write, files: str, rows, table) -> None:
+    """The files (--output), then stdout in the format asked: json, csv, or *table* (table, md)."""
+    from portal.score import report as report_mod
+
+    if fmt == "xlsx" and not args.output:
+        raise PortalError([Problem("--format", None, _("xlsx is a file — give --output DIR"))])
+    if args.output:
+        dest = write(data, Path(args.output))
+        err.print(_("wrote {files} into {dest}", files=files, dest=str(dest)))
+    if fmt == "json":
+        print(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True))
+    elif fmt == "csv":
+        head, found = rows(data)
+        sys.stdout.write(report_mod.csv_text(head, found))
+    elif fmt in ("table", "md"):
+        table()
 
 
 def _year(args: argparse.Namespace, inputs, now: dt.datetime, fmt: str | None) -> int:
@@ -143,15 +152,8 @@ def _year(args: argparse.Namespace, inputs, now: dt.datetime, fmt: str | None) -
         raise PortalError([Problem("--year", None, _("no complete month of {year} in the history to review", year=year))])
     reports = [approved_report(inputs.root, m) or score_month(inputs, m, now=now) for m in months]
     review = review_year(year, reports, inputs.rubric.review_below)
-    if args.output:
-        dest = report_mod.write_year(review, Path(args.output))
-        err.print(_("wrote {files} into {dest}", files="year.json, year.csv, year.xlsx", dest=str(dest)))
-    if fmt == "json":
-        print(json.dumps(review, ensure_ascii=False, indent=1, sort_keys=True))
-    elif fmt == "csv":
-        head, rows = report_mod.year_rows(review)
-        sys.stdout.write(report_mod._csv(head, rows))
-    elif fmt in ("table", "md"):
+
+    def table() -> None:
         t = Table(title=_("Yearly review {year}", year=year) + f" ({', '.join(review['months'])})")
         for col in ("#", _("Portal"), _("Average"), _("Band"), _("Change"), _("Months below")):
             t.add_column(col)
@@ -161,8 +163,8 @@ def _year(args: argparse.Namespace, inputs, now: dt.datetime, fmt: str | None) -
         _wide().print(t)
         out.print(_("Most improved: {sites}", sites=", ".join(review["most_improved"]) or "—"))
         out.print(_("Best of each kind: {sites}", sites=", ".join(f"{k}: {v}" for k, v in review["best_per_kind"].items())))
-    elif fmt == "xlsx" and not args.output:
-        raise PortalError([Problem("--format", None, _("xlsx is a file — give --output DIR"))])
+
+    _emit(args, fmt, review, report_mod.write_year, "year.json, year.csv, year.xlsx", report_mod.year_rows, table)
     return 0
 
 

@@ -49,7 +49,8 @@ def month_rows(report: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
     return head, rows
 
 
-def _csv(head: list[str], rows: list[list[Any]]) -> str:
+def csv_text(head: list[str], rows: list[list[Any]]) -> str:
+    """A table as CSV text (a header row, then the rows; empty cells for None)."""
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(head)
@@ -137,7 +138,7 @@ def write_month(report: dict[str, Any], dest: Path | str) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     (dest / JSON_NAME).write_text(json.dumps(report, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     head, rows = month_rows(report)
-    (dest / CSV_NAME).write_text(_csv(head, rows), encoding="utf-8")
+    (dest / CSV_NAME).write_text(csv_text(head, rows), encoding="utf-8")
     items_head = [_("Portal id"), _("File"), _("Title"), _("Section"), _("Reached the main branch"), _("Weight"), _("Why"), _("Criteria")]
     items = [[s["site"], i["path"], i["title"], i["section"], i["arrived"], i["weight"],
               "; ".join(r["text"] for r in i["reasons"]), ", ".join(i["criteria"])] for s in report["sites"] for i in s["items"]]
@@ -167,7 +168,7 @@ def write_year(review: dict[str, Any], dest: Path | str) -> Path:
     dest.mkdir(parents=True, exist_ok=True)
     (dest / YEAR_JSON).write_text(json.dumps(review, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
     head, rows = year_rows(review)
-    (dest / YEAR_CSV).write_text(_csv(head, rows), encoding="utf-8")
+    (dest / YEAR_CSV).write_text(csv_text(head, rows), encoding="utf-8")
     last = review["months"][-1] if review["months"] else f"{review['year']}-12"
     _xlsx(dest / YEAR_XLSX, [(_("Yearly review"), head, rows)], _month_end(last))
     return dest
