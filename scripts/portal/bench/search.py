@@ -27,7 +27,7 @@ from portal.bench.synth import Scale, generate
 from portal.stages.build import build
 from portal.stages.search import site as site_index
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 QUERIES = ("quy hoach", "dau tu cong")
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",

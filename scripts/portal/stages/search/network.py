@@ -36,6 +36,7 @@ from portal.model import i18n
 from portal.model.errors import Problem
 from portal.model.sites import Network, Site
 from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
+from portal.stages.search import bundle as bundle_files
 from portal.stages.search.site import (
     BUNDLE,
     KEY_FILE,
@@ -47,6 +48,7 @@ from portal.stages.search.site import (
     VERSION,
     IndexResult,
     SearchIndexError,
+    Staged,
     _digest,
     _is_copy,
     _link_tree,
@@ -58,7 +60,6 @@ from portal.stages.search.site import (
     recorded_pages,
     run_pagefind,
     stage,
-    url_of,
 )
 
 SHARDS_FILE = "shards.json"
@@ -89,7 +90,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     for rel, path in content_pages(home, shared=True) if pages is None else pages:
         result = stage(path.read_text(encoding="utf-8"))
         if result is not None:
-            staged.append((rel, result[0]))
+            staged.append((rel, result))
     trees = [output / s.id for s in network.sites if (output / s.id).is_dir()]
     if not staged:  # no directive for every site: no bundle (the search pages do not ask for one)
         for tree in trees:
@@ -163,7 +164,7 @@ def _network_candidates(network: Network, tree: Path, site: Site) -> list[tuple[
     return list(content_pages(tree)) if pages is None else pages
 
 
-def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, str]]:
+def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, Staged]]:
     """The content pages of *sites*, once each, with site and kind filters and absolute URLs.
 
     A copy of a shared directive (its canonical link points at the provincial portal)
@@ -176,12 +177,13 @@ def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple
             doc = path.read_text(encoding="utf-8")
             if _is_copy(doc, site.url, rel):
                 continue
-            href = site.url + url_of(rel)
             labels = _labels(network, site, page_language(doc))
-            result = stage(doc, {"filter": {"site": labels["site"], "kind": labels["kind"]},
-                                 "meta": {"site": labels["site"], "href": href}})
+            # The page's URL is /<site id>/<path>: the search page turns it into the site's own
+            # address from sites.yaml. The site's name is searched (a query naming a place or an
+            # agency ranks its own pages first) but shown from sites.yaml, never from the index.
+            result = stage(doc, filters={"site": labels["site"], "kind": labels["kind"]}, meta={"site": labels["site"]})
             if result is not None:
-                staged.append((f"{site.id}/{rel}", result[0]))
+                staged.append((f"{site.id}/{rel}", result))
     return staged
 
 
@@ -242,6 +244,8 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
     with ThreadPoolExecutor(max(1, min(jobs, len(todo) or 1))) as pool:
         pages = sum(pool.map(build_shard, todo))
     names = [name for name, _ in shards if name not in empty]
+    # What the page needs to write its queries, for every shard at once (one file, not one a shard).
+    bundle_files.write_info(folder, [s for n in names for s in bundle_files.read_info(folder / n).get("frequent", [])])
     if _read_shards(folder) != names:
         tmp = folder / f"{TMP_PREFIX}{SHARDS_FILE}"
         tmp.write_text(json.dumps([f"{n}/" for n in names]) + "\n", encoding="utf-8")

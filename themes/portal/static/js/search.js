@@ -1,9 +1,19 @@
 /* The search page: results as you type, from this site's Pagefind bundles (same origin).
  *
  * Without JavaScript the page explains what to do (the header's form still opens it).
- * Vietnamese as people type it: the index holds "đ" as "ḑ" (U+1E11), which Pagefind folds
- * to "d" (see scripts/portal/search_index.py); the query maps đ → ḑ and keeps its tones,
- * so "duong" finds "đường" and "đường" ranks "đường" first. restore() shows "đ" again.
+ *
+ * What is asked (scripts/portal/stages/search/vietnamese.py is the other half): Vietnamese is
+ * indexed as pairs of syllables, "ʼthủʼtụcʼ", so that a query never needs the page list of a
+ * syllable found on every page. A query of several syllables asks for its pairs (the last one
+ * by prefix, as you type); a query of one syllable asks for every pair that begins with it,
+ * or, when the syllable is frequent in the bundle (portal-search.json), for the titles that
+ * hold it ("ʻxãʻ"). "đ" is "ḑ" in the index (Pagefind folds it to "d"), tones are kept so
+ * that exact spellings rank first.
+ *
+ * What is shown: every result is built with DOM text (createElement, textContent), never
+ * as HTML. A link is followed only when it is a root-relative path of this site, or, on the
+ * network page, a path of a site listed in sites.yaml (the index gives "/<site id>/<path>";
+ * the address and the name of the site come from the page's own configuration).
  */
 (function () {
   "use strict";
@@ -12,6 +22,7 @@
   var config = JSON.parse(document.getElementById("search-config").textContent);
   var S = config.strings;
   var lang = S.lang || document.documentElement.lang || "vi";
+  var network = root.getAttribute("data-scope") === "network";
   var form = root.querySelector("form");
   var input = document.getElementById("search-q");
   var body = root.querySelector("[data-search-body]");
@@ -20,23 +31,53 @@
   var more = root.querySelector("[data-search-more]");
   var filtersEl = root.querySelector("[data-search-filters]");
   var sortEl = document.getElementById("search-sort");
-  var PAGE = 10;
+  var PAGE = 10, EXCERPT = 28;
+  var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer"];
   var pagefind = null, loading = null, seq = 0, timer = null;
+  var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
+  var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
   var current = { source: null, shown: 0, terms: [] };
   var chosen = {};  // filter name -> [raw values]
+  var sites = {};   // network: site id -> {url, name}
+  (config.ids || []).forEach(function (id, i) { sites[id] = { url: config.sites[i], name: (config.names || [])[i] || id }; });
 
   // --- text --------------------------------------------------------------------------
   function restore(text) {
     return String(text == null ? "" : text).replace(/\u1e11/g, "đ").replace(/\u1e10/g, "Đ");
   }
-  /** The JS twin of portal.text.fold: drop tones and marks, đ → d (for finding words in text). */
+  /** The JS twin of portal.model.text.fold: drop tones and marks, đ → d (for finding words in text). */
   function fold(text) {
-    return String(text).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+    return String(text).replace(/[đḑ]/g, "d").replace(/[ĐḐ]/g, "D").normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
   }
-  /** What Pagefind is asked: NFC, đ → ḑ as in the index; Pagefind folds marks and ranks exact forms first. */
+  /** The syllables of a query as the index writes them: lower case, đ as ḑ, letters and digits apart. */
+  function querySyllables(q) {
+    var text = q.normalize("NFC").toLowerCase().replace(/đ/g, "\u1e11");
+    return text.match(/[\p{L}\p{Nl}\p{No}]+|\p{Nd}+/gu) || [];
+  }
+  function startsFrequent(f) {
+    for (var k in frequent) { if (k !== f && k.indexOf(f) === 0) return true; }
+    return false;
+  }
+  /** What Pagefind is asked for a Vietnamese query (see the header). */
+  function pairTerms(syl) {
+    if (!syl.length) return "";
+    if (syl.length === 1) {
+      var f = fold(syl[0]).toLowerCase();
+      if (frequent[f]) return TITLE + syl[0] + TITLE;                // frequent: the titles that hold it
+      if (startsFrequent(f)) return PAIR + syl[0] + PAIR;            // "ch": the syllable itself, not chính, chỉ…
+      return PAIR + syl[0];                                           // every pair it begins
+    }
+    var terms = [];
+    for (var i = 0; i + 1 < syl.length; i++) {
+      terms.push(PAIR + syl[i] + PAIR + syl[i + 1] + (i + 2 < syl.length ? PAIR : ""));
+    }
+    return terms.join(" ");
+  }
+  /** The query as Pagefind gets it, in this page's language. */
   function pagefindQuery(q) {
-    return q.normalize("NFC").replace(/đ/g, "\u1e11").replace(/Đ/g, "\u1e10").replace(/\s+/g, " ").trim();
+    if (lang === "vi") return pairTerms(querySyllables(q));
+    return q.normalize("NFC").replace(/\s+/g, " ").trim();
   }
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
@@ -83,33 +124,85 @@
     return marks.length;
   }
 
-  /** Pagefind's excerpt (plain text with <mark>), rebuilt as DOM nodes, never as HTML. */
+  /** The excerpt: the words around the matches, those at the matched positions marked. */
   function excerptNode(data, terms) {
     var p = el("p", { "class": "excerpt" });
-    var parts = restore(data.excerpt || "").split(/(<mark>|<\/mark>)/);
-    var inMark = false, marked = 0;
-    var decode = document.createElement("textarea");
-    parts.forEach(function (part) {
-      if (part === "<mark>") { inMark = true; return; }
-      if (part === "</mark>") { inMark = false; return; }
-      decode.innerHTML = part;  // textarea: entities decoded, no markup parsed
-      var text = decode.value;
-      if (!text) return;
-      if (inMark) { p.appendChild(el("mark", null, text)); marked++; }
-      else p.appendChild(document.createTextNode(text));
-    });
-    if (!marked && terms.length && data.content) {
-      // Matched in a hidden field (a Korean word inside a compound): find it in the text.
-      var content = restore(data.content), foldedContent = fold(content).toLowerCase();
-      var pos = -1;
-      terms.some(function (t) { pos = foldedContent.indexOf(t); return pos >= 0; });
-      if (pos >= 0) {
-        var start = Math.max(0, pos - 60), end = Math.min(content.length, pos + 140);
-        p.textContent = "";
-        highlight(p, (start > 0 ? "… " : "") + content.slice(start, end) + (end < content.length ? " …" : ""), terms);
-      }
+    var content = restore(data.content || "");
+    if (/\u200b/.test(content) || !content) {
+      // Chinese and Japanese: Pagefind's own excerpt (words it segmented), <mark> rebuilt as nodes.
+      var inMark = false;
+      restore(data.excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+        if (part === "<mark>") { inMark = true; return; }
+        if (part === "</mark>") { inMark = false; return; }
+        var text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\u200b/g, "");
+        if (text) p.appendChild(inMark ? el("mark", null, text) : document.createTextNode(text));
+      });
+      return p;
     }
+    var words = content.split(" ");
+    var locs = (data.locations || []).filter(function (l) { return l >= 0 && l < words.length; });
+    if (!locs.length) {
+      // Matched in the title or another field only: mark the query's words where the text has them.
+      var foldedWords = fold(content).toLowerCase();
+      var pos = -1;
+      terms.some(function (t) { pos = foldedWords.indexOf(t); return pos >= 0; });
+      var startChar = Math.max(0, pos - 60);
+      var text = content.slice(startChar, startChar + 200);
+      highlight(p, (startChar > 0 ? "… " : "") + text + (startChar + 200 < content.length ? " …" : ""), terms);
+      return p;
+    }
+    var marked = {};
+    // A position holds a pair of syllables: the next word is part of the match when it has a query syllable.
+    locs.forEach(function (l) {
+      marked[l] = true;
+      var next = words[l + 1] && fold(words[l + 1]).toLowerCase();
+      if (next && terms.some(function (t) { return next.indexOf(t) >= 0; })) marked[l + 1] = true;
+    });
+    var first = Math.min.apply(null, locs);
+    var start = Math.max(0, Math.min(first - 6, words.length - EXCERPT));
+    var end = Math.min(words.length, start + EXCERPT);
+    if (start > 0) p.appendChild(document.createTextNode("… "));
+    for (var i = start; i < end; i++) {
+      if (i > start) p.appendChild(document.createTextNode(" "));
+      if (marked[i]) p.appendChild(el("mark", null, words[i]));
+      else p.appendChild(document.createTextNode(words[i]));
+    }
+    if (end < words.length) p.appendChild(document.createTextNode(" …"));
     return p;
+  }
+
+  // --- where a result leads ----------------------------------------------------------
+  function httpBase(url) {
+    try {
+      var u = new URL(url);
+      return (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password ? u : null;
+    } catch (e) { return null; }
+  }
+  /** A root-relative path that stays on its site: "/a/b/", never "//host", "/\\host" or a scheme. */
+  function safePath(path) {
+    return typeof path === "string" && /^\/(?![\/\\])/.test(path) && !/[\\\u0000-\u001f]/.test(path) ? path : null;
+  }
+  /** {href, site}: where a result leads and the site it belongs to (network), or null to leave it out. */
+  function target(data) {
+    var path = safePath(data.raw_url || data.url);
+    if (!path) return null;
+    if (!network) {
+      var local = new URL(path, location.origin);
+      return local.origin === location.origin ? { href: local.pathname + local.search, site: null } : null;
+    }
+    var m = /^\/([a-z0-9-]+)(\/.*)$/.exec(path);
+    var site = m && Object.prototype.hasOwnProperty.call(sites, m[1]) ? sites[m[1]] : null;
+    var base = site && httpBase(site.url);
+    if (!base) return null;
+    var href = new URL(m[2], base.origin).href;
+    if (new URL(href).origin !== base.origin) return null;
+    // Local preview (portal serve): a site's own URL becomes http://<id>.localhost:PORT/.
+    var host = location.hostname;
+    var shown = href;
+    if (host === "localhost" || /\.localhost$/.test(host)) {
+      shown = location.protocol + "//" + m[1] + ".localhost" + (location.port ? ":" + location.port : "") + m[2];
+    }
+    return { href: shown, canonical: href, site: site };
   }
 
   // --- Pagefind -----------------------------------------------------------------------
@@ -117,17 +210,31 @@
   // (/pagefind-chi-dao/), or a shards.json that lists the network index's shards. The first is
   // loaded, the others merged into it (one WebAssembly download); each is tagged with a "part"
   // filter, so that results sorted by date can be merged part by part (see sortedSource).
-  var OPTIONS = { excerptLength: 28, ranking: { diacriticSimilarity: 3 } };  // tones carry meaning
+  // Ranking: tones carry meaning (exact spellings first); a match in the title, a document's
+  // number or (network) the site's name counts more than one in the text.
+  var OPTIONS = {
+    excerptLength: EXCERPT, baseUrl: "/",
+    ranking: { diacriticSimilarity: 3, metaWeights: { title: 5, tw: 5, number: 20, site: 12 } }
+  };
   var parts = 1;
+  function getJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+  function addInfo(info) {
+    ((info && info.frequent) || []).forEach(function (s) { frequent[s] = true; });
+  }
   function bundleList() {
     var listed = (root.getAttribute("data-bundles") || "/pagefind/").split(/\s+/).filter(Boolean);
     return Promise.all(listed.map(function (b) {
-      if (!/\.json$/.test(b)) return [b];
+      if (!/\.json$/.test(b)) {
+        return getJSON(b + "portal-search.json").then(addInfo, function () {}).then(function () { return [b]; });
+      }
       var base = b.replace(/[^\/]*$/, "");
-      return fetch(b).then(function (r) {
-        if (!r.ok) throw new Error(b + ": " + r.status);
-        return r.json();
-      }).then(function (names) { return names.map(function (n) { return base + n; }); });
+      return Promise.all([getJSON(b), getJSON(base + "portal-search.json").then(addInfo, function () {})])
+        .then(function (got) { return got[0].map(function (n) { return base + n; }); });
     })).then(function (lists) { return [].concat.apply([], lists); });
   }
   function load() {
@@ -135,7 +242,8 @@
       loading = bundleList().then(function (bundles) {
         parts = bundles.length;
         return import(bundles[0] + "pagefind.js").then(function (pf) {
-          return pf.options(OPTIONS).then(function () { return pf.init(); }).then(function () {
+          // In the page, not a Web Worker: one script less to download, and the search itself is small.
+          return pf.options(Object.assign({ noWorker: true }, OPTIONS)).then(function () { return pf.init(); }).then(function () {
             if (parts < 2) return null;
             return pf.options({ mergeFilter: { part: "0" } }).then(function () {
               return Promise.all(bundles.slice(1).map(function (b, i) {
@@ -157,10 +265,10 @@
     var at = 0;
     return {
       count: results.length,
-      take: function (n) {
-        var slice = results.slice(at, at + n);
-        at += slice.length;
-        return Promise.all(slice.map(function (r) { return r.data(); }));
+      parallel: true,
+      next: function () {
+        var r = results[at++];
+        return r ? r.data() : null;
       }
     };
   }
@@ -173,28 +281,20 @@
       if (!r.loaded) r.loaded = r.data();
       return r.loaded;
     }
-    function next() {
-      return Promise.all(lists.map(function (_, i) { return head(i); })).then(function (heads) {
-        var best = -1;
-        heads.forEach(function (d, i) {
-          if (!d) return;
-          var a = (d.meta && d.meta.date) || "", b = best < 0 ? null : (heads[best].meta && heads[best].meta.date) || "";
-          if (best < 0 || (dir === "asc" ? a < b : a > b)) best = i;
-        });
-        if (best < 0) return null;
-        pos[best]++;
-        return heads[best];
-      });
-    }
     return {
       count: lists.reduce(function (n, l) { return n + l.length; }, 0),
-      take: function (n) {
-        var out = [];
-        function step() {
-          if (out.length >= n) return out;
-          return next().then(function (d) { if (!d) return out; out.push(d); return step(); });
-        }
-        return Promise.resolve(step());
+      next: function () {
+        return Promise.all(lists.map(function (_, i) { return head(i); })).then(function (heads) {
+          var best = -1;
+          heads.forEach(function (d, i) {
+            if (!d) return;
+            var a = (d.meta && d.meta.date) || "", b = best < 0 ? null : (heads[best].meta && heads[best].meta.date) || "";
+            if (best < 0 || (dir === "asc" ? a < b : a > b)) best = i;
+          });
+          if (best < 0) return null;
+          pos[best]++;
+          return heads[best];
+        });
       }
     };
   }
@@ -208,12 +308,36 @@
     });
     return out;
   }
+  /** The results of several searches, each result once, best score first. */
+  function union(all) {
+    var seen = {}, out = [];
+    all.forEach(function (res) {
+      (res ? res.results : []).forEach(function (r) { if (!seen[r.id]) { seen[r.id] = true; out.push(r); } });
+    });
+    out.sort(function (a, b) { return b.score - a.score; });
+    return { results: out, filters: sumFilters(all.map(function (r) { return r && r.filters; })) };
+  }
+  /** Pairs that are not in the index at all (a query joining two phrases, "… tiến quy …") are left out,
+   *  then, if the rest are never together, each pair's results are shown: the chunks are loaded already. */
+  function relaxed(pf, terms, opts) {
+    var pairs = terms.split(" ");
+    return Promise.all(pairs.map(function (t) { return pf.search(t, opts); })).then(function (each) {
+      var found = pairs.filter(function (_, i) { return each[i] && each[i].results.length; });
+      if (!found.length || found.length === pairs.length) return union(each);
+      return pf.search(found.join(" "), opts).then(function (res) {
+        return res && res.results.length ? res : union(each);
+      });
+    });
+  }
   /** One search over every bundle: {source, filters}. */
   function query(pf, q, filters) {
     if (!sortEl.value || parts < 2) {
       var opts = { filters: filters };
       if (sortEl.value) opts.sort = { date: sortEl.value };
       return pf.search(q || null, opts).then(function (res) {
+        if (res && q && !res.results.length && lang === "vi" && q.indexOf(" ") > 0) return relaxed(pf, q, opts);
+        return res;
+      }).then(function (res) {
         return res && { source: rankedSource(res.results), filters: res.filters };
       });
     }
@@ -230,37 +354,47 @@
     });
   }
 
-  function localHref(url) {
-    // Local preview (portal serve): a site's own URL becomes http://<id>.localhost:PORT/.
-    var host = location.hostname;
-    if (!(host === "localhost" || /\.localhost$/.test(host))) return url;
-    for (var i = 0; i < config.sites.length; i++) {
-      var base = config.sites[i];
-      if (url === base || url.indexOf(base + "/") === 0) {
-        return location.protocol + "//" + config.ids[i] + ".localhost" + (location.port ? ":" + location.port : "") + url.slice(base.length);
-      }
-    }
-    return url;
-  }
-
-  // --- filters ------------------------------------------------------------------------
+  // --- filters (their values are loaded when the reader opens them, or the address names one) ---
   function filterQuery() {
     var out = {};
     Object.keys(chosen).forEach(function (k) { if (chosen[k].length) out[k] = { any: chosen[k] }; });
     return out;
   }
 
-  function buildFilters(all) {
-    filtersEl.textContent = "";
+  function loadFilters() {
+    if (!filtersLoaded) {
+      filtersLoaded = load().then(function (pf) { return pf.filters(); }).then(function (all) {
+        var params = new URLSearchParams(location.search);
+        // Filters from the address (?section=Tin tức&year=2026): matched against the index's own values.
+        Object.keys(all).forEach(function (name) {
+          var wanted = params.getAll(name);
+          if (!wanted.length) return;
+          chosen[name] = Object.keys(all[name]).filter(function (v) { return wanted.indexOf(restore(v)) >= 0; });
+        });
+        fillFilters(all);
+        return all;
+      });
+    }
+    return filtersLoaded;
+  }
+
+  var details = el("details", { "class": "filters" });
+  details.appendChild(el("summary", null, S.filters));
+  var filterBox = el("div", { "class": "filter-groups" });
+  details.appendChild(filterBox);
+  filtersEl.appendChild(details);
+  details.addEventListener("toggle", function () {
+    if (details.open) loadFilters().then(function () { run(true); });
+  });
+
+  function fillFilters(all) {
+    filterBox.textContent = "";
     var names = Object.keys(all).filter(function (k) { return k !== "part" && Object.keys(all[k]).length > 0; });
     names.sort(function (a, b) {
       var ia = FILTER_ORDER.indexOf(a), ib = FILTER_ORDER.indexOf(b);
       return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
     });
-    if (!names.length) return;
-    var details = el("details", { "class": "filters" });
     if (Object.keys(filterQuery()).length) details.open = true;
-    details.appendChild(el("summary", null, S.filters));
     names.forEach(function (name) {
       var fs = el("fieldset");
       fs.appendChild(el("legend", null, S[name] || name));
@@ -280,28 +414,27 @@
         row.appendChild(label);
         fs.appendChild(row);
       });
-      details.appendChild(fs);
+      filterBox.appendChild(fs);
     });
     var clear = el("button", { type: "button", "class": "filters-clear" }, S.clear);
     clear.addEventListener("click", function () {
       chosen = {};
-      filtersEl.querySelectorAll("input[type=checkbox]").forEach(function (b) { b.checked = false; });
+      filterBox.querySelectorAll("input[type=checkbox]").forEach(function (b) { b.checked = false; });
       run(true);
     });
-    details.appendChild(clear);
-    filtersEl.appendChild(details);
+    filterBox.appendChild(clear);
   }
 
   function updateCounts(counts) {
     if (!counts) return;
-    filtersEl.querySelectorAll("[data-count]").forEach(function (span) {
+    filterBox.querySelectorAll("[data-count]").forEach(function (span) {
       var key = span.getAttribute("data-count").split("\u0000");
       var n = counts[key[0]] && counts[key[0]][key[1]];
       span.textContent = "(" + (n || 0) + ")";
     });
   }
 
-  filtersEl.addEventListener("change", function (e) {
+  filterBox.addEventListener("change", function (e) {
     var box = e.target;
     if (!box.matches || !box.matches("input[data-filter]")) return;
     var name = box.getAttribute("data-filter");
@@ -312,35 +445,49 @@
   });
 
   // --- results ------------------------------------------------------------------------
-  function renderResult(data, terms) {
-    var li = el("li", { "class": "result" });
+  function renderResult(li, data, terms) {
+    var to = target(data);
+    if (!to) { li.remove(); return null; }
     var h = el("h2", { "class": "result-title" });
-    var href = data.meta && data.meta.href ? localHref(data.meta.href) : data.url;
-    var a = el("a", { href: href }, restore((data.meta && data.meta.title) || data.url));
-    if (data.meta && data.meta.href) a.setAttribute("data-site-url", data.meta.href);  // its own site's address
+    var a = el("a", { href: to.href }, restore((data.meta && data.meta.title) || to.href));
+    if (to.canonical) a.setAttribute("data-site-url", to.canonical);  // its own site's address
     h.appendChild(a);
     li.appendChild(h);
     var meta = el("p", { "class": "meta" }), bits = [];
     if (data.meta && data.meta.date) bits.push(el("time", { datetime: data.meta.date }, formatDate(data.meta.date)));
     if (data.meta && data.meta.section) bits.push(document.createTextNode(restore(data.meta.section)));
-    if (data.meta && data.meta.site) bits.push(el("span", { "class": "result-site" }, restore(data.meta.site)));
+    if (to.site) bits.push(el("span", { "class": "result-site" }, to.site.name));
     bits.forEach(function (b, i) { if (i) meta.appendChild(document.createTextNode(" · ")); meta.appendChild(b); });
     if (bits.length) li.appendChild(meta);
     li.appendChild(excerptNode(data, terms));
-    return li;
+    li.className = "result";
+    return a;
   }
 
+  /** Show the next PAGE results, each as soon as its fragment arrives (in their order). */
   function showMore(focusFirst) {
-    var mine = seq;
-    return current.source.take(PAGE).then(function (datas) {
-      if (mine !== seq) return;
-      var first = null;
-      datas.forEach(function (d) {
-        var li = renderResult(d, current.terms);
-        first = first || li.querySelector("a");
-        list.appendChild(li);
+    var mine = seq, pending = [], first = null;
+    for (var i = 0; i < PAGE && current.shown < current.source.count; i++) {
+      var li = el("li", { "class": "result-pending" });
+      list.appendChild(li);
+      current.shown++;
+      pending.push(li);
+    }
+    // Ranked results load their fragments all at once; sorted ones one after another (the next
+    // depends on the dates seen). Each is shown as soon as it and those before it are there.
+    var chain = Promise.resolve(), source = current.source;
+    var loads = pending.map(function (li) {
+      var got = source.parallel ? Promise.resolve(source.next()) : null;
+      chain = chain.then(function () { return got || source.next(); }).then(function (data) {
+        if (mine !== seq) return;
+        if (!data) { li.remove(); return; }
+        var a = renderResult(li, data, current.terms);
+        first = first || a;
       });
-      current.shown += datas.length;
+      return chain;
+    });
+    return Promise.all(loads).then(function () {
+      if (mine !== seq) return;
       more.hidden = current.shown >= current.source.count;
       done();
       if (focusFirst && first) first.focus();
@@ -382,16 +529,17 @@
     if (!q && !hasFilters) {
       list.textContent = "";
       more.hidden = true;
-      announce(S.empty);
+      announce(raw.trim() ? fmt(S.none, { query: raw.trim() }) : S.empty);
       done();
       return;
     }
     announce(S.searching);
     load().then(function (pf) {
+      if (mine !== seq) return null;
       return query(pf, q, filters);
     }).then(function (res) {
       if (mine !== seq || !res) return;
-      current = { source: res.source, shown: 0, terms: q ? fold(q).toLowerCase().split(" ").filter(Boolean) : [] };
+      current = { source: res.source, shown: 0, terms: raw.trim() ? fold(raw).toLowerCase().split(/\s+/).filter(Boolean) : [] };
       list.textContent = "";
       updateCounts(res.filters);
       var n = res.source.count, text;
@@ -420,7 +568,7 @@
   more.addEventListener("click", function () { showMore(true); });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown") {
-      var first = list.querySelector("a");
+      var first = list.querySelector(".result-title a");
       if (first) { e.preventDefault(); first.focus(); }
     } else if (e.key === "Escape" && input.value) {
       e.preventDefault();
@@ -438,15 +586,12 @@
     else if (e.key === "ArrowUp") (i > 0 ? links[i - 1] : input).focus();
   });
 
-  load().then(function (pf) { return pf.filters(); }).then(function (all) {
-    // Filters from the address (?section=Tin tức&year=2026): matched against the index's own values.
-    Object.keys(all).forEach(function (name) {
-      var wanted = params.getAll(name);
-      if (!wanted.length) return;
-      chosen[name] = Object.keys(all[name]).filter(function (v) { return wanted.indexOf(restore(v)) >= 0; });
-    });
-    buildFilters(all);
-    run(true);
+  // The library, the WebAssembly and the page list load as the page opens (not the filters:
+  // they load when the reader opens them, or when the address asks for one).
+  var wantsFilters = FILTER_ORDER.some(function (name) { return params.getAll(name).length > 0; });
+  (wantsFilters ? loadFilters() : load()).then(function () {
+    if (input.value || wantsFilters) run(true);
+    else done();
   }).catch(function (err) {
     announce(S.error);
     if (window.console) console.error(err);
