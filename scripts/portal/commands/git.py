@@ -43,7 +43,13 @@ def _sites_to_publish(args: argparse.Namespace, root: Path) -> list[str]:
     from portal.model.sites import load_network
 
     if args.since:
-        return planned_sites(root, args.since, args.site)
+        planned = planned_sites(root, args.since, args.site)
+        home = load_network(root).home
+        # The provincial portal holds the network index over every site: a change anywhere may change it
+        # (publishing it when nothing changed is a no-op).
+        if planned and home not in planned and (Path(args.output or root / "output") / home / "index.html").is_file():
+            planned.append(home)
+        return planned
     if args.site:
         network = load_network(root)
         unknown = [s for s in args.site if s not in network]

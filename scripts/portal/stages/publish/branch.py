@@ -118,6 +118,11 @@ def publish_branches(root: Path | str, name: str, sites: Sequence[str], *, outpu
         raise PortalError([Problem(f"{out}/{s}", None, "is not built — run portal build first (nothing was published)") for s in missing])
     check_branch_name(pr, name, sites)
     source = source_info(root, allow_dirty)
+    from portal.stages.publish.verify import check_built
+
+    broken = check_built(root, out, sites)  # every resource the pages reference is in the release
+    if broken:
+        raise PortalError(broken)
     env = _identity(pr, source)
     short = (source.get("commit") or "")[:7]
     results = []

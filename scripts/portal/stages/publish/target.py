@@ -30,6 +30,7 @@ from typing import Any
 
 from portal.model.errors import PortalError, Problem
 from portal.stages import repository
+from portal.stages.publish import verify
 from portal.stages.publish.manifest import Manifest, TreeDiff, compare, digest, manifest, write_json_atomic
 
 LOG_NAME = "publish-log.jsonl"
@@ -321,6 +322,9 @@ def publish(root: Path | str, target_dir: Path | str, sites: Sequence[str], *, o
     if missing:
         raise PortalError([Problem(f"{out}/{s}", None, "is not built — run portal build first (nothing was published)") for s in missing])
     source = source_info(root, allow_dirty)
+    broken = verify.check_built(root, out, sites)  # every resource the pages reference is in the release
+    if broken:
+        raise PortalError(broken)
     target = Target(target_dir)
     target.check_writable()
     when = now or now_utc()

@@ -67,10 +67,22 @@ def rewrite_fragments(bundle: Path, displays: dict[str, dict]) -> int:
     return done
 
 
-def write_info(bundle: Path, frequent: list[str]) -> None:
-    """``portal-search.json``: what the search page needs to write its queries for this bundle."""
-    info = {"version": INFO_VERSION, "frequent": sorted(set(frequent))}
-    (bundle / INFO_FILE).write_text(json.dumps(info, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+def write_info(bundle: Path, frequent: list[str] | None = None, **more: object) -> None:
+    """``portal-search.json``: what the search page needs to write its queries for this bundle.
+
+    ``frequent``: the syllables a query of one of them alone searches in titles. *more* keeps
+    what a build needs to reuse the bundle after it was published (``key``: what it was built
+    from; ``own``: a site's pages in the network index), since the build's bookkeeping files
+    (``.portal-*``) are not published. Values already in the file are kept unless given.
+    """
+    info = read_info(bundle) if (bundle / INFO_FILE).is_file() else {"version": INFO_VERSION}
+    if frequent is not None:
+        info["frequent"] = sorted(set(frequent))
+    info.setdefault("frequent", [])
+    info.update(more)
+    tmp = bundle / f".{INFO_FILE}.tmp"
+    tmp.write_text(json.dumps(info, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    tmp.replace(bundle / INFO_FILE)
 
 
 def read_info(bundle: Path) -> dict:
@@ -79,3 +91,95 @@ def read_info(bundle: Path) -> dict:
     except (OSError, ValueError):
         return {"version": INFO_VERSION, "frequent": []}
     return info if isinstance(info, dict) else {"version": INFO_VERSION, "frequent": []}
+
+
+# --- the word index, in chunks of a bounded size -----------------------------------------------
+
+#: bytes (CBOR, before compression) of one chunk of the word index, beside its largest word
+CHUNK_BYTES = 24_000
+
+
+def _load(path: Path):
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    return cbor2.loads(data[len(SIGNATURE):] if data.startswith(SIGNATURE) else data)
+
+
+def _dump(value) -> bytes:
+    import cbor2
+
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """The shortest prefixes that still tell two neighbouring words apart (Pagefind's ``get_prefixes``)."""
+    common = 0
+    for x, y in zip(b, a, strict=False):
+        if x != y:
+            break
+        common += 1
+    return a[: common + 1], b[: common + 1]
+
+
+def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES) -> int:
+    """Split every language's word index anew into chunks of about *chunk_bytes*; returns the chunks written.
+
+    Pagefind sizes its chunks by the positions of a word's plain form only: the positions
+    of its forms with diacritics (nearly every Vietnamese word) are not counted, so its
+    chunks grow to megabytes, and a query pays for every word beside the one it asks for.
+    The words (each with its page list, unchanged) are cut here by their encoded size; the
+    metadata file is written anew with the chunks' ranges (``from``, ``to``, as Pagefind
+    trims them) and the entry file points at it. Old chunk and metadata files are removed.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    written = 0
+    for lang, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _load(meta_path)
+        old = [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
+        words = [w for path in old for w in _load(path)[0]]
+        groups: list[list] = []
+        size = 0
+        for word in words:
+            if not groups or size >= chunk_bytes:
+                groups.append([])
+                size = 0
+            groups[-1].append(word)
+            size += len(_dump_raw(word))
+        chunks = [[g[0][0], g[-1][0], ""] for g in groups]
+        for i in range(len(chunks) - 1):
+            to, nxt = _prefixes(chunks[i][1], chunks[i + 1][0])
+            if to >= chunks[i][0]:
+                chunks[i][1] = to
+            chunks[i + 1][0] = nxt
+        names: set[str] = set()
+        for chunk, group in zip(chunks, groups, strict=True):
+            data = _dump([group])
+            digest = hashlib.sha1(data).hexdigest()
+            n = 7
+            while f"{lang}_{digest[:n]}" in names:
+                n += 1
+            chunk[2] = f"{lang}_{digest[:n]}"
+            names.add(chunk[2])
+            (bundle / "index" / f"{chunk[2]}.pf_index").write_bytes(data)
+        for path in old:
+            if path.stem not in names:
+                path.unlink(missing_ok=True)
+        meta[2] = chunks
+        meta_data = _dump(meta)
+        meta_hash = f"{lang}_{hashlib.sha1(meta_data).hexdigest()[:7]}"
+        (bundle / f"pagefind.{meta_hash}.pf_meta").write_bytes(meta_data)
+        if meta_hash != info["hash"]:
+            meta_path.unlink(missing_ok=True)
+        info["hash"] = meta_hash
+        written += len(chunks)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    return written
+
+
+def _dump_raw(value) -> bytes:
+    import cbor2
+
+    return cbor2.dumps(value)

@@ -39,7 +39,6 @@ from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search.site import (
     BUNDLE,
-    KEY_FILE,
     KIND_LABELS,
     NETWORK_PAGE,
     OWN,
@@ -60,6 +59,7 @@ from portal.stages.search.site import (
     recorded_pages,
     run_pagefind,
     stage,
+    write_key,
 )
 
 SHARDS_FILE = "shards.json"
@@ -104,7 +104,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     try:
         built = work / SHARED_BUNDLE
         run_pagefind(staged, built, work)
-        (built / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        write_key(built, key)
         for tree in stale:
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
             shutil.rmtree(tmp, ignore_errors=True)
@@ -207,14 +207,21 @@ def _read_shards(folder: Path) -> list[str]:
         return []
 
 
+def missing_sites(network: Network, output: Path) -> list[str]:
+    """The sites of sites.yaml that have no output yet (the network index would leave them out)."""
+    return [s.id for s in network.sites if not (output / s.id).is_dir()]
+
+
 def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult | None:
     """Build the shards whose sites changed, then switch ``shards.json`` to the new list.
 
-    Returns None when the provincial portal has not been built (nothing to attach it to).
+    Returns None when the provincial portal has not been built (nothing to attach it to),
+    or when a site has no output (a build of some sites on a fresh clone): a network index
+    without it would be published as the whole network's; the one there stays.
     """
     start = time.perf_counter()
     page = output / network.home / NETWORK_PAGE
-    if not page.is_dir():
+    if not page.is_dir() or missing_sites(network, output):
         return None
     folder = page / BUNDLE
     if folder.is_dir() and not (folder / SHARDS_FILE).is_file():
@@ -258,9 +265,17 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
 
 # --- after every site --------------------------------------------------------------------------
 
-def after_sites(network: Network, output: Path, jobs: int = 1) -> list[Problem]:
-    """The shared directives' bundle, then the network index; a failure keeps the published ones."""
+def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] | None = None) -> list[Problem]:
+    """The shared directives' bundle, then the network index; a failure keeps the published ones.
+
+    *notes* gets a line when the network index is left as it was because some sites have
+    no output (``portal build --target DIR`` takes them from the last release).
+    """
     problems = []
+    missing = missing_sites(network, output)
+    if missing and notes is not None and (output / network.home / NETWORK_PAGE).is_dir():
+        notes.append(f"network search index not rebuilt: {len(missing)} site(s) have no output ({', '.join(missing[:5])}"
+                     f"{'…' if len(missing) > 5 else ''}) — build every site, or build with --target DIR to take them from the last release")
     try:
         index_shared(network, output)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:

@@ -57,10 +57,6 @@ TIMEOUT = 3600
 
 _RECORD_MARK = b'id="search-record"'
 _CANONICAL_RE = re.compile(r'<link rel="canonical" href="([^"]+)"')
-#: Pagefind's chunks of the word index: at most this many positions each (Pagefind's default
-#: is 20,000); smaller chunks mean fewer bytes beside the words a query asks for
-CHUNK_POSITIONS = 4000
-
 
 class SearchIndexError(Exception):
     """Pagefind could not build a bundle (its message says why)."""
@@ -159,10 +155,18 @@ def _digest(items: Iterable[tuple[str, Staged]]) -> str:
 
 
 def _read_key(bundle: Path) -> str | None:
+    """What *bundle* was built from: its key file, or (a bundle taken from a published release) its info file."""
     try:
         return (bundle / KEY_FILE).read_text(encoding="utf-8").strip()
     except OSError:
-        return None
+        key = bundle_files.read_info(bundle).get("key")
+        return key if isinstance(key, str) and key else None
+
+
+def write_key(bundle: Path, key: str, **more: object) -> None:
+    """Record what *bundle* was built from (the build's key file, and the published info file)."""
+    (bundle / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+    bundle_files.write_info(bundle, key=key, **more)
 
 
 def _link_tree(src: Path, dest: Path) -> None:
@@ -193,9 +197,8 @@ def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path) 
             displays[url_of(rel)] = page.display
         if not staged:  # Pagefind needs a page: an empty index still answers "no results"
             (site / "index.html").write_text('<html lang="vi"><body></body></html>', encoding="utf-8")
-        env = {**os.environ, "PAGEFIND_UNSTABLE_INDEX_CHUNK_SIZE": str(CHUNK_POSITIONS)}
         proc = subprocess.run([str(executable()), "--site", str(site), "--output-path", str(bundle), "--silent"],
-                              capture_output=True, text=True, timeout=TIMEOUT, check=False, env=env)
+                              capture_output=True, text=True, timeout=TIMEOUT, check=False)
         if proc.returncode != 0 or not (bundle / "pagefind.js").is_file():
             detail = (proc.stderr or proc.stdout).strip().splitlines()
             raise SearchIndexError(f"Pagefind exited with {proc.returncode}: {' / '.join(detail[-5:]) or 'no output'}")
@@ -204,6 +207,7 @@ def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path) 
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
     bundle_files.rewrite_fragments(bundle, displays)
+    bundle_files.rechunk(bundle)
     texts = [page.display["content"].split() + page.display["meta"].get("title", "").split()
              for _, page in staged if page.lang == "vi"]
     bundle_files.write_info(bundle, vietnamese.frequent_syllables(texts, len(texts)))
@@ -302,9 +306,15 @@ def recorded_pages(tree: Path, kinds: set[str]) -> list[tuple[str, Path]] | None
 
 
 def network_pages(bundle: Path) -> int | None:
-    """How many of a site's indexed pages the network index takes (its own, not copies), from its record."""
+    """How many of a site's indexed pages the network index takes (its own, not copies), from its record.
+
+    A bundle taken from a published release has no record: its info file has the count.
+    """
     record = read_record(bundle)
-    return None if record is None else sum(1 for r in record.values() if r[4] == OWN)
+    if record is None:
+        own = bundle_files.read_info(bundle).get("own")
+        return own if isinstance(own, int) and (bundle / bundle_files.INFO_FILE).is_file() else None
+    return sum(1 for r in record.values() if r[4] == OWN)
 
 
 def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False) -> IndexResult:
@@ -328,7 +338,7 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     else:
         staged = stage_site(tree)
         run_pagefind(staged, bundle, tree.parent)
-        (bundle / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        write_key(bundle, key, own=sum(1 for r in record.values() if r[4] == OWN))
     tmp = bundle / f".{STAT_FILE}.tmp"
     tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, bundle / STAT_FILE)  # a new file: the linked bundle's record stays the previous build's
