@@ -102,7 +102,7 @@ def test_staging_reads_no_field_from_the_body(attacked):
             assert staged is not None
             # every Pagefind attribute is one the staging wrote, from the record
             attrs = set(re.findall(r'data-pagefind-([a-z]+)="([^"]*)"', staged.html))
-            assert attrs <= {("meta", "title"), ("meta", "tw"), ("filter", "section"), ("filter", "year"), ("sort", "date")}, attrs
+            assert attrs <= {("meta", "title"), ("meta", "tw"), ("filter", "section"), ("filter", "year")}, attrs
             assert "javascript" not in staged.html and "<script" not in staged.html and "<textarea" not in staged.html
             assert staged.display["meta"]["title"] in titles  # the front matter's title, as text
             assert not any(f in str(staged.display) for f in FORGED[:1]) and "Giả mạo tỉnh" not in str(staged.display["meta"])

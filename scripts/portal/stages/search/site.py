@@ -256,8 +256,8 @@ def read_record(bundle: Path) -> dict[str, list] | None:
     return record
 
 
-def site_digests(tree: Path, previous_bundle: Path | None,
-                 site_url: str = "") -> tuple[list[tuple[str, str]], dict[str, list]]:
+def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
+                 staged: dict[str, Staged] | None = None) -> tuple[list[tuple[str, str]], dict[str, list]]:
     """(path, staged digest) of the site's own content pages, and the record for the next build.
 
     A page whose file is the one the previous build staged (the incremental build links
@@ -265,6 +265,7 @@ def site_digests(tree: Path, previous_bundle: Path | None,
     recorded one. A build after one new directive so reads only the pages it rendered.
     The record also gives each page's kind (:data:`OWN`, :data:`COPY`, :data:`SHARED`,
     :data:`NONE`), which the network index reads instead of every page of every site.
+    *staged* (if given) gets the pages staged on the way (staging is the costly part).
     """
     old = (read_record(previous_bundle) if previous_bundle is not None else None) or {}
     record: dict[str, list] = {}
@@ -285,6 +286,8 @@ def site_digests(tree: Path, previous_bundle: Path | None,
                     result = stage(doc)
                     if result is not None:
                         digest = _text_digest(result)
+                        if staged is not None:
+                            staged[rel] = result
                         kind = COPY if _is_copy(doc, site_url, rel) else OWN
         record[rel] = [*stat, digest, kind]
         if digest:
@@ -327,7 +330,8 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     """
     start = time.perf_counter()
     old_bundle = previous / BUNDLE if previous is not None and (previous / BUNDLE).is_dir() else None
-    digests, record = site_digests(tree, old_bundle, site.url)
+    cache: dict[str, Staged] = {}
+    digests, record = site_digests(tree, old_bundle, site.url, cache)
     key = _combine(digests)
     bundle = tree / BUNDLE
     if bundle.exists():
@@ -336,8 +340,9 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     if reused:
         _link_tree(old_bundle, bundle)  # type: ignore[arg-type]
     else:
-        staged = stage_site(tree)
-        run_pagefind(staged, bundle, tree.parent)
+        staged = [(rel, cache[rel] if rel in cache else stage((tree / rel).read_text(encoding="utf-8")))
+                  for rel, _ in digests]
+        run_pagefind([(rel, page) for rel, page in staged if page is not None], bundle, tree.parent)
         write_key(bundle, key, own=sum(1 for r in record.values() if r[4] == OWN))
     tmp = bundle / f".{STAT_FILE}.tmp"
     tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")

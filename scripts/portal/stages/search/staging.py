@@ -227,8 +227,6 @@ def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, st
     filter_values = {k: record[k] for k in FILTER_FIELDS if record.get(k)}
     filter_values.update(filters or {})
     fields += [_hidden("filter", k, v) for k, v in filter_values.items()]
-    if record.get("time"):
-        fields.append(_hidden("sort", "date", record["time"]))
 
     display = {
         "content": " ".join(content),
@@ -236,6 +234,7 @@ def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, st
         "filters": {k: [v] for k, v in filter_values.items()},
         # the content replaces Pagefind's (one word a position) except where Pagefind segments words itself
         "own_content": lang not in SEGMENTED,
+        "time": record.get("time", ""),  # not shown: the date sort (bundle.DATES_FILE)
     }
     # An anchor (not indexed) named after what readers see: the fragment's name changes with it.
     version = f'<span id="v{display_digest(display)}"></span>'

@@ -81,35 +81,34 @@ def pair_tokens(words: list[str]) -> list[str]:
     >>> pair_tokens(["Thủ", "tục", "hành", "chính."])
     ['ʼthủʼtụcʼ', 'ʼtụcʼhànhʼ', 'ʼhànhʼchínhʼ', 'ʼchínhʼ']
     """
-    per_word = [syllables(w) for w in words]
-    flat: list[tuple[int, str]] = []          # (word index, syllable)
-    breaks: set[int] = set()                  # indexes into flat after which a phrase ends
-    for i, (word, sylls) in enumerate(zip(words, per_word, strict=True)):
-        if sylls and flat and (set(_leading(word)) & _STARTS_PHRASE):
+    lowered = mark_d(" ".join(words).lower()).split(" ")  # one pass over the text: words hold no spaces
+    findall = _SYLLABLE.findall
+    flat: list[str] = []                     # every syllable, in order
+    owner: list[int] = []                    # the word each is in
+    breaks: set[int] = set()                 # indexes into flat after which a phrase ends
+    for i, word in enumerate(lowered):
+        sylls = findall(word)
+        if not sylls:
+            continue
+        if flat and (word[0] in _STARTS_PHRASE or (len(word) > 1 and word[1] in _STARTS_PHRASE)):
             breaks.add(len(flat) - 1)
-        flat += [(i, s) for s in sylls]
-        if sylls and set(_trailing(word)) & _ENDS_PHRASE:
+        flat += sylls
+        owner += [i] * len(sylls)
+        if word[-1] in _ENDS_PHRASE or (len(word) > 1 and word[-2] in _ENDS_PHRASE):
             breaks.add(len(flat) - 1)
     keys: list[list[str]] = [[] for _ in words]
-    for k, (i, syl) in enumerate(flat):
-        nxt = flat[k + 1][1] if k + 1 < len(flat) and k not in breaks else ""
-        keys[i].append(f"{PAIR}{syl}{PAIR}{nxt}{PAIR}" if nxt else f"{PAIR}{syl}{PAIR}")
+    last = len(flat) - 1
+    for k, syl in enumerate(flat):
+        if k < last and k not in breaks:
+            keys[owner[k]].append(PAIR + syl + PAIR + flat[k + 1] + PAIR)
+        else:
+            keys[owner[k]].append(PAIR + syl + PAIR)
     return ["-".join(k) if k else NO_WORD for k in keys]
 
 
 def title_tokens(words: list[str]) -> list[str]:
     """The syllables of a title, each alone: ``ʻxãʻ ʻtiênʻ ʻduʻ``."""
     return [f"{TITLE}{s}{TITLE}" for w in words for s in syllables(w)]
-
-
-def _leading(word: str) -> str:
-    m = re.match(r"\W*", word)
-    return m.group(0) if m else ""
-
-
-def _trailing(word: str) -> str:
-    m = re.search(r"\W*$", word)
-    return m.group(0) if m else ""
 
 
 def frequent_syllables(texts: Iterable[list[str]], pages: int, share: float = 0.02, floor: int = 200) -> list[str]:

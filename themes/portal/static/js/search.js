@@ -59,8 +59,25 @@
     for (var k in frequent) { if (k !== f && k.indexOf(f) === 0) return true; }
     return false;
   }
+  /** The syllables of a query with the index of the word each is in ("953/KH-UBND" is one word). */
+  function queryParts(q) {
+    var out = [];
+    q.normalize("NFC").split(/\s+/).filter(Boolean).forEach(function (word, w) {
+      querySyllables(word).forEach(function (s) { out.push({ syl: s, word: w }); });
+    });
+    return out;
+  }
+  /** Which pairs a query of n syllables asks for: 0-1, 2-3, … (and n-2 – n-1 when n is odd). Pages with
+   *  all of them hold every syllable of the query; phraseFirst() puts those where they follow each other first. */
+  function pairStarts(n) {
+    var starts = [];
+    for (var i = 0; i + 1 < n; i += 2) starts.push(i);
+    if (n % 2 === 1 && n > 1) starts.push(n - 2);
+    return starts;
+  }
   /** What Pagefind is asked for a Vietnamese query (see the header). */
-  function pairTerms(syl) {
+  function pairTerms(parts) {
+    var syl = parts.map(function (p) { return p.syl; });
     if (!syl.length) return "";
     if (syl.length === 1) {
       var f = fold(syl[0]).toLowerCase();
@@ -68,15 +85,29 @@
       if (startsFrequent(f)) return PAIR + syl[0] + PAIR;            // "ch": the syllable itself, not chính, chỉ…
       return PAIR + syl[0];                                           // every pair it begins
     }
-    var terms = [];
-    for (var i = 0; i + 1 < syl.length; i++) {
-      terms.push(PAIR + syl[i] + PAIR + syl[i + 1] + (i + 2 < syl.length ? PAIR : ""));
-    }
-    return terms.join(" ");
+    var starts = pairStarts(syl.length);
+    return starts.map(function (i, k) {
+      return PAIR + syl[i] + PAIR + syl[i + 1] + (k + 1 < starts.length ? PAIR : "");
+    }).join(" ");
+  }
+  /** Results whose matched positions hold the query's words one after another (the phrase) come first. */
+  function phraseFirst(results, parts) {
+    if (parts.length < 3) return results;
+    var offsets = pairStarts(parts.length).map(function (i) { return parts[i].word; });
+    var phrase = [], rest = [];
+    results.forEach(function (r) {
+      var at = {};
+      (r.words || []).forEach(function (l) { at[l] = true; });
+      var hit = (r.words || []).some(function (p) {
+        return offsets.every(function (o) { return at[p + o - offsets[0]]; });
+      });
+      (hit ? phrase : rest).push(r);
+    });
+    return phrase.concat(rest);
   }
   /** The query as Pagefind gets it, in this page's language. */
   function pagefindQuery(q) {
-    if (lang === "vi") return pairTerms(querySyllables(q));
+    if (lang === "vi") return pairTerms(queryParts(q));
     return q.normalize("NFC").replace(/\s+/g, " ").trim();
   }
   function fmt(template, values) {
@@ -208,15 +239,15 @@
   // --- Pagefind -----------------------------------------------------------------------
   // data-bundles lists the bundles searched together: a site's own and the shared directives'
   // (/pagefind-chi-dao/), or a shards.json that lists the network index's shards. The first is
-  // loaded, the others merged into it (one WebAssembly download); each is tagged with a "part"
-  // filter, so that results sorted by date can be merged part by part (see sortedSource).
+  // loaded, the others merged into it (one WebAssembly download). A sort by date uses each
+  // bundle's portal-dates.json.gz, loaded when a reader asks for it.
   // Ranking: tones carry meaning (exact spellings first); a match in the title, a document's
   // number or (network) the site's name counts more than one in the text.
   var OPTIONS = {
     excerptLength: EXCERPT, baseUrl: "/",
     ranking: { diacriticSimilarity: 3, metaWeights: { title: 5, tw: 5, number: 20, site: 12 } }
   };
-  var parts = 1;
+  var bundles = [];
   function getJSON(url) {
     return fetch(url).then(function (r) {
       if (!r.ok) throw new Error(url + ": " + r.status);
@@ -239,17 +270,12 @@
   }
   function load() {
     if (!loading) {
-      loading = bundleList().then(function (bundles) {
-        parts = bundles.length;
+      loading = bundleList().then(function (list) {
+        bundles = list;
         return import(bundles[0] + "pagefind.js").then(function (pf) {
           // In the page, not a Web Worker: one script less to download, and the search itself is small.
           return pf.options(Object.assign({ noWorker: true }, OPTIONS)).then(function () { return pf.init(); }).then(function () {
-            if (parts < 2) return null;
-            return pf.options({ mergeFilter: { part: "0" } }).then(function () {
-              return Promise.all(bundles.slice(1).map(function (b, i) {
-                return pf.mergeIndex(b, Object.assign({ mergeFilter: { part: String(i + 1) } }, OPTIONS));
-              }));
-            });
+            return Promise.all(bundles.slice(1).map(function (b) { return pf.mergeIndex(b, OPTIONS); }));
           }).then(function () {
             pagefind = pf;
             return pf;
@@ -265,38 +291,35 @@
     var at = 0;
     return {
       count: results.length,
-      parallel: true,
       next: function () {
         var r = results[at++];
         return r ? r.data() : null;
       }
     };
   }
-  /** Results by date over several bundles: each bundle's are in order, the heads are compared by date. */
-  function sortedSource(lists, dir) {
-    var pos = lists.map(function () { return 0; });
-    function head(i) {
-      var r = lists[i][pos[i]];
-      if (!r) return Promise.resolve(null);
-      if (!r.loaded) r.loaded = r.data();
-      return r.loaded;
+  /** The dates of every bundle's pages (fragment name → "YYYY-MM-DDTHH:MM"), loaded when a reader sorts. */
+  var dates = {}, datesLoading = null;
+  function loadDates() {
+    if (!datesLoading) {
+      datesLoading = Promise.all(bundles.map(function (b) {
+        return fetch(b + "portal-dates.json.gz").then(function (r) {
+          if (!r.ok) throw new Error(b + "portal-dates.json.gz: " + r.status);
+          return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
+        }).then(function (map) { Object.assign(dates, map); });
+      }));
     }
-    return {
-      count: lists.reduce(function (n, l) { return n + l.length; }, 0),
-      next: function () {
-        return Promise.all(lists.map(function (_, i) { return head(i); })).then(function (heads) {
-          var best = -1;
-          heads.forEach(function (d, i) {
-            if (!d) return;
-            var a = (d.meta && d.meta.date) || "", b = best < 0 ? null : (heads[best].meta && heads[best].meta.date) || "";
-            if (best < 0 || (dir === "asc" ? a < b : a > b)) best = i;
-          });
-          if (best < 0) return null;
-          pos[best]++;
-          return heads[best];
-        });
-      }
-    };
+    return datesLoading;
+  }
+  /** The results with a date, newest (desc) or oldest (asc) first. */
+  function byDate(results, dir) {
+    return loadDates().then(function () {
+      var dated = results.filter(function (r) { return dates[r.id]; });
+      dated.sort(function (a, b) {
+        var x = dates[a.id], y = dates[b.id];
+        return x === y ? 0 : (x < y) === (dir === "asc") ? -1 : 1;
+      });
+      return dated;
+    });
   }
   function sumFilters(all) {
     var out = {};
@@ -330,27 +353,17 @@
     });
   }
   /** One search over every bundle: {source, filters}. */
-  function query(pf, q, filters) {
-    if (!sortEl.value || parts < 2) {
-      var opts = { filters: filters };
-      if (sortEl.value) opts.sort = { date: sortEl.value };
-      return pf.search(q || null, opts).then(function (res) {
-        if (res && q && !res.results.length && lang === "vi" && q.indexOf(" ") > 0) return relaxed(pf, q, opts);
-        return res;
-      }).then(function (res) {
-        return res && { source: rankedSource(res.results), filters: res.filters };
+  function query(pf, q, filters, parts) {
+    var opts = { filters: filters };
+    return pf.search(q || null, opts).then(function (res) {
+      if (res && q && !res.results.length && lang === "vi" && q.indexOf(" ") > 0) return relaxed(pf, q, opts);
+      return res;
+    }).then(function (res) {
+      if (!res) return null;
+      var results = lang === "vi" ? phraseFirst(res.results, parts) : res.results;
+      return (sortEl.value ? byDate(results, sortEl.value) : Promise.resolve(results)).then(function (list) {
+        return { source: rankedSource(list), filters: res.filters };
       });
-    }
-    var searches = [];
-    for (var i = 0; i < parts; i++) {
-      searches.push(pf.search(q || null, { filters: Object.assign({}, filters, { part: String(i) }), sort: { date: sortEl.value } }));
-    }
-    return Promise.all(searches).then(function (all) {
-      if (all.some(function (r) { return !r; })) return null;
-      return {
-        source: sortedSource(all.map(function (r) { return r.results; }), sortEl.value),
-        filters: sumFilters(all.map(function (r) { return r.filters; }))
-      };
     });
   }
 
@@ -389,7 +402,7 @@
 
   function fillFilters(all) {
     filterBox.textContent = "";
-    var names = Object.keys(all).filter(function (k) { return k !== "part" && Object.keys(all[k]).length > 0; });
+    var names = Object.keys(all).filter(function (k) { return Object.keys(all[k]).length > 0; });
     names.sort(function (a, b) {
       var ia = FILTER_ORDER.indexOf(a), ib = FILTER_ORDER.indexOf(b);
       return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
@@ -473,12 +486,11 @@
       current.shown++;
       pending.push(li);
     }
-    // Ranked results load their fragments all at once; sorted ones one after another (the next
-    // depends on the dates seen). Each is shown as soon as it and those before it are there.
+    // The fragments load all at once; each result is shown as soon as it and those before it are there.
     var chain = Promise.resolve(), source = current.source;
     var loads = pending.map(function (li) {
-      var got = source.parallel ? Promise.resolve(source.next()) : null;
-      chain = chain.then(function () { return got || source.next(); }).then(function (data) {
+      var got = Promise.resolve(source.next());
+      chain = chain.then(function () { return got; }).then(function (data) {
         if (mine !== seq) return;
         if (!data) { li.remove(); return; }
         var a = renderResult(li, data, current.terms);
@@ -515,6 +527,12 @@
     // While typing, a last word of one Latin letter ("d", "dau t") would load the index of
     // every word it begins: wait for the next letter (Enter or a filter searches at once).
     if (!now && /(^|\s)[a-z0-9]$/i.test(fold(input.value.trim()))) return;
+    // The index chunks of what is typed so far load at once (Pagefind's preload), the results
+    // after a pause: when the reader stops typing, only the results' own files are left to fetch.
+    if (!now && pagefind) {
+      var q = pagefindQuery(input.value);
+      if (q) pagefind.preload(q).catch(function () {});
+    }
     timer = setTimeout(search, now ? 0 : 180);
   }
 
@@ -522,6 +540,7 @@
     var mine = ++seq;
     var raw = input.value;
     var q = pagefindQuery(raw);
+    var parts = lang === "vi" ? queryParts(raw) : [];
     var filters = filterQuery();
     var hasFilters = Object.keys(filters).length > 0;
     syncUrl(raw.trim());
@@ -536,7 +555,7 @@
     announce(S.searching);
     load().then(function (pf) {
       if (mine !== seq) return null;
-      return query(pf, q, filters);
+      return query(pf, q, filters, parts);
     }).then(function (res) {
       if (mine !== seq || !res) return;
       current = { source: res.source, shown: 0, terms: raw.trim() ? fold(raw).toLowerCase().split(/\s+/).filter(Boolean) : [] };
