@@ -90,7 +90,8 @@
       return PAIR + syl[i] + PAIR + syl[i + 1] + (k + 1 < starts.length ? PAIR : "");
     }).join(" ");
   }
-  /** Results whose matched positions hold the query's words one after another (the phrase) come first. */
+  /** Results whose matched positions hold the query's words one after another (the phrase), or that matched
+   *  in their title, number or site name alone, come first, in Pagefind's order (its score). */
   function phraseFirst(results, parts) {
     if (parts.length < 3) return results;
     var offsets = pairStarts(parts.length).map(function (i) { return parts[i].word; });
@@ -100,7 +101,7 @@
       (r.words || []).forEach(function (l) { at[l] = true; });
       var hit = (r.words || []).some(function (p) {
         return offsets.every(function (o) { return at[p + o - offsets[0]]; });
-      });
+      }) || (!(r.words || []).length && (r.matchedMetaFields || []).length > 0);
       (hit ? phrase : rest).push(r);
     });
     return phrase.concat(rest);
