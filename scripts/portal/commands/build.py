@@ -49,7 +49,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     with progress:
         report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
-                       search=not getattr(args, "no_search", False), seed_from=getattr(args, "target", None))
+                       search=not getattr(args, "no_search", False), seed_from=getattr(args, "target", None),
+                       with_home=not getattr(args, "shard", None))
     if not args.quiet:
         table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
         table.add_column("site")

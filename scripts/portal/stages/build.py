@@ -156,14 +156,15 @@ def build(
     full: bool = False,
     search: bool = True,
     seed_from: Path | str | None = None,
+    with_home: bool = False,
 ) -> BuildReport:
     """Build *sites* (default: all) of the project at *root* into *output* (default root/output).
 
     *seed_from* (a publish target folder): every site without an output starts from its
     current release there (:func:`portal.stages.publish.seed.seed_output`), so a build of
-    some sites on a fresh clone produces complete sites. With search and without the
-    provincial portal's output, the provincial portal is built too (the shared directives'
-    bundle is made from its pages).
+    some sites on a fresh clone produces complete sites. *with_home*: when the provincial
+    portal has no output, build it too (the shared directives' bundle is made from its
+    pages); not for a shard of a sharded build (``portal assemble`` makes the bundles).
     """
     global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH
     start = time.perf_counter()
@@ -187,7 +188,7 @@ def build(
         seeded = seed_output(network, out, seed_from)
         if seeded:
             notes.append(f"{len(seeded)} site(s) taken from the last release in {seed_from} before building")
-    if search and sites and network.home not in selected and not (out / network.home).is_dir():
+    if with_home and search and sites and network.home not in selected and not (out / network.home).is_dir():
         selected.append(network.home)  # the shared directives' bundle is made from the provincial portal's pages
         notes.append(f"{network.home} built too: the shared directives' search bundle is made from its pages")
     i18n.compile_catalogs(network.root / "translations")
