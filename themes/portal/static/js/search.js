@@ -305,7 +305,12 @@
       datesLoading = Promise.all(bundles.map(function (b) {
         return fetch(b + "portal-dates.json.gz").then(function (r) {
           if (!r.ok) throw new Error(b + "portal-dates.json.gz: " + r.status);
-          return new Response(r.body.pipeThrough(new DecompressionStream("gzip"))).json();
+          return r.arrayBuffer();
+        }).then(function (buf) {
+          // gzip as written; a server that sends it with Content-Encoding: gzip hands over JSON already
+          var bytes = new Uint8Array(buf);
+          if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+          return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
         }).then(function (map) { Object.assign(dates, map); });
       }));
     }
