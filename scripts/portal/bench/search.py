@@ -11,8 +11,8 @@ by default) and a network of S sites (50 by default), then:
   ``Network.emulateNetworkConditions``: 562.5 ms latency a request, 180,000 B/s down,
   84,375 B/s up), opens each search page in a fresh browser (empty cache), waits until it
   is ready, submits each query of :data:`QUERIES`, and records:
-  the bytes transferred (``encodedDataLength`` of every response, headers included) and the
-  requests, split into the page itself and the search (library, WebAssembly, metadata,
+  the bytes transferred (every response's encoded body and headers, the page's and its
+  workers') and the requests, split into the page itself and the search (library, WebAssembly, metadata,
   filters, index chunks, fragments of the results shown); and the time from submitting the
   query to the first result on screen (or to the answer that there is none).
 
@@ -164,10 +164,8 @@ def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
-    urls: dict[str, str] = {}
-    sizes: dict[str, int] = {}
-    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
-    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], int(e["encodedDataLength"])))
+    finished: list = []  # every request of the page and of its workers (Playwright's events include workers)
+    context.on("requestfinished", lambda request: finished.append(request))
     cdp.send("Network.enable")
     if throttle:
         cdp.send("Network.emulateNetworkConditions", FAST_3G)
@@ -189,8 +187,11 @@ def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True
         page.wait_for_load_state("networkidle", timeout=180_000)
     shown = page.locator(".pagefind-ui__result" if plain else ".result").count()
     status = "" if plain else (page.text_content("[data-search-status]") or "")
+    fetched = []
+    for request in finished:  # bytes on the wire: the (encoded) body and the headers
+        size = request.sizes()
+        fetched.append((request.url, size["responseBodySize"] + size["responseHeadersSize"]))
     context.close()
-    fetched = [(urls.get(rid, ""), n) for rid, n in sizes.items()]
     search = [(u, n) for u, n in fetched if _is_search(u)]
     return {
         "query": query, "plain": plain, "results_shown": shown, "status": status.strip(),
