@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pytest
@@ -22,32 +21,11 @@ from portal.stages.publish.verify import missing_resources
 
 from ..conftest import make_project, post
 from ..gitrepo import commit, git
+from .searching import serving, sites_yaml
 from .test_search_browser import Reader, browser  # noqa: F401
 
-SITES = """\
-network:
-  home: tinh
-  default_language: vi
-  timezone: Asia/Ho_Chi_Minh
-sites:
-  - id: tinh
-    kind: province
-    name: {vi: "Cổng Thông tin điện tử tỉnh Thử"}
-    url: https://tinh.example.vn
-    editors: ["@org/btb-tinh"]
-  - id: dong-tien
-    kind: commune
-    name: {vi: "Xã Đông Tiến"}
-    url: https://dongtien.example.vn
-    parent: tinh
-    editors: ["@org/btb-dong-tien"]
-  - id: tien-du
-    kind: commune
-    name: {vi: "Xã Tiên Du"}
-    url: https://tiendu.example.vn
-    parent: tinh
-    editors: ["@org/btb-tien-du"]
-"""
+SITES = sites_yaml(("dong-tien", "commune", "Xã Đông Tiến", "https://dongtien.example.vn"),
+                   ("tien-du", "commune", "Xã Tiên Du", "https://tiendu.example.vn"))
 DIRECTIVE = "Chỉ thị về an toàn giao thông mùa lễ hội"
 CHANGED = "Xã Đông Tiến khánh thành cầu giao thông mới"
 
@@ -112,8 +90,6 @@ def test_build_since_on_a_fresh_clone_takes_the_rest_from_the_release_and_publis
 @pytest.fixture(scope="module")
 def live(released):
     """The target's live releases served as http://<id>.localhost:PORT/."""
-    from portal.stages.preview import make_server
-
     _, clone, target, _ = released
     served = clone.parent / "served"
     served.mkdir(exist_ok=True)
@@ -121,12 +97,8 @@ def live(released):
         link = served / site
         if not link.exists():
             link.symlink_to(target / site / "current", target_is_directory=True)
-    os.environ["PORTAL_SERVE_QUIET"] = "1"
-    server = make_server(served, "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(served) as port:
+        yield port
 
 
 def test_search_on_the_new_release(live, browser):  # noqa: F811

@@ -7,44 +7,15 @@ title matches rank above body matches; exact spellings above the same letters wi
 
 from __future__ import annotations
 
-import os
-import threading
-
 import pytest
 
 from ..conftest import NOW, make_project, post
+from .searching import serving, sites_yaml
 from .test_search_browser import Reader, browser  # noqa: F401
 
-SITES = """\
-network:
-  home: tinh
-  default_language: vi
-  timezone: Asia/Ho_Chi_Minh
-sites:
-  - id: tinh
-    kind: province
-    name: {vi: "Cổng Thông tin điện tử tỉnh Thử"}
-    url: https://tinh.example.vn
-    editors: ["@org/btb-tinh"]
-  - id: so-y-te
-    kind: department
-    name: {vi: "Sở Y tế"}
-    url: https://soyte.example.vn
-    parent: tinh
-    editors: ["@org/btb-so-y-te"]
-  - id: dong-tien
-    kind: commune
-    name: {vi: "Xã Đông Tiến"}
-    url: https://dongtien.example.vn
-    parent: tinh
-    editors: ["@org/btb-dong-tien"]
-  - id: tien-du
-    kind: commune
-    name: {vi: "Xã Tiên Du"}
-    url: https://tiendu.example.vn
-    parent: tinh
-    editors: ["@org/btb-tien-du"]
-"""
+SITES = sites_yaml(("so-y-te", "department", "Sở Y tế", "https://soyte.example.vn"),
+                   ("dong-tien", "commune", "Xã Đông Tiến", "https://dongtien.example.vn"),
+                   ("tien-du", "commune", "Xã Tiên Du", "https://tiendu.example.vn"))
 BULLETIN = "Bản tin tháng ba"                                   # Đông Tiến's own, its name nowhere in the text
 TIEN_DU = "Người dân tiết kiệm từng đồng tiền, đóng góp xây trường"  # đồng tiền: the same letters as Đông Tiến
 HEALTH = "Hướng dẫn phòng chống sốt xuất huyết"                   # Sở Y tế's own
@@ -80,17 +51,12 @@ def make_network(root):
 @pytest.fixture(scope="module")
 def ranked(tmp_path_factory):
     from portal.stages.build import build
-    from portal.stages.preview import make_server
 
     root = make_network(tmp_path_factory.mktemp("ranking") / "proj")
     report = build(root, now=NOW, jobs=2)
     assert report.ok, "\n".join(str(p) for p in report.all_problems())
-    os.environ["PORTAL_SERVE_QUIET"] = "1"
-    server = make_server(root / "output", "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(root / "output") as port:
+        yield port
 
 
 @pytest.fixture

@@ -9,8 +9,6 @@ network search claims the provincial portal when it came from a commune.
 
 from __future__ import annotations
 
-import os
-import threading
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,32 +17,11 @@ import pytest
 from portal.stages.search import site as site_index
 
 from ..conftest import NOW, make_project, post
+from .searching import serving, sites_yaml
 from .test_search_browser import Reader, browser  # noqa: F401  (the module's browser fixture)
 
-SITES = """\
-network:
-  home: tinh
-  default_language: vi
-  timezone: Asia/Ho_Chi_Minh
-sites:
-  - id: tinh
-    kind: province
-    name: {vi: "Cổng Thông tin điện tử tỉnh Thử"}
-    url: https://tinh.example.vn
-    editors: ["@org/btb-tinh"]
-  - id: tien-du
-    kind: commune
-    name: {vi: "Xã Tiên Du"}
-    url: https://tiendu.example.vn
-    parent: tinh
-    editors: ["@org/btb-tien-du"]
-  - id: lac-ve
-    kind: commune
-    name: {vi: "Xã Lạc Vệ"}
-    url: https://lacve.example.vn
-    parent: tinh
-    editors: ["@org/btb-lac-ve"]
-"""
+SITES = sites_yaml(("tien-du", "commune", "Xã Tiên Du", "https://tiendu.example.vn"),
+                   ("lac-ve", "commune", "Xã Lạc Vệ", "https://lacve.example.vn"))
 
 PROVINCE = "Cổng Thông tin điện tử tỉnh Thử"
 #: (site, file, title, body): every kind of attack on the index, more than one input each
@@ -77,17 +54,12 @@ def make_network(root: Path) -> Path:
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory):
     from portal.stages.build import build
-    from portal.stages.preview import make_server
 
     root = make_network(tmp_path_factory.mktemp("attacks") / "proj")
     report = build(root, now=NOW, jobs=2)
     assert report.ok, "\n".join(str(p) for p in report.all_problems())
-    os.environ["PORTAL_SERVE_QUIET"] = "1"
-    server = make_server(root / "output", "127.0.0.1", 0)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield root, server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(root / "output") as port:
+        yield root, port
 
 
 def test_staging_reads_no_field_from_the_body(attacked):
