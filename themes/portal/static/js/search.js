@@ -75,19 +75,22 @@
     if (n % 2 === 1 && n > 1) starts.push(n - 2);
     return starts;
   }
-  /** What Pagefind is asked for a Vietnamese query (see the header). */
-  function pairTerms(parts) {
+  /** What Pagefind is asked for a Vietnamese query (see the header). While typing, the last syllable
+   *  is matched by prefix ("quy hoa" finds "quy hoạch"); a submitted query (*complete*) is matched
+   *  syllable by syllable, which also loads no index chunk beside the words asked for. */
+  function pairTerms(parts, complete) {
     var syl = parts.map(function (p) { return p.syl; });
+    var end = complete ? PAIR : "";
     if (!syl.length) return "";
     if (syl.length === 1) {
       var f = fold(syl[0]).toLowerCase();
       if (frequent[f]) return TITLE + syl[0] + TITLE;                // frequent: the titles that hold it
       if (startsFrequent(f)) return PAIR + syl[0] + PAIR;            // "ch": the syllable itself, not chính, chỉ…
-      return PAIR + syl[0];                                           // every pair it begins
+      return PAIR + syl[0] + end;                                     // every pair it begins
     }
     var starts = pairStarts(syl.length);
     return starts.map(function (i, k) {
-      return PAIR + syl[i] + PAIR + syl[i + 1] + (k + 1 < starts.length ? PAIR : "");
+      return PAIR + syl[i] + PAIR + syl[i + 1] + (k + 1 < starts.length ? PAIR : end);
     }).join(" ");
   }
   /** Results whose matched positions hold the query's words one after another (the phrase), or that matched
@@ -107,8 +110,8 @@
     return phrase.concat(rest);
   }
   /** The query as Pagefind gets it, in this page's language. */
-  function pagefindQuery(q) {
-    if (lang === "vi") return pairTerms(queryParts(q));
+  function pagefindQuery(q, complete) {
+    if (lang === "vi") return pairTerms(queryParts(q), complete);
     return q.normalize("NFC").replace(/\s+/g, " ").trim();
   }
   function fmt(template, values) {
@@ -528,7 +531,10 @@
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
 
-  function run(now) {
+  /** Search now (Enter, a filter) or after a pause in typing; *complete*: the query was submitted
+   *  (default: as the last search was, so that a filter or a sort keeps how the words matched). */
+  var lastComplete = false;
+  function run(now, complete) {
     clearTimeout(timer);
     // While typing, a last word of one Latin letter ("d", "dau t") would load the index of
     // every word it begins: wait for the next letter (Enter or a filter searches at once).
@@ -539,13 +545,14 @@
       var q = pagefindQuery(input.value);
       if (q) pagefind.preload(q).catch(function () {});
     }
-    timer = setTimeout(search, now ? 0 : 180);
+    timer = setTimeout(function () { search(complete === undefined ? lastComplete : complete); }, now ? 0 : 180);
   }
 
-  function search() {
+  function search(complete) {
     var mine = ++seq;
+    lastComplete = complete;
     var raw = input.value;
-    var q = pagefindQuery(raw);
+    var q = pagefindQuery(raw, complete);
     var parts = lang === "vi" ? queryParts(raw) : [];
     var filters = filterQuery();
     var hasFilters = Object.keys(filters).length > 0;
@@ -587,9 +594,9 @@
   var params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   if (params.get("sort")) sortEl.value = params.get("sort");
-  input.addEventListener("input", function () { run(false); });
+  input.addEventListener("input", function () { run(false, false); });
   sortEl.addEventListener("change", function () { run(true); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); run(true); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); run(true, true); });
   more.addEventListener("click", function () { showMore(true); });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown") {
@@ -615,7 +622,7 @@
   // they load when the reader opens them, or when the address asks for one).
   var wantsFilters = FILTER_ORDER.some(function (name) { return params.getAll(name).length > 0; });
   (wantsFilters ? loadFilters() : load()).then(function () {
-    if (input.value || wantsFilters) run(true);
+    if (input.value || wantsFilters) run(true, true);
     else done();
   }).catch(function (err) {
     announce(S.error);
