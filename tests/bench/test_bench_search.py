@@ -18,10 +18,12 @@ def test_bench_search_smoke(tmp_path: Path):
     assert report["indexed_pages"] == 40
     assert report["bundle_bytes"]["total"] > 0 and report["plain_site"]["bytes"]["total"] > 0
     rows = report["queries"]
-    assert {r["target"] for r in rows} == {"site: ours", "site: plain Pagefind", "network: ours", "network: plain Pagefind"}
+    assert {r["target"] for r in rows} == {"site: ours", "site: ours, typed", "site: plain Pagefind", "network: ours",
+                                           "network: ours, typed", "network: plain Pagefind"}
     for r in rows:
         assert r["search_bytes"] > 0 and r["search_requests"] > 0, r
     ours = {(r["target"], r["query"]): r for r in rows if not r["plain"]}
+    assert ours[("site: ours, typed", "quy hoach")]["results_shown"] > 0
     assert ours[("site: ours", "quy hoach")]["results_shown"] > 0
     assert ours[("network: ours", "quy hoach")]["results_shown"] > 0
     assert ours[("site: ours", "zzqxw khong co")]["results_shown"] == 0

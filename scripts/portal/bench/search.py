@@ -143,6 +143,16 @@ OURS_QUERY = """q => new Promise(resolve => {
   input.value = q;
   input.form.requestSubmit();
 })"""
+#: a reader typing the query (150 ms a key): from the last key to the first result of the whole query
+TYPED_SETUP = """() => {
+  const root = document.querySelector('[data-search]'), input = document.getElementById('search-q');
+  input.addEventListener('input', () => { window.__lastKey = performance.now(); window.__firstAt = 0; });
+  new MutationObserver(() => {
+    if (!window.__firstAt && root.dataset.resultsFor === input.value &&
+        (root.querySelector('.result') || (root.dataset.state === 'done' && root.dataset.query === input.value)))
+      window.__firstAt = performance.now();
+  }).observe(root, {subtree: true, childList: true, attributes: true});
+}"""
 PLAIN_QUERY = """q => new Promise(resolve => {
   const input = document.querySelector('.pagefind-ui__search-input'), start = performance.now();
   const done = () => document.querySelector('.pagefind-ui__result-link') ||
@@ -159,8 +169,8 @@ def _is_search(url: str) -> bool:
     return any(part in url for part in ("/pagefind", "portal-search.json", "shards.json"))
 
 
-def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True) -> dict:
-    """Open *url* in a fresh context on the phone profile, submit *query*; bytes, requests, seconds."""
+def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True, typed: bool = False) -> dict:
+    """Open *url* in a fresh context on the phone profile, submit (or type) *query*; bytes, requests, seconds."""
     context = browser.new_context(viewport={"width": 360, "height": 740}, device_scale_factor=2, is_mobile=True)
     page = context.new_page()
     cdp = context.new_cdp_session(page)
@@ -178,7 +188,13 @@ def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True
     else:
         page.wait_for_function("document.querySelector('[data-search]').dataset.state === 'done'", timeout=180_000)
     ready = time.perf_counter() - t0
-    ms = page.evaluate(PLAIN_QUERY if plain else OURS_QUERY, query)
+    if typed:
+        page.evaluate(TYPED_SETUP)
+        page.locator("#search-q").press_sequentially(query, delay=150)
+        page.wait_for_function("() => window.__firstAt > 0", timeout=180_000)
+        ms = page.evaluate("() => window.__firstAt - window.__lastKey")
+    else:
+        ms = page.evaluate(PLAIN_QUERY if plain else OURS_QUERY, query)
     if plain:
         page.wait_for_load_state("networkidle", timeout=180_000)
     else:
@@ -194,7 +210,7 @@ def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True
     context.close()
     search = [(u, n) for u, n in fetched if _is_search(u)]
     return {
-        "query": query, "plain": plain, "results_shown": shown, "status": status.strip(),
+        "query": query, "plain": plain, "typed": typed, "results_shown": shown, "status": status.strip(),
         "search_bytes": sum(n for _, n in search), "search_requests": len(search),
         "page_bytes": sum(n for u, n in fetched if not _is_search(u)),
         "by_kind": _by_kind(search), "seconds_to_first_result": round(ms / 1000, 2),
@@ -213,9 +229,9 @@ def _by_kind(fetched: list[tuple[str, int]]) -> dict[str, int]:
     return kinds
 
 
-def measure_pages(output: Path, targets: list[tuple[str, str, str, bool]], queries: tuple[str, ...],
+def measure_pages(output: Path, targets: list[tuple], queries: tuple[str, ...],
                   repeat: int = 1, throttle: bool = True, log=print) -> list[dict]:
-    """Every query on every (label, site id, path, plain) target; medians of *repeat* runs."""
+    """Every query on every (label, site id, path, plain[, typed]) target; medians of *repeat* runs."""
     from playwright.sync_api import sync_playwright
 
     from portal.stages.preview import make_server
@@ -228,10 +244,10 @@ def measure_pages(output: Path, targets: list[tuple[str, str, str, bool]], queri
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for label, site, path, plain in targets:
+            for label, site, path, plain, *how in targets:
                 for query in queries:
-                    runs = [measure(browser, f"http://{site}.localhost:{port}{path}", query, plain, throttle=throttle)
-                            for _ in range(repeat)]
+                    runs = [measure(browser, f"http://{site}.localhost:{port}{path}", query, plain, throttle=throttle,
+                                    typed=bool(how and how[0])) for _ in range(repeat)]
                     row = dict(runs[0])
                     for key in ("seconds_to_first_result", "seconds_page_ready", "search_bytes"):
                         row[key] = statistics.median(r[key] for r in runs)
@@ -310,8 +326,10 @@ def run(dest: Path, pages: int = 10_000, sites: int = 50, network_posts: int | N
         if link.is_symlink() or link.exists():
             link.unlink()
         link.symlink_to(tree, target_is_directory=True)
-        targets = [("site: ours", "mot-trang", "/tim-kiem/", False), ("site: plain Pagefind", "mot-trang", f"/{PLAIN}/", True),
+        targets = [("site: ours", "mot-trang", "/tim-kiem/", False), ("site: ours, typed", "mot-trang", "/tim-kiem/", False, True),
+                   ("site: plain Pagefind", "mot-trang", f"/{PLAIN}/", True),
                    ("network: ours", "tinh", "/tim-kiem-toan-tinh/", False),
+                   ("network: ours, typed", "tinh", "/tim-kiem-toan-tinh/", False, True),
                    ("network: plain Pagefind", "tinh", f"/{PLAIN}/", True)]
         report["queries"] = measure_pages(net_output, targets, queries, repeat, throttle, log)
     else:

@@ -580,6 +580,7 @@
       else text = fmt(n === 1 ? S.one : S.many, { count: n, query: raw.trim() });
       if (n > PAGE) text += " " + fmt(S.shown, { shown: PAGE, count: n });
       announce(text);
+      root.setAttribute("data-results-for", raw);  // the results now appearing are for this query
       return showMore(false);
     }).catch(function (err) {
       if (mine !== seq) return;
