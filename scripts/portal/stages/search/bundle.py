@@ -139,8 +139,8 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES) -> int:
     of its forms with diacritics (nearly every Vietnamese word) are not counted, so its
     chunks grow to megabytes, and a query pays for every word beside the one it asks for.
     The words (each with its page list, unchanged) are cut here by their encoded size; the
-    metadata file is written anew with the chunks' ranges (``from``, ``to``, as Pagefind
-    trims them) and the entry file points at it. Old chunk and metadata files are removed.
+    metadata file is written anew with the chunks' ranges (``from`` trimmed as Pagefind does,
+    ``to`` whole) and the entry file points at it. Old chunk and metadata files are removed.
     """
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
@@ -160,12 +160,12 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES) -> int:
                 size = 0
             groups[-1].append(word)
             size += n
+        # A chunk's range: from the shortest prefix that tells its first word from the previous chunk's
+        # last (as Pagefind trims it) to its last word whole. Pagefind trims the last word too, and then a
+        # query for that word falls outside every range and loads the chunks around it by prefix.
         chunks = [[g[0][0], g[-1][0], ""] for g in groups]
         for i in range(len(chunks) - 1):
-            to, nxt = _prefixes(chunks[i][1], chunks[i + 1][0])
-            if to >= chunks[i][0]:
-                chunks[i][1] = to
-            chunks[i + 1][0] = nxt
+            chunks[i + 1][0] = _prefixes(chunks[i][1], chunks[i + 1][0])[1]
         names: set[str] = set()
         for chunk, group in zip(chunks, groups, strict=True):
             data = _dump([group])
