@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= reference
 
-.PHONY: all setup hooks build serve test lint check translations clean bench chromium bench-search
+.PHONY: all setup hooks build serve test lint check translations clean bench chromium validators bench-search
 
 all: build
 
@@ -43,7 +43,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 
-test: $(STAMP) chromium
+test: $(STAMP) chromium validators
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 	$(BIN)/python -m pytest -q
 
@@ -53,6 +53,22 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
 	  else echo "chromium is missing and cannot be installed without root: the browser tests will be skipped" >&2; exit 0; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The validators the tests run over the built sample network (package.json, pinned): the Nu HTML Checker
+# (vnu-jar, run with Java: Debian's default-jre-headless, installed when missing) and axe-core (injected by Playwright).
+validators: node_modules/.installed
+	@command -v java >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "java is missing and cannot be installed without root: the Nu HTML Checker test will fail" >&2; exit 0; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq default-jre-headless >/dev/null; }
+
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "npm is missing and cannot be installed without root" >&2; exit 1; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq npm >/dev/null; }
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	touch $@
 
 # Readers' search at scale: a generated site of 10,000 content pages, indexed; time, size, bytes of a first query.
 bench-search: $(STAMP) chromium

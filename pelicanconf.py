@@ -17,6 +17,9 @@ ARTICLE_ORDER_BY = "reversed-date"
 PAGE_ORDER_BY = "basename"
 WITH_FUTURE_DATES = True  # the portal decides what is due (portal_reader skips the rest)
 SUMMARY_MAX_LENGTH = 40
+# Front matter is text, never Markdown or HTML: no field is "formatted" (the summary stays the text escaped once,
+# see portal.stages.render.metadata; Pelican would otherwise rewrite it as a plain string).
+FORMATTED_FIELDS: list[str] = []
 
 # Lists: 20 items a page; later pages under <list>/page/N/ (no cat1/12 vs cat11/2 clash).
 DEFAULT_PAGINATION = 20
@@ -46,7 +49,8 @@ DRAFT_PAGE_LANG_SAVE_AS = ""
 ARTICLE_LANG_SAVE_AS = ""
 PAGE_LANG_SAVE_AS = ""
 
-JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True}
+# Autoescape: every value is HTML-escaped unless a template marks it trusted (portal build forces it on).
+JINJA_ENVIRONMENT = {"extensions": ["jinja2.ext.i18n"], "trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
 
 LOAD_CONTENT_CACHE = False
 CACHE_CONTENT = False

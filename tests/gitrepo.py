@@ -47,8 +47,12 @@ def merge(root: Path, branch: str, message: str, date: str, who: tuple[str, str]
     return git(root, "rev-parse", "HEAD")
 
 
-def fake_output(out: Path, site: str, version: str, files: int = 200, size: int = 8192) -> None:
-    """A built site without Pelican: *files* pages whose bytes depend on *version*."""
+def fake_output(out: Path, site: str, version: str, files: int = 200, size: int = 8192, root: Path | None = None) -> None:
+    """A built site without Pelican: *files* pages whose bytes depend on *version*.
+
+    Like `portal build`, it records what it was built from: HEAD of *root* (default: the folder
+    holding *out*) when that is a Git checkout.
+    """
     if (out / site).exists():
         shutil.rmtree(out / site)
     for i in range(files):
@@ -57,6 +61,10 @@ def fake_output(out: Path, site: str, version: str, files: int = 200, size: int 
         p.write_bytes((f"<p>{site} {version} {i}</p>" * (size // 24))[:size].encode())
     (out / site / "index.html").write_text(f"<h1>{site} {version}</h1>", encoding="utf-8")
     (out / site / f"only-in-{version}.txt").write_text(version, encoding="utf-8")
+    from portal.stages import repository
+    from portal.stages.output import write_build_record
+
+    write_build_record(out / site, repository.provenance(root or out.parent))
 
 
 def plain_project(root: Path) -> Path:

@@ -2,14 +2,18 @@
 
 - the theme's strings in the run's language (gettext catalogs compiled by Babel);
 - the home page's blocks: latest directives and the latest posts of each section;
-- absolute links in the Atom feeds (pages themselves use root-relative links);
+- Atom feeds readers and aggregators accept (issue 13.5): absolute links (pages themselves use
+  root-relative links), ids from the site's URL (``tag:host,date:/path``, a shared directive's from
+  its canonical copy, so it keeps one id across the network), ``xml:lang``, a section feed titled
+  with the section's name, and no empty feed file (nothing links to one);
 - a count of the files written, for the build summary.
 """
 
 from __future__ import annotations
 
 import datetime
-from urllib.parse import urljoin
+import os
+from urllib.parse import urljoin, urlsplit
 
 from pelican import signals
 
@@ -67,17 +71,43 @@ def render_fragments(generator) -> None:
     generator.context["NAV_HTML"] = {key: Markup(nav.render({**ctx, "current": key})) for key in variants}
 
 
-def absolute_feed_links(context, feed) -> None:
+def tag_uri(url: str, date: datetime.date | datetime.datetime) -> str:
+    """An Atom id (RFC 4151 tag URI) for the page at absolute *url*, first published on *date*.
+
+    ``https://bacninh.gov.vn/tin-tuc/a/`` on 2 March 2026 → ``tag:bacninh.gov.vn,2026-03-02:/tin-tuc/a/``.
+    """
+    parts = urlsplit(url)
+    day = date.date() if isinstance(date, datetime.datetime) else date
+    return f"tag:{parts.hostname},{day.isoformat()}:{parts.path or '/'}"
+
+
+def feed_metadata(context, feed) -> None:
+    """Absolute links, ids, language and title of a feed and its entries, before Pelican writes it."""
     base = context.get("PORTAL_SITE", {}).get("url", "")
     if not base:
         return
     base += "/"
-    feed.feed["link"] = urljoin(base, context.get("PORTAL_LANG_PREFIX", "/"))
-    feed.feed["id"] = feed.feed["link"]
+    prefix = context.get("PORTAL_LANG_PREFIX", "/")
+    self_url = feed.feed.get("feed_url") or urljoin(base, prefix)
+    name = os.path.basename(urlsplit(self_url).path).removesuffix(".atom.xml")
+    sections = context.get("PORTAL_SECTION_NAMES", {})
+    if name in sections:  # a section's feed: its name, and its list page as the feed's web page
+        feed.feed["title"] = f"{context['SITENAME']} - {sections[name]}"
+        feed.feed["link"] = urljoin(base, prefix.lstrip("/") + name + "/")
+    else:
+        feed.feed["link"] = urljoin(base, prefix.lstrip("/"))
+    feed.feed["id"] = self_url  # each feed its own id
+    feed.feed["language"] = context.get("PORTAL_HTML_LANG") or feed.feed.get("language")
+    canonical = {urljoin(base, a.url): a.metadata.get("canonical") for a in context.get("articles") or ()}
     for item in feed.items:
         item["link"] = urljoin(base, item["link"])
-        if item.get("unique_id"):
-            item["unique_id"] = urljoin(base, item["unique_id"])
+        item["unique_id"] = tag_uri(canonical.get(item["link"]) or item["link"], item["pubdate"])
+
+
+def drop_empty_feed(path, context=None, feed=None) -> None:
+    """A feed without entries is not kept: no page links to it (see the theme's base and category templates)."""
+    if feed is not None and not feed.items and path and os.path.isfile(path):
+        os.remove(path)
 
 
 def stable_empty_feed(context, feed) -> None:
@@ -98,6 +128,7 @@ def register() -> None:
     signals.article_generator_finalized.connect(home_blocks)
     signals.article_generator_finalized.connect(every_section_listed)
     signals.article_generator_finalized.connect(render_fragments)
-    signals.feed_generated.connect(absolute_feed_links)
+    signals.feed_generated.connect(feed_metadata)
     signals.feed_generated.connect(stable_empty_feed)
+    signals.feed_written.connect(drop_empty_feed)
     signals.content_written.connect(count_written)

@@ -1,4 +1,8 @@
-"""Pelican plugin: ``sitemap.xml`` per language tree and ``robots.txt`` at the site root."""
+"""Pelican plugin: ``sitemap.xml`` per language tree and ``robots.txt`` at the site root.
+
+Every value is XML-escaped; ``<lastmod>`` is the date the page shows (its "Updated" date when it
+shows one). A shared directive is listed only by the provincial portal (its canonical copy).
+"""
 
 from __future__ import annotations
 
@@ -43,7 +47,9 @@ def write(pelican) -> None:
     for item in _items:
         if getattr(item, "shared", False) and item.metadata.get("source_site") != site["id"]:
             continue  # the provincial portal's copy is the one to index
-        date = getattr(item, "date", None)
+        # the date the page shows: "Updated" when it shows one (metadata 'modified', see
+        # portal.stages.render.metadata), else its date (issue 13.5)
+        date = getattr(item, "modified", None) or getattr(item, "date", None)
         lastmod = f"<lastmod>{date.date().isoformat()}</lastmod>" if date and date.year < 9000 else ""
         alternates = item.metadata.get("alternates") or {}
         rows.append(f"<url><loc>{escape(base + '/' + item.url)}</loc>{lastmod}{links(alternates)}</url>")

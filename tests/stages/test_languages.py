@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -149,10 +150,13 @@ def test_switcher_links_resolve(out: Path):
 
 
 def test_dates_in_each_language(out: Path):
-    expected = {"": "6 tháng 4, 2021", "en/": "6 April 2021", "ja/": "2021年4月6日", "zh/": "2021年4月6日", "ko/": "2021년 4월 6일"}
+    """One date form per language, on the article and in the lists alike (issue 13.6)."""
+    expected = {"": "06/04/2021", "en/": "6 April 2021", "ja/": "2021年4月6日", "zh/": "2021年4月6日", "ko/": "2021년 4월 6일"}
     for prefix, text in expected.items():
         html = read(out / "tinh" / f"{prefix}tin-tuc/thu-hut-dau-tu-nuoc-ngoai/index.html")
-        assert text in html, prefix
+        assert re.findall(r'<time datetime="2021-04-06[^"]*"[^>]*>([^<]+)</time>', html) == [text], prefix
+        listed = read(out / "tinh" / f"{prefix}tin-tuc/index.html")
+        assert f">{text}</time>" in listed, prefix
 
 
 def test_theme_strings_translated(out: Path):

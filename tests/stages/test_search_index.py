@@ -145,7 +145,7 @@ def test_search_pages_and_header_form(built_mini: Path):
         assert 'data-bundles="/pagefind/ /pagefind-chi-dao/"' in page
         assert '<script src="/theme/js/search.js" defer></script>' in page
         home = read(built_mini / site / "index.html")
-        assert '<form class="site-search" role="search" action="/tim-kiem/" method="get">' in home
+        assert '<form class="site-search" role="search" aria-label="Tìm kiếm nhanh" action="/tim-kiem/" method="get">' in home
         assert 'name="q"' in home
     en = read(built_mini / "tinh" / "en" / "index.html")
     assert 'action="/en/tim-kiem/"' in en and "Search this portal" in en

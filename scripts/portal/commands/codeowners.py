@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from portal.commands.common import root_of
+from portal.model.messages import _
 
 
 def cmd_codeowners(args: argparse.Namespace) -> int:
@@ -20,7 +21,7 @@ def cmd_codeowners(args: argparse.Namespace) -> int:
         return 1 if problems else 0
     path = codeowners.write(network)
     if not args.quiet:
-        print(f"wrote {path.relative_to(network.root)} ({len(network.sites)} portals); commit it")
+        print(_("wrote {path} ({count} portals); commit it", path=path.relative_to(network.root), count=len(network.sites)))
     return 0
 
 

@@ -7,6 +7,7 @@ import json
 
 from portal.commands.common import root_of, say, target_or_branch
 from portal.model.errors import PortalError, Problem
+from portal.model.messages import _
 
 
 def cmd_due(args: argparse.Namespace) -> int:
@@ -23,7 +24,7 @@ def cmd_due(args: argparse.Namespace) -> int:
 
         at = parse_date(args.at, ZoneInfo(load_network(root).timezone))
         if at is None:
-            raise PortalError([Problem("portal due", None, f"--at {args.at!r} is not a date — write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'")])
+            raise PortalError([Problem("portal due", None, _("--at '{value}' is not a date — write YYYY-MM-DD or 'YYYY-MM-DD HH:MM'", value=args.at))])
     result = due(root, published, now=at)
     if args.json:
         print(json.dumps(result, ensure_ascii=False, indent=2))
@@ -33,7 +34,7 @@ def cmd_due(args: argparse.Namespace) -> int:
         if not args.quiet:
             for site, reasons in result.items():
                 say(f"  {site}: {'; '.join(reasons[:3])}" + (" …" if len(reasons) > 3 else ""))
-            say(f"{len(result)} site(s) due for a rebuild" if result else "nothing due: every published site is up to date")
+            say(_("{count} site(s) due for a rebuild", count=len(result)) if result else _("nothing due: every published site is up to date"))
     return 0 if result else 1
 
 

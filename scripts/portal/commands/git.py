@@ -1,4 +1,4 @@
-"""The ``portal`` subcommands of the Git workflow: plan, publish, rollback, due, codeowners, new, diff.
+"""The ``portal`` subcommands of the Git workflow: plan, publish, rollback, retire, diff.
 
 Thin: each parses its options, calls the library and prints. Errors are PortalErrors,
 printed by :func:`portal.cli.main` as ``path:LINE: message — fix``.
@@ -12,6 +12,7 @@ from pathlib import Path
 
 from portal.commands.common import root_of, say, target_or_branch
 from portal.model.errors import PortalError, Problem
+from portal.model.messages import _
 
 
 def planned_sites(root: Path, since: str, extra: list[str] | None = None) -> list[str]:
@@ -33,7 +34,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
         for s in plan.sites:
             print(s)
         if not args.quiet:
-            say(f"{len(plan.sites)} site(s) affected by {len(plan.changes)} changed file(s) since {args.since} ({plan.base[:7]})")
+            say(_("{sites} site(s) affected by {files} changed file(s) since {since} ({base})",
+                  sites=len(plan.sites), files=len(plan.changes), since=args.since, base=plan.base[:7]))
             for s in plan.sites:
                 say(f"  {s}: {'; '.join(plan.reasons[s][:3])}" + (" …" if len(plan.reasons[s]) > 3 else ""))
     return 0
@@ -54,7 +56,7 @@ def _sites_to_publish(args: argparse.Namespace, root: Path) -> list[str]:
         network = load_network(root)
         unknown = [s for s in args.site if s not in network]
         if unknown:
-            raise PortalError([Problem("sites.yaml", None, f"no site '{s}' — pick one of the ids in sites.yaml") for s in unknown])
+            raise PortalError([Problem("sites.yaml", None, _("no site '{site}' — pick one of the ids in sites.yaml", site=s)) for s in unknown])
         return list(dict.fromkeys(args.site))
     return load_network(root).ids
 
@@ -63,28 +65,43 @@ def cmd_publish(args: argparse.Namespace) -> int:
     root = root_of(args)
     sites = _sites_to_publish(args, root)
     if not sites:
-        say(f"nothing to publish: no site is affected by the changes since {args.since}")
+        say(_("nothing to publish: no site is affected by the changes since {since}", since=args.since))
         return 0
+    from portal.model.sites import load_network
+
+    known = load_network(root).ids
     if args.branch:
-        from portal.stages.publish.branch import publish_branches
+        from portal.stages.publish.branch import publish_branches, unlisted_branches
 
         results = publish_branches(root, args.branch, sites, output=args.output, allow_dirty=args.allow_dirty)
-        rows = [(r.site, r.commit[:10] if r.commit else None, r.diff.counts(), f"branch {r.branch}") for r in results]
+        rows = [(r.site, r.commit[:10] if r.commit else None, r.diff.counts(), _("branch {branch}", branch=r.branch)) for r in results]
+        hidden = unlisted_branches(root, args.branch, known)
+        where = f"--branch {args.branch}"
+        warnings: list[str] = []
     else:
         from portal.stages.publish.target import publish
 
         report = publish(root, args.target, sites, output=args.output, keep=args.keep, allow_dirty=args.allow_dirty)
         rows = [(r.site, r.release, r.diff.counts(), f"{args.target}/{r.site}/current") for r in report.sites]
-    if args.json:
-        print(json.dumps([{"site": s, "release": rel, "counts": c} for s, rel, c, _ in rows], ensure_ascii=False))
+        hidden = report.unlisted
+        where = f"--target {args.target}"
+        warnings = [f"{r.site}: {r.warning}" for r in report.sites if r.warning]
+    for site in hidden:  # reported on every publish until retired (issue 12.8)
+        say(_("warning: {site} is published but no longer in sites.yaml — it stays live until you take it out of service: portal retire --site {site} {where}",
+              site=site, where=where))
+    for w in warnings:
+        say(_("warning: {text}", text=w))
+    if args.json:  # standard output stays machine-readable; warnings went to standard error
+        print(json.dumps([{"site": s, "release": rel, "counts": c} for s, rel, c, _where in rows], ensure_ascii=False))
         return 0
     changed = [r for r in rows if r[1]]
-    for site, rel, c, where in rows:
+    for site, rel, c, dest in rows:
         if rel:
-            print(f"{site}: published {rel} → {where} (+{c['added']} ~{c['changed']} -{c['removed']} files)")
+            print(_("{site}: published {release} → {where} (+{added} ~{changed} -{removed} files)", site=site, release=rel,
+                    where=dest, added=c["added"], changed=c["changed"], removed=c["removed"]))
         elif not args.quiet:
-            print(f"{site}: unchanged, not published")
-    say(f"{len(changed)} site(s) published, {len(rows) - len(changed)} unchanged")
+            print(_("{site}: unchanged, not published", site=site))
+    say(_("{published} site(s) published, {unchanged} unchanged", published=len(changed), unchanged=len(rows) - len(changed)))
     return 0
 
 
@@ -94,17 +111,46 @@ def cmd_rollback(args: argparse.Namespace) -> int:
 
         r = rollback_branch(root_of(args), args.branch, args.site, args.release)
         if r.commit is None:
-            print(f"{args.site}: branch {r.branch} already has that tree; nothing changed")
+            print(_("{site}: branch {branch} already has that tree; nothing changed", site=args.site, branch=r.branch))
         else:
-            print(f"{args.site}: {r.branch} rolled back by commit {r.commit[:10]} (+{len(r.diff.added)} ~{len(r.diff.changed)} -{len(r.diff.removed)} files)")
+            print(_("{site}: {branch} rolled back by commit {commit} (+{added} ~{changed} -{removed} files)", site=args.site,
+                    branch=r.branch, commit=r.commit[:10], **r.diff.counts()))
         return 0
     from portal.stages.publish.target import rollback
 
     r = rollback(args.target, args.site, args.release)
     if r.release is None:
-        print(f"{args.site}: {r.previous} is already the current release; nothing changed")
+        print(_("{site}: {release} is already the current release; nothing changed", site=args.site, release=r.previous))
     else:
-        print(f"{args.site}: current → {r.release} (was {r.previous}; +{len(r.diff.added)} ~{len(r.diff.changed)} -{len(r.diff.removed)} files)")
+        print(_("{site}: current → {release} (was {previous}; +{added} ~{changed} -{removed} files)", site=args.site,
+                release=r.release, previous=r.previous, **r.diff.counts()))
+    if r.warning:
+        say(_("warning: {text}", text=r.warning))
+    return 0
+
+
+def cmd_retire(args: argparse.Namespace) -> int:
+    root = root_of(args)
+    if args.branch:
+        from portal.stages.publish.retire import retire_branch
+
+        b = retire_branch(root, args.branch, args.site, successor=args.successor)
+        if b.commit is None:
+            print(_("{site}: already retired; nothing changed", site=args.site))
+        else:
+            print(_("{site}: retired — branch {branch} now holds the notice (commit {commit}); portal rollback --branch undoes it",
+                    site=args.site, branch=b.branch, commit=b.commit[:10]))
+        return 0
+    from portal.stages.publish.retire import retire
+
+    r = retire(root, args.target, args.site, successor=args.successor)
+    if r.release is None:
+        print(_("{site}: already retired; nothing changed", site=args.site))
+    else:
+        print(_("{site}: retired — current → {release}, the notice (was {previous}); portal rollback undoes it",
+                site=args.site, release=r.release, previous=r.previous))
+    if r.warning:
+        say(_("warning: {text}", text=r.warning))
     return 0
 
 
@@ -152,6 +198,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--site", required=True, metavar="ID")
     p.add_argument("--release", metavar="R", help="the release (or, with --branch, the commit) to go back to (default: the previous one)")
     p.set_defaults(func=cmd_rollback)
+
+    p = sub.add_parser("retire", help="take a site that is no longer in sites.yaml out of service (a notice release, logged)")
+    target_or_branch(p)
+    p.add_argument("--site", required=True, metavar="ID")
+    p.add_argument("--successor", metavar="ID", help="the portal that takes over its information (default: the provincial portal)")
+    p.set_defaults(func=cmd_retire)
 
 
 

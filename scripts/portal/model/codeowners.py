@@ -14,6 +14,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from portal.model.errors import Problem
+from portal.model.messages import _
 from portal.model.sites import Network, Site
 
 PATH = ".github/CODEOWNERS"
@@ -68,14 +69,14 @@ def stale_problems(network: Network) -> list[Problem]:
     path = network.root / PATH
     if not path.is_file():
         if (network.root / ".github").is_dir():
-            return [Problem(PATH, None, "is missing — run `portal codeowners` and commit it (each board must approve its portal's content)")]
+            return [Problem(PATH, None, _("is missing — run `portal codeowners` and commit it (each board must approve its portal's content)"))]
         return []
     have = path.read_text(encoding="utf-8").splitlines()
     want = render(network).splitlines()
     if have == want:
         return []
     line = next((i for i, (a, b) in enumerate(zip(have, want, strict=False), 1) if a != b), min(len(have), len(want)) + 1)
-    return [Problem(PATH, line, "is stale: it does not match the editors and maintainers in sites.yaml — run `portal codeowners` and commit it")]
+    return [Problem(PATH, line, _("is stale: it does not match the editors and maintainers in sites.yaml — run `portal codeowners` and commit it"))]
 
 
 def owners_of(text: str, path: str) -> list[str]:

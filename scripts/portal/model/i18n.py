@@ -22,8 +22,9 @@ DOMAIN = "messages"
 HTML_LANG = {"vi": "vi", "en": "en", "ja": "ja", "zh": "zh-Hans", "ko": "ko"}
 #: each language's name in itself, for the language switcher
 NATIVE_NAMES = {"vi": "Tiếng Việt", "en": "English", "ja": "日本語", "zh": "中文", "ko": "한국어"}
-#: the compact date form in lists (Babel pattern or width)
-LIST_DATE_FORMAT = {"vi": "dd/MM/yyyy", "en": "d MMM yyyy", "ja": "medium", "zh": "medium", "ko": "medium"}
+#: the one date form of each language, in lists, articles and documents alike (a Babel pattern or width):
+#: 06/04/2021 (vi, as Vietnamese administrative documents write it), 6 April 2021 (en), 2021年4月6日 (ja, zh), 2021년 4월 6일 (ko)
+DATE_FORMAT = {"vi": "dd/MM/yyyy", "en": "d MMMM yyyy", "ja": "long", "zh": "long", "ko": "long"}
 #: the Babel locale used for dates and numbers
 BABEL_LOCALE = {"vi": "vi", "en": "en_GB", "ja": "ja", "zh": "zh_Hans_CN", "ko": "ko"}
 
@@ -55,11 +56,15 @@ def _locale(lang: str) -> Locale:
     return Locale.parse(BABEL_LOCALE.get(lang, lang))
 
 
-def format_date(value: dt.date | dt.datetime | None, lang: str = "vi", fmt: str = "long") -> str:
-    """``6 tháng 4, 2021`` (vi), ``6 April 2021`` (en), ``2021年4月6日`` (ja)…"""
+def format_date(value: dt.date | dt.datetime | None, lang: str = "vi", fmt: str | None = None) -> str:
+    """*value* as readers of *lang* write dates: ``06/04/2021`` (vi), ``6 April 2021`` (en), ``2021年4月6日`` (ja)…
+
+    *fmt* (a Babel pattern or width) overrides :data:`DATE_FORMAT`; templates never pass one,
+    so every page of a language shows dates one way. ``None`` gives ``""``.
+    """
     if value is None:
         return ""
-    return _babel_date(value, format=fmt, locale=_locale(lang))
+    return _babel_date(value, format=fmt or DATE_FORMAT.get(lang, "long"), locale=_locale(lang))
 
 
 def format_datetime(value: dt.datetime | None, lang: str = "vi", fmt: str = "short") -> str:

@@ -11,6 +11,7 @@ then the build uses front matter only and says so once.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -34,10 +35,16 @@ class Merge:
     committer_email: str
     date: dt.datetime
     subject: str
+    parents: int = 1
 
     @property
     def short(self) -> str:
         return self.sha[:7]
+
+    @property
+    def is_merge(self) -> bool:
+        """A real merge (2+ parents): a pull request approved and merged, the editorial sign-off."""
+        return self.parents >= 2
 
     def to_json(self) -> dict[str, str]:
         return {"sha": self.sha, "author": self.author, "author_email": self.author_email,
@@ -47,9 +54,9 @@ class Merge:
 
 @dataclass(frozen=True)
 class Revision:
-    updated: dt.datetime     # the date of the file's last content commit
-    commit: str
-    merge: Merge | None      # the merge that published that commit (None: not on HEAD's main line)
+    updated: dt.datetime | None  # the last commit that changed what the file says; None: never since its first import
+    commit: str                  # the file's last commit (its import, a move or a change): what was published
+    merge: Merge | None          # the main-line commit that brought *commit* in (None: not on HEAD's main line)
 
 
 #: project-relative path → its last revision (filled by prepare(), inherited by forked workers)
@@ -60,24 +67,95 @@ def _stamp(seconds: str) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(seconds), dt.UTC)
 
 
-def last_commits(pr: repository.ProjectRepo, paths: Iterable[str]) -> dict[str, tuple[str, dt.datetime]]:
-    """path → (sha, committer date) of the newest non-merge commit that touched it: one ``git log`` pass."""
-    specs = [pr.to_repo(p) for p in paths]
-    out = pr.git.log("--no-merges", "--no-renames", "--name-only", "-z", f"--format={_REC}%H{_SEP}%ct", "HEAD", "--", *specs)
-    result: dict[str, tuple[str, dt.datetime]] = {}
+@dataclass(frozen=True)
+class _Change:
+    sha: str
+    when: dt.datetime
+    status: str          # A added, M modified, D deleted, R<score> renamed from *source*, T type change
+    old_blob: str
+    new_blob: str
+    source: str | None   # a rename's former path (project-relative)
+
+
+def _changes(pr: repository.ProjectRepo, specs: list[str]) -> dict[str, list[_Change]]:
+    """path → its changes, newest first, from one ``git log --raw`` pass (renames followed by ``-M``)."""
+    out = pr.git.log("--no-merges", "-M", "--raw", "--no-abbrev", "-z", f"--format={_REC}%H{_SEP}%ct", "HEAD", "--", *specs)
+    result: dict[str, list[_Change]] = {}
     for record in out.split(_REC):
-        if not record.strip("\0\n"):
+        record = record.strip("\0\n")
+        if not record:
             continue
-        header, _, files = record.partition("\0")  # with -z: '<sha><SEP><time>\0\n<file>\0<file>\0'
+        header, _, rest = record.partition("\0")  # '<sha><SEP><time>\0\n:<modes> <blobs> <status>\0<path>\0…'
         sha, ct = header.strip().split(_SEP)
         when = _stamp(ct)
-        for path in files.split("\0"):
-            path = path.strip("\n")
-            if not path:
+        fields = rest.lstrip("\n").split("\0")
+        i = 0
+        while i < len(fields):
+            meta = fields[i].strip("\n")
+            i += 1
+            if not meta.startswith(":"):
                 continue
+            parts = meta[1:].split()
+            old_blob, new_blob, status = parts[2], parts[3], parts[4]
+            source = None
+            if status[0] in "RC":
+                source, path = fields[i], fields[i + 1]
+                i += 2
+            else:
+                path = fields[i]
+                i += 1
             rel = pr.from_repo(path)
-            if rel is not None and rel not in result:
-                result[rel] = (sha, when)
+            if rel is None:
+                continue
+            src = pr.from_repo(source) if source else None
+            result.setdefault(rel, []).append(_Change(sha, when, status, old_blob, new_blob, src))
+    return result
+
+
+def _says(pr: repository.ProjectRepo, blob: str) -> str:
+    """What a file says, for comparing two versions: its text (NFC) with every run of white space as one space."""
+    data = pr.repo.odb.stream(bytes.fromhex(blob)).read()
+    return " ".join(unicodedata.normalize("NFC", data.decode("utf-8", "replace")).split())
+
+
+def _last_update(pr: repository.ProjectRepo, rel: str, changes: dict[str, list[_Change]]) -> dt.datetime | None:
+    """The date of the newest commit that changed what *rel* says (issue 13.6).
+
+    Not an update: the file's first import (added), a move without change (a rename of 100 %),
+    and a change of white space or line breaks only (e.g. re-wrapped lines, trailing spaces). A move
+    is followed to the former path, so an edit made before the move still counts.
+    """
+    seen: set[str] = set()
+    path: str | None = rel
+    before: dt.datetime | None = None
+    while path is not None and path not in seen:
+        seen.add(path)
+        nxt: str | None = None
+        for ch in changes.get(path, ()):
+            if before is not None and ch.when > before:
+                continue
+            kind = ch.status[0]
+            if kind in "AD":
+                return None
+            if kind in "RC":
+                if ch.status[1:] == "100" or _says(pr, ch.old_blob) == _says(pr, ch.new_blob):
+                    nxt, before = ch.source, ch.when
+                    break
+                return ch.when
+            if _says(pr, ch.old_blob) != _says(pr, ch.new_blob):
+                return ch.when
+        path = nxt
+    return None
+
+
+def last_commits(pr: repository.ProjectRepo, paths: Iterable[str]) -> dict[str, tuple[str, dt.datetime | None]]:
+    """path → (sha of its last commit, date of its last real update or None): one ``git log`` pass."""
+    changes = _changes(pr, [pr.to_repo(p) for p in paths])
+    result: dict[str, tuple[str, dt.datetime | None]] = {}
+    for rel, items in changes.items():
+        if items[0].status[0] == "D":
+            continue  # deleted at HEAD: no page
+        result[rel] = (items[0].sha, _last_update(pr, rel, changes))
     return result
 
 
@@ -86,17 +164,17 @@ def publishers(pr: repository.ProjectRepo) -> tuple[dict[str, str], dict[str, Me
     mainline: dict[str, Merge] = {}
     order: list[str] = []
     fmt = _SEP.join(["%H", "%an", "%ae", "%cn", "%ce", "%ct", "%s"])
-    for line in pr.git.log("--first-parent", f"--format={fmt}", "HEAD").split("\n"):
-        if not line:
-            continue
-        sha, an, ae, cn, ce, ct, subject = line.split(_SEP, 6)
-        mainline[sha] = Merge(sha, an, ae, cn, ce, _stamp(ct), subject)
-        order.append(sha)
     parents: dict[str, list[str]] = {}
     for line in pr.git.rev_list("--parents", "HEAD").split("\n"):
         shas = line.split()
         if shas:
             parents[shas[0]] = shas[1:]
+    for line in pr.git.log("--first-parent", f"--format={fmt}", "HEAD").split("\n"):
+        if not line:
+            continue
+        sha, an, ae, cn, ce, ct, subject = line.split(_SEP, 6)
+        mainline[sha] = Merge(sha, an, ae, cn, ce, _stamp(ct), subject, parents=len(parents.get(sha, ())))
+        order.append(sha)
     owner: dict[str, str] = {sha: sha for sha in mainline}
     for m in reversed(order):  # oldest first: a commit belongs to the first merge that reaches it
         stack = list(parents.get(m, [])[1:])

@@ -8,16 +8,63 @@ run carry :data:`TMP_PREFIX` or :data:`OLD_PREFIX` and are removed by the next b
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 TMP_PREFIX = ".building-"   # a tree being built beside its destination
 OLD_PREFIX = ".replaced-"   # the tree a swap replaced, removed last
+#: a built site's record of what it was built from (build bookkeeping: never published)
+BUILD_RECORD = ".portal-build.json"
+DIR_MODE = 0o755
+FILE_MODE = 0o644
+
+
+def make_public(tree: Path) -> None:
+    """Folders 0755 and files 0644 under *tree* (and *tree* itself), whatever the umask or ``mkdtemp`` made.
+
+    A built site is copied as it is (``cp -a``, ``rsync -a``, releases): the web server's user
+    must be able to read it (issue 12.8). Symbolic links are left alone (never followed).
+    """
+    if tree.is_symlink() or not tree.is_dir():
+        return
+    os.chmod(tree, DIR_MODE)
+    stack = [str(tree)]
+    while stack:
+        with os.scandir(stack.pop()) as entries:
+            for e in entries:
+                if e.is_symlink():
+                    continue
+                mode = e.stat(follow_symlinks=False).st_mode & 0o7777
+                if e.is_dir(follow_symlinks=False):
+                    if mode != DIR_MODE:
+                        os.chmod(e.path, DIR_MODE)
+                    stack.append(e.path)
+                elif mode != FILE_MODE:
+                    os.chmod(e.path, FILE_MODE)
+
+
+def write_build_record(tree: Path, record: dict[str, Any]) -> None:
+    """Record in a built site what it was built from: ``{"commit": sha or None, "dirty": [paths]}``."""
+    path = tree / BUILD_RECORD
+    path.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.chmod(path, FILE_MODE)
+
+
+def read_build_record(tree: Path) -> dict[str, Any] | None:
+    """What :func:`write_build_record` wrote into *tree*, or None (not built by ``portal build``, or an older version)."""
+    try:
+        data = json.loads((tree / BUILD_RECORD).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) and "commit" in data else None
 
 
 def swap_into_place(built: Path, dest: Path) -> None:
-    """Replace *dest* by *built* (both in one folder): the old tree is removed last."""
+    """Replace *dest* by *built* (both in one folder), made world-readable first; the old tree is removed last."""
+    make_public(built)
     old = None
     if dest.exists():
         old = dest.with_name(f"{OLD_PREFIX}{dest.name}-{os.getpid()}")

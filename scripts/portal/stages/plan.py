@@ -19,11 +19,11 @@ from pathlib import Path
 from typing import Any
 
 import git
-import yaml
 
 from portal.model import yamlio
 from portal.model.catalogue import resolve_audience
 from portal.model.content import Post, split_language
+from portal.model.messages import _
 from portal.model.sites import Network, load_network
 from portal.model.text import nfc
 from portal.stages import repository
@@ -76,19 +76,20 @@ class Plan:
 
     def markdown(self) -> str:
         """A summary for a pull request: the affected sites and why, and the posts changed."""
-        lines = [f"### Sites affected since `{self.since}` ({len(self.sites)})", ""]
+        lines = [_("### Sites affected since `{since}` ({count})", since=self.since, count=len(self.sites)), ""]
         if not self.sites:
-            lines.append("No site changes.")
+            lines.append(_("No site changes."))
         else:
-            lines += ["| site | why |", "|---|---|"]
+            lines += [_("| site | why |"), "|---|---|"]
             for s in self.sites:
                 why = "; ".join(self.reasons.get(s, []))
                 lines.append(f"| `{s}` | {why} |")
         posts = self.content_changes()
-        counts = ", ".join(f"{len(v)} {k}" for k, v in posts.items())
-        lines += ["", f"Content files: {counts}."]
+        names = {"added": _("added"), "changed": _("changed"), "removed": _("removed")}
+        counts = ", ".join(f"{len(v)} {names[k]}" for k, v in posts.items())
+        lines += ["", _("Content files: {counts}.", counts=counts)]
         for k, v in posts.items():
-            lines += [f"- {k}: `{p}`" for p in v[:50]]
+            lines += [f"- {names[k]}: `{p}`" for p in v[:50]]
         return "\n".join(lines) + "\n"
 
 
@@ -143,7 +144,7 @@ def _front_matter(raw: bytes | None) -> dict[str, Any] | None:
         return None
     try:
         meta = yamlio.load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError:
+    except yamlio.YamlError:
         return None
     return dict(meta) if isinstance(meta, dict) else None
 
@@ -174,16 +175,16 @@ def _sites_yaml(r: _Reasons, old_raw: bytes | None, new_raw: bytes | None) -> No
             return None
         try:
             return yamlio.load(nfc(raw.decode("utf-8-sig")))
-        except (yaml.YAMLError, UnicodeDecodeError):
+        except (yamlio.YamlError, UnicodeDecodeError):
             return None
 
     old, new = parse(old_raw), parse(new_raw)
     if not isinstance(old, dict) or not isinstance(new, dict):
-        r.all("sites.yaml: could not compare with the old version")
+        r.all(_("sites.yaml: could not compare with the old version"))
         return
     for key in ("network", "defaults"):
         if old.get(key) != new.get(key):
-            r.all(f"sites.yaml: {key} changed")
+            r.all(_("sites.yaml: {key} changed", key=key))
 
     def entries(data: dict) -> dict[str, dict]:
         items = data.get("sites") if isinstance(data.get("sites"), list) else []
@@ -195,16 +196,16 @@ def _sites_yaml(r: _Reasons, old_raw: bytes | None, new_raw: bytes | None) -> No
         if a == b:
             continue
         if a is None:
-            r.add([sid], "sites.yaml: site added")
-            r.all(f"sites.yaml: site '{sid}' added (every portal's directory lists it)")
+            r.add([sid], _("sites.yaml: site added"))
+            r.all(_("sites.yaml: site '{site}' added (every portal's directory lists it)", site=sid))
         elif b is None:
-            r.all(f"sites.yaml: site '{sid}' removed (every portal's directory lists it)")
+            r.all(_("sites.yaml: site '{site}' removed (every portal's directory lists it)", site=sid))
         else:
             changed = sorted(k for k in set(a) | set(b) if a.get(k) != b.get(k))
-            r.add([sid], f"sites.yaml: {', '.join(changed)} changed")
+            r.add([sid], _("sites.yaml: {key} changed", key=", ".join(changed)))
             visible = [k for k in changed if k in NETWORK_VISIBLE]
             if visible:
-                r.all(f"sites.yaml: {', '.join(visible)} of '{sid}' changed (every portal's directory shows it)")
+                r.all(_("sites.yaml: {keys} of '{site}' changed (every portal's directory shows it)", keys=", ".join(visible), site=sid))
 
 
 def affected(network: Network, changes: list[Change], read_old, read_new) -> _Reasons:
@@ -215,22 +216,23 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
         if p.startswith("content/sites/"):
             parts = p.split("/")
             if len(parts) >= 4:
-                verb = {"A": "added", "D": "deleted"}.get(c.status, "changed")
-                r.add([parts[2]], f"{verb} {p}")
+                verb = {"A": _("added {path}", path=p), "D": _("deleted {path}", path=p)}.get(c.status) or _("changed {path}", path=p)
+                r.add([parts[2]], verb)
         elif p.startswith("content/shared/"):
             if not p.endswith(".md"):
-                r.all(f"shared file {p} changed")
+                r.all(_("shared file {path} changed", path=p))
                 continue
             old, new = _audience(network, p, read_old), _audience(network, p, read_new)
             if old is None or new is None:
-                r.all(f"shared directive {p} changed (audience unreadable)")
+                r.all(_("shared directive {path} changed (audience unreadable)", path=p))
                 continue
-            why = {"A": "shared directive added", "D": "shared directive deleted"}.get(c.status, "shared directive changed")
-            r.add(old | new, f"{why}: {p}" + (" (audience changed)" if old != new and old and new else ""))
+            why = {"A": _("shared directive added: {path}", path=p), "D": _("shared directive deleted: {path}", path=p)}.get(c.status) \
+                or _("shared directive changed: {path}", path=p)
+            r.add(old | new, why + (_(" (audience changed)") if old != new and old and new else ""))
         elif p == "sites.yaml":
             _sites_yaml(r, read_old(p), read_new(p))
         elif p.startswith(EVERY_SITE):
-            r.all(f"{p} changed")
+            r.all(_("{path} changed", path=p))
     return r
 
 

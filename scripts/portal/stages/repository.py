@@ -115,3 +115,16 @@ def show(pr: ProjectRepo, commit: git.Commit, rel: str) -> bytes | None:
     if not isinstance(blob, git.Blob):
         return None
     return blob.data_stream.read()
+
+
+def provenance(root: Path | str) -> dict[str, object]:
+    """What a build at *root* is built from: ``{"commit": HEAD's sha or None, "dirty": [changed build inputs]}``.
+
+    Recorded in every built site (:func:`portal.stages.output.write_build_record`) and compared by
+    ``portal publish`` with what it publishes (issue 12.8). ``commit`` is None outside a Git
+    checkout with commits.
+    """
+    pr = open_repo(root)
+    if pr is None or not has_commits(pr):
+        return {"commit": None, "dirty": []}
+    return {"commit": pr.repo.head.commit.hexsha, "dirty": dirty_paths(pr)}

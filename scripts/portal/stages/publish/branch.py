@@ -19,9 +19,13 @@ import git
 
 from portal.model.errors import PortalError, Problem
 from portal.stages import repository
+from portal.stages.publish import verify
 from portal.stages.publish.manifest import TreeDiff, is_published
+from portal.stages.publish.provenance import check_built, check_built_from, source_info, unlisted
 
 FALLBACK_IDENTITY = {"name": "portal publish", "email": "portal@localhost"}
+#: the trailer of a retirement commit (portal.stages.publish.retire.retire_branch)
+RETIRED_TRAILER = "Retired-site:"
 
 
 @dataclass
@@ -33,11 +37,13 @@ class BranchRelease:
     diff: TreeDiff
 
 
-def _ref(name: str, site: str) -> str:
+def ref_name(name: str, site: str) -> str:
+    """``refs/heads/NAME/<site>``: the branch a site is published to."""
     return f"refs/heads/{name}/{site}"
 
 
-def _tip(pr: repository.ProjectRepo, ref: str) -> str | None:
+def tip(pr: repository.ProjectRepo, ref: str) -> str | None:
+    """The commit *ref* points to, or None when it does not exist."""
     try:
         return pr.git.rev_parse("--verify", "-q", ref + "^{commit}").strip() or None
     except git.GitCommandError:
@@ -50,7 +56,7 @@ def check_branch_name(pr: repository.ProjectRepo, name: str, sites: Sequence[str
             pr.git.check_ref_format("--branch", f"{name}/{s}")
     except git.GitCommandError:
         raise PortalError([Problem("portal publish", None, f"--branch '{name}' is not a valid branch name — use e.g. pages")]) from None
-    if _tip(pr, f"refs/heads/{name}"):
+    if tip(pr, f"refs/heads/{name}"):
         raise PortalError([Problem("portal publish", None, f"a branch named '{name}' exists, so branches '{name}/<site>' cannot — choose another --branch name")])
 
 
@@ -58,7 +64,7 @@ def _env(extra: dict[str, str]) -> dict[str, str]:
     return {**os.environ, **extra}
 
 
-def _identity(pr: repository.ProjectRepo, source: dict[str, Any]) -> dict[str, str]:
+def identity(pr: repository.ProjectRepo, source: dict[str, Any]) -> dict[str, str]:
     """Author: who merged (HEAD's author); committer: the configured user, else a fixed name."""
     env: dict[str, str] = {}
     merge = source.get("merge") or {}
@@ -85,7 +91,8 @@ def write_tree(pr: repository.ProjectRepo, tree: Path) -> str:
         return pr.git.execute([*base, "write-tree"], env=env).strip()
 
 
-def _diff(pr: repository.ProjectRepo, old: str | None, new: str) -> TreeDiff:
+def tree_diff(pr: repository.ProjectRepo, old: str | None, new: str) -> TreeDiff:
+    """Files added, changed and removed between two trees (*old* None: every file added)."""
     d = TreeDiff()
     if old is None:
         d.added = [p for p in pr.git.ls_tree("-r", "--name-only", "-z", new).split("\0") if p]
@@ -97,7 +104,8 @@ def _diff(pr: repository.ProjectRepo, old: str | None, new: str) -> TreeDiff:
     return d
 
 
-def _commit(pr: repository.ProjectRepo, ref: str, tree: str, parent: str | None, message: str, env: dict[str, str]) -> str:
+def commit_tree(pr: repository.ProjectRepo, ref: str, tree: str, parent: str | None, message: str, env: dict[str, str]) -> str:
+    """A commit of *tree* on *ref* after *parent*, moved there by compare-and-swap; its sha."""
     args = ["git", "commit-tree", tree, *(["-p", parent] if parent else []), "-m", message]
     sha = pr.git.execute(args, env=_env(env)).strip()
     # compare-and-swap: fails if someone else moved the branch meanwhile
@@ -108,32 +116,27 @@ def _commit(pr: repository.ProjectRepo, ref: str, tree: str, parent: str | None,
 def publish_branches(root: Path | str, name: str, sites: Sequence[str], *, output: Path | str | None = None,
                      allow_dirty: bool = False) -> list[BranchRelease]:
     """Commit each built site into branch ``name/<id>``; unchanged sites get no commit."""
-    from portal.stages.publish.target import source_info
-
     root = Path(root).resolve()
     out = Path(output) if output else root / "output"
     pr = repository.require_repo(root, "portal publish --branch")
-    missing = [s for s in sites if not (out / s / "index.html").is_file()]
-    if missing:
-        raise PortalError([Problem(f"{out}/{s}", None, "is not built — run portal build first (nothing was published)") for s in missing])
+    check_built(out, sites)
     check_branch_name(pr, name, sites)
     source = source_info(root, allow_dirty)
-    from portal.stages.publish.verify import check_built
-
-    broken = check_built(root, out, sites)  # every resource the pages reference is in the release
+    check_built_from(out, sites, source, allow_dirty)
+    broken = verify.check_references(root, out, sites)  # every resource the pages reference is in the release
     if broken:
         raise PortalError(broken)
-    env = _identity(pr, source)
+    env = identity(pr, source)
     short = (source.get("commit") or "")[:7]
     results = []
     for s in sites:
-        ref = _ref(name, s)
-        parent = _tip(pr, ref)
+        ref = ref_name(name, s)
+        parent = tip(pr, ref)
         tree = write_tree(pr, (out / s).resolve())
         if parent and pr.repo.commit(parent).tree.hexsha == tree:
             results.append(BranchRelease(s, f"{name}/{s}", None, parent, TreeDiff()))
             continue
-        diff = _diff(pr, parent, tree)
+        diff = tree_diff(pr, parent, tree)
         c = diff.counts()
         merge = source.get("merge") or {}
         message = (f"Publish {s} from {short or 'a working tree'}\n\n"
@@ -141,7 +144,7 @@ def publish_branches(root: Path | str, name: str, sites: Sequence[str], *, outpu
                    f"Source-commit: {source.get('commit')}\n"
                    f"Merge-author: {(merge.get('author') or {}).get('name')}\n"
                    f"Merge-committer: {(merge.get('committer') or {}).get('name')}\n")
-        sha = _commit(pr, ref, tree, parent, message, env)
+        sha = commit_tree(pr, ref, tree, parent, message, env)
         results.append(BranchRelease(s, f"{name}/{s}", sha, parent, diff))
     return results
 
@@ -149,27 +152,43 @@ def publish_branches(root: Path | str, name: str, sites: Sequence[str], *, outpu
 def rollback_branch(root: Path | str, name: str, site: str, release: str | None = None) -> BranchRelease:
     """A new commit on ``name/<site>`` whose tree is that of *release* (default: the commit before the tip)."""
     pr = repository.require_repo(root, "portal rollback --branch")
-    ref = _ref(name, site)
-    tip = _tip(pr, ref)
-    if tip is None:
+    ref = ref_name(name, site)
+    head = tip(pr, ref)
+    if head is None:
         raise PortalError([Problem("portal rollback", None, f"branch '{name}/{site}' does not exist — check --branch and --site")])
     if release is None:
-        parents = pr.repo.commit(tip).parents
+        parents = pr.repo.commit(head).parents
         if not parents:
             raise PortalError([Problem("portal rollback", None, f"branch '{name}/{site}' has a single release — nothing to roll back to")])
         target = parents[0].hexsha
     else:
-        target = _tip(pr, release) or ""
+        target = tip(pr, release) or ""
         try:
-            ok = bool(target) and pr.git.merge_base("--is-ancestor", target, tip, with_exceptions=False, with_extended_output=True)[0] == 0
+            ok = bool(target) and pr.git.merge_base("--is-ancestor", target, head, with_exceptions=False, with_extended_output=True)[0] == 0
         except git.GitCommandError:
             ok = False
         if not ok:
             raise PortalError([Problem("portal rollback", None, f"release '{release}' is not a commit of branch '{name}/{site}' — see git log {name}/{site}; nothing changed")])
     tree = pr.repo.commit(target).tree.hexsha
-    if tree == pr.repo.commit(tip).tree.hexsha:
-        return BranchRelease(site, f"{name}/{site}", None, tip, TreeDiff())
-    diff = _diff(pr, pr.repo.commit(tip).tree.hexsha, tree)
-    env = _identity(pr, {})
-    sha = _commit(pr, ref, tree, tip, f"Roll back {site} to {target[:7]}\n\nRollback-to: {target}\n", env)
-    return BranchRelease(site, f"{name}/{site}", sha, tip, diff)
+    if tree == pr.repo.commit(head).tree.hexsha:
+        return BranchRelease(site, f"{name}/{site}", None, head, TreeDiff())
+    diff = tree_diff(pr, pr.repo.commit(head).tree.hexsha, tree)
+    env = identity(pr, {})
+    sha = commit_tree(pr, ref, tree, head, f"Roll back {site} to {target[:7]}\n\nRollback-to: {target}\n", env)
+    return BranchRelease(site, f"{name}/{site}", sha, head, diff)
+
+
+def is_retired(pr: repository.ProjectRepo, ref: str) -> bool:
+    """Whether the tip of *ref* is a retirement commit (its message has the :data:`RETIRED_TRAILER`)."""
+    sha = tip(pr, ref)
+    return bool(sha) and f"\n{RETIRED_TRAILER} " in pr.repo.commit(sha).message
+
+
+def unlisted_branches(root: Path | str, name: str, known: Sequence[str]) -> list[str]:
+    """Sites published to branches ``name/<id>`` that sites.yaml no longer lists and that are not retired."""
+    pr = repository.open_repo(root)
+    if pr is None:
+        return []
+    prefix = f"refs/heads/{name}/"
+    refs = [r for r in pr.git.for_each_ref("--format=%(refname)", prefix).split("\n") if r.startswith(prefix)]
+    return [s for s in unlisted([r[len(prefix):] for r in refs], known) if not is_retired(pr, ref_name(name, s))]

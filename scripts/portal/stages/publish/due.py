@@ -19,6 +19,7 @@ import git
 from portal.model import catalogue
 from portal.model.catalogue import markdown_files, resolve_audience, shared_dir, site_dir, translation_problems
 from portal.model.content import Post, read_post, validate
+from portal.model.messages import _
 from portal.model.sites import Network, Site, load_network
 from portal.stages import repository
 
@@ -59,7 +60,7 @@ def due(root: Path | str, published: Published, now: dt.datetime | None = None) 
     for site in network.sites:
         pages = published(site.id)
         if pages is None:
-            result[site.id] = ["never published"]
+            result[site.id] = [_("never published")]
             continue
         mine = _read(network, site_dir(network.root, site.id), site, tz)
         theirs = [p for p in shared if site.id in audiences[p.rel] and p.lang in site.languages]
@@ -68,11 +69,11 @@ def due(root: Path | str, published: Published, now: dt.datetime | None = None) 
             path = page_path(site, post)
             live, there = post.is_live(now), path in pages
             if live and not there:
-                when = f" (dated {post.date:%Y-%m-%d %H:%M})" if post.date else ""
-                reasons.append(f"{post.rel} is due{when}")
+                reasons.append(_("{path} is due (dated {date})", path=post.rel, date=f"{post.date:%Y-%m-%d %H:%M}") if post.date
+                               else _("{path} is due", path=post.rel))
             elif there and not live:
-                when = f" (expired {post.expires:%Y-%m-%d})" if post.expires and post.expires < now else ""
-                reasons.append(f"{post.rel} is no longer live{when}")
+                reasons.append(_("{path} is no longer live (expired {date})", path=post.rel, date=f"{post.expires:%Y-%m-%d}")
+                               if post.expires and post.expires < now else _("{path} is no longer live", path=post.rel))
         if reasons:
             result[site.id] = reasons
     return result

@@ -12,6 +12,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from portal.model.messages import _
+
 Manifest = dict[str, str]  # path relative to the tree (posix) → "sha256:<hex>" or "link:<target>"
 
 _CHUNK = 1 << 20
@@ -122,7 +124,7 @@ def _dirs(root: Path) -> list[Path]:
 
 def markdown(diffs: dict[str, TreeDiff], listed: int = 20) -> str:
     """A pull request summary: pages added, changed and removed per site."""
-    lines = ["### Pages added, changed and removed", "", "| site | added | changed | removed |", "|---|---:|---:|---:|"]
+    lines = [_("### Pages added, changed and removed"), "", _("| site | added | changed | removed |"), "|---|---:|---:|---:|"]
     for site, d in diffs.items():
         c = d.counts()
         lines.append(f"| `{site}` | {c['added']} | {c['changed']} | {c['removed']} |")
@@ -134,6 +136,7 @@ def markdown(diffs: dict[str, TreeDiff], listed: int = 20) -> str:
             items: list[str] = getattr(d, key)
             lines += [f"- {sign} `/{p.removesuffix('index.html')}`" for p in items[:listed]]
             if len(items) > listed:
-                lines.append(f"- … and {len(items) - listed} more {key}")
+                lines.append(_("- … and {count} more {kind}", count=len(items) - listed,
+                               kind={"added": _("added"), "changed": _("changed"), "removed": _("removed")}[key]))
         lines += ["", "</details>"]
     return "\n".join(lines) + "\n"

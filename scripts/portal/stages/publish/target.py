@@ -11,6 +11,13 @@ A release is written under a temporary name, renamed into ``releases/`` once com
 and only then does ``current`` switch (a new symlink renamed over the old one): a
 reader, or a publish killed at any moment, sees the old release or the new one, never a
 mix. Only sites whose output differs from their current release get a new release.
+
+What is published must be what HEAD says (:mod:`portal.stages.publish.provenance`): output built
+from another commit is refused. A site that is published but no longer in sites.yaml is
+reported by every publish and stays live until :func:`retire` switches it to a notice release.
+Once ``current`` has switched, the log line is always kept: appended to ``publish-log.jsonl``,
+or, when that fails, to ``publish-log.pending.jsonl`` (moved into the log by the next publish,
+rollback or retire), and the error says which release is live. Folders are 0755 and files 0644.
 """
 
 from __future__ import annotations
@@ -29,11 +36,15 @@ from pathlib import Path
 from typing import Any
 
 from portal.model.errors import PortalError, Problem
-from portal.stages import repository
+from portal.model.messages import _
+from portal.stages.output import DIR_MODE, FILE_MODE, make_public
 from portal.stages.publish import verify
 from portal.stages.publish.manifest import Manifest, TreeDiff, compare, digest, manifest, write_json_atomic
+from portal.stages.publish.provenance import check_built, check_built_from, source_info, unlisted
 
 LOG_NAME = "publish-log.jsonl"
+#: log lines that could not be appended to LOG_NAME (kept here, moved into the log by the next operation)
+PENDING_LOG = "publish-log.pending.jsonl"
 LOCK_NAME = ".publish.lock"
 CURRENT = "current"
 RELEASES = "releases"
@@ -53,6 +64,11 @@ class SiteRelease:
     previous: str | None
     diff: TreeDiff = field(default_factory=TreeDiff)
     pruned: list[str] = field(default_factory=list)
+    warning: str | None = None  # the release is live but its log line was kept aside (see Target.record)
+
+
+class LogLostError(Exception):
+    """Neither the log nor the pending file could be written: the message carries the line itself."""
 
 
 @dataclass
@@ -60,6 +76,7 @@ class PublishReport:
     target: str
     source: dict[str, Any]
     sites: list[SiteRelease]
+    unlisted: list[str] = field(default_factory=list)  # published, not in sites.yaml, not retired
 
     @property
     def released(self) -> list[SiteRelease]:
@@ -78,27 +95,6 @@ def release_id(when: dt.datetime, commit: str | None) -> str:
     """Sortable by time: ``20261122T020000123456Z-abc1234``."""
     stamp = when.astimezone(dt.UTC).strftime("%Y%m%dT%H%M%S%fZ")
     return f"{stamp}-{commit[:7]}" if commit else stamp
-
-
-def source_info(root: Path, allow_dirty: bool = False) -> dict[str, Any]:
-    """The commit being published and the merge (HEAD) that brought it: refuse a dirty tree."""
-    pr = repository.open_repo(root)
-    if pr is None or not repository.has_commits(pr):
-        if allow_dirty:
-            return {"commit": None, "merge": None, "dirty": True}
-        raise PortalError([Problem(str(root), None, "is not a Git checkout with commits: a release must name the commit it was built from — publish from a clone (or pass --allow-dirty)")])
-    dirty = repository.dirty_paths(pr)
-    if dirty and not allow_dirty:
-        shown = ", ".join(dirty[:5]) + (f" and {len(dirty) - 5} more" if len(dirty) > 5 else "")
-        raise PortalError([Problem(dirty[0], None, f"uncommitted changes ({shown}): the output would not match any commit — commit or stash them, rebuild, then publish (or pass --allow-dirty)")])
-    head = pr.repo.head.commit
-    person = lambda actor: {"name": actor.name, "email": actor.email}  # noqa: E731
-    return {
-        "commit": head.hexsha,
-        "merge": {"sha": head.hexsha, "author": person(head.author), "committer": person(head.committer),
-                  "date": head.committed_datetime.isoformat(), "subject": head.summary},
-        "dirty": bool(dirty),
-    }
 
 
 class Target:
@@ -146,6 +142,11 @@ class Target:
             return json.loads(self.manifest_path(site_id, release).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return {}
+
+    def retired(self, site_id: str) -> bool:
+        """Whether the site's current release is a retirement notice (:func:`retire`)."""
+        current = self.current(site_id)
+        return bool(current and self.read_meta(site_id, current).get("retired"))
 
     # --- writing -------------------------------------------------------------------------
 
@@ -210,22 +211,71 @@ class Target:
         os.replace(tmp, site / CURRENT)
         _fsync_dir(site)
 
-    def log(self, entry: dict[str, Any]) -> None:
-        """Append one line: one write of a whole line on an O_APPEND file."""
-        data = (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-        fd = os.open(self.path / LOG_NAME, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o644)
+    def _append(self, name: str, data: bytes) -> None:
+        """One write of whole lines on an O_APPEND file (0644); raises OSError."""
+        fd = os.open(self.path / name, os.O_WRONLY | os.O_APPEND | os.O_CREAT, FILE_MODE)
         try:
+            os.fchmod(fd, FILE_MODE)
             os.write(fd, data)
             os.fsync(fd)
         finally:
             os.close(fd)
 
+    def log(self, entry: dict[str, Any]) -> None:
+        """Append one line to the log; raises OSError (see :meth:`record` for the caller that must not lose it)."""
+        self._append(LOG_NAME, (json.dumps(entry, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8"))
+
+    def flush_pending(self) -> None:
+        """Move the lines kept in the pending file into the log (in their order); raises OSError, keeping them."""
+        pending = self.path / PENDING_LOG
+        if not pending.is_file():
+            return
+        data = pending.read_bytes()
+        if data:
+            self._append(LOG_NAME, data if data.endswith(b"\n") else data + b"\n")
+        pending.unlink()
+
+    def check_log(self) -> None:
+        """Before anything changes: the log can be appended to (pending lines are moved into it first)."""
+        try:
+            self.flush_pending()
+            self._append(LOG_NAME, b"")
+        except OSError as exc:
+            raise PortalError([Problem(str(self.path / LOG_NAME), None, _(
+                "cannot be written ({reason}) — every release must be logged: fix it (permissions, disk space, chattr -i) and publish again; nothing was published",
+                reason=exc.strerror or str(exc)))]) from None
+
+    def record(self, entry: dict[str, Any]) -> str | None:
+        """Log *entry* after ``current`` switched: never lost, never silent.
+
+        Returns None when it is in the log; otherwise a warning saying where it was kept instead
+        and why (the pending file, moved into the log by the next operation). Raises
+        :class:`LogLostError` when nothing could be written (its message has the line itself).
+        """
+        line = json.dumps(entry, ensure_ascii=False, separators=(",", ":"))
+        try:
+            self.flush_pending()
+            self.log(entry)
+            return None
+        except OSError as exc:
+            reason = exc.strerror or str(exc)
+        try:
+            self._append(PENDING_LOG, (line + "\n").encode("utf-8"))
+            return _("the publish log could not be written ({reason}); its line was kept in {path} and goes into the log with the next publish",
+                     reason=reason, path=str(self.path / PENDING_LOG))
+        except OSError as exc:
+            raise LogLostError(_("the publish log could not be written ({reason}), nor {path} ({reason2}) — add this line to {log} by hand: {line}",
+                                 reason=reason, path=str(self.path / PENDING_LOG), reason2=exc.strerror or str(exc),
+                                 log=str(self.path / LOG_NAME), line=line)) from None
+
     def read_log(self) -> list[dict[str, Any]]:
-        path = self.path / LOG_NAME
-        if not path.is_file():
-            return []
+        """Every line of the log, then those still pending (oldest first)."""
         entries = []
-        for line in path.read_text(encoding="utf-8").splitlines():
+        lines: list[str] = []
+        for name in (LOG_NAME, PENDING_LOG):
+            if (self.path / name).is_file():
+                lines += (self.path / name).read_text(encoding="utf-8").splitlines()
+        for line in lines:
             try:
                 entries.append(json.loads(line))
             except ValueError:
@@ -255,7 +305,8 @@ def _fsync_dir(path: Path) -> None:
 
 
 def _copy_tree(src: Path, dest: Path, files: Manifest, previous: Path | None, old: Manifest) -> None:
-    """Copy *files* of *src* into *dest*; files equal to the previous release are hard-linked from it."""
+    """Copy *files* of *src* into *dest* (world-readable); files equal to the previous release are hard-linked from it."""
+    dest.mkdir(parents=True, exist_ok=True)
     for rel, value in files.items():
         target = dest / rel
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -270,75 +321,131 @@ def _copy_tree(src: Path, dest: Path, files: Manifest, previous: Path | None, ol
             except OSError:
                 pass
         shutil.copyfile(source, target)
-        shutil.copymode(source, target)
+    make_public(dest)
 
 
 def _entry(action: str, site: str, release: str, previous: str | None, source: dict[str, Any], diff: TreeDiff,
-           when: dt.datetime) -> dict[str, Any]:
+           when: dt.datetime, **extra: Any) -> dict[str, Any]:
     return {
         "time": when.isoformat(), "action": action, "site": site, "release": release, "previous": previous,
         "source_commit": source.get("commit"), "merge_commit": source.get("merge"),
-        "files": diff.to_json(LOG_LIST_LIMIT), "counts": diff.counts(),
+        "files": diff.to_json(LOG_LIST_LIMIT), "counts": diff.counts(), **extra,
     }
 
 
+class SwitchedError(Exception):
+    """``current`` switched to a new release, then something failed: the release is live."""
+
+    def __init__(self, release: SiteRelease, problem: str):
+        super().__init__(problem)
+        self.release = release
+        self.problem = problem
+
+
+def _mkdirs(*folders: Path) -> None:
+    for folder in folders:
+        folder.mkdir(parents=True, exist_ok=True)
+        os.chmod(folder, DIR_MODE)
+
+
+def _prune(target: Target, site_id: str, keep: int) -> list[str]:
+    """Best effort: an old release that cannot be removed now is removed by a later publish."""
+    try:
+        return target.prune(site_id, keep)
+    except OSError:
+        return []
+
+
 def publish_site(target: Target, site_id: str, tree: Path, source: dict[str, Any], keep: int,
-                 when: dt.datetime) -> SiteRelease:
-    """Publish one built site; nothing happens when it equals the current release."""
+                 when: dt.datetime, *, action: str = "publish", meta: dict[str, Any] | None = None) -> SiteRelease:
+    """Publish one built site; nothing happens when it equals the current release.
+
+    Raises OSError when it fails before ``current`` switched (nothing changed for readers), and
+    :class:`SwitchedError` when the release went live but its log line could not be written
+    anywhere; when it could only be kept aside, the result carries a ``warning``.
+    """
     target.clean_leftovers(site_id)
     new = manifest(tree)
     current = target.current(site_id)
     old: Manifest = target.read_manifest(site_id, current) if current else {}
-    if current and digest(old) == digest(new):
-        return SiteRelease(site=site_id, release=None, previous=current, pruned=target.prune(site_id, keep))
+    if current and digest(old) == digest(new) and bool(meta and meta.get("retired")) == target.retired(site_id):
+        return SiteRelease(site=site_id, release=None, previous=current, pruned=_prune(target, site_id, keep))
     rid = release_id(when, source.get("commit"))
     while (target.releases_dir(site_id) / rid).exists():
         when += dt.timedelta(microseconds=1)
         rid = release_id(when, source.get("commit"))
     releases = target.releases_dir(site_id)
-    releases.mkdir(parents=True, exist_ok=True)
-    (target.site(site_id) / MANIFESTS).mkdir(parents=True, exist_ok=True)
+    _mkdirs(target.site(site_id), releases, target.site(site_id) / MANIFESTS)
     tmp = releases / f"{TMP_PREFIX}{rid}"
     _copy_tree(tree, tmp, new, releases / current if current else None, old)
     diff = compare(old, new)
-    write_json_atomic(target.manifest_path(site_id, rid),
-                      {"release": rid, "site": site_id, "digest": digest(new), "source": source, "files": new})
+    mpath = target.manifest_path(site_id, rid)
+    write_json_atomic(mpath, {"release": rid, "site": site_id, "digest": digest(new), "source": source, "files": new, **(meta or {})})
+    os.chmod(mpath, FILE_MODE)
     os.rename(tmp, releases / rid)  # complete: now it is a release
     _fsync_dir(releases)
     target.switch(site_id, rid)
-    target.log(_entry("publish", site_id, rid, current, source, diff, when))
-    pruned = target.prune(site_id, keep)
-    return SiteRelease(site=site_id, release=rid, previous=current, diff=diff, pruned=pruned)
+    # live from here on: what follows never undoes it, and the log line is never lost
+    result = SiteRelease(site=site_id, release=rid, previous=current, diff=diff)
+    try:
+        result.warning = target.record(_entry(action, site_id, rid, current, source, diff, when, **(meta or {})))
+    except LogLostError as exc:
+        raise SwitchedError(result, str(exc)) from None
+    result.pruned = _prune(target, site_id, keep)
+    return result
 
 
 def publish(root: Path | str, target_dir: Path | str, sites: Sequence[str], *, output: Path | str | None = None,
             keep: int = DEFAULT_KEEP, allow_dirty: bool = False, now: dt.datetime | None = None) -> PublishReport:
-    """Publish the built *sites* (from output/) into *target_dir*; everything is checked before anything changes."""
+    """Publish the built *sites* (from output/) into *target_dir*; everything is checked before anything changes.
+
+    Refused (:class:`PortalError`, nothing changed): a site not built, output built from another
+    commit than HEAD, uncommitted changes (unless *allow_dirty*), a target that cannot be written,
+    a second publish on the same target. A failure while publishing names what is live: the sites
+    published before it, and whether that site's ``current`` switched.
+    """
+    from portal.model.sites import load_network
+
     root = Path(root).resolve()
     out = Path(output) if output else root / "output"
     if keep < 1:
-        raise PortalError([Problem("portal publish", None, f"--keep {keep}: keep at least 1 release (the current one)")])
-    missing = [s for s in sites if not (out / s / "index.html").is_file()]
-    if missing:
-        raise PortalError([Problem(f"{out}/{s}", None, "is not built — run portal build first (nothing was published)") for s in missing])
+        raise PortalError([Problem("portal publish", None, _("--keep {keep}: keep at least 1 release (the current one)", keep=keep))])
+    check_built(out, sites)
     source = source_info(root, allow_dirty)
-    broken = verify.check_built(root, out, sites)  # every resource the pages reference is in the release
+    check_built_from(out, sites, source, allow_dirty)
+    broken = verify.check_references(root, out, sites)  # every resource the pages reference is in the release
     if broken:
         raise PortalError(broken)
+    network = load_network(root)
     target = Target(target_dir)
     target.check_writable()
     when = now or now_utc()
     results: list[SiteRelease] = []
     with target.locked():
+        _mkdirs(target.path)
+        target.check_log()
         for s in sites:
             try:
                 results.append(publish_site(target, s, out / s, source, keep, when))
+            except SwitchedError as exc:
+                results.append(exc.release)
+                raise PortalError([Problem(str(target.site(s)), None, _(
+                    "published: release {release} is live (current was {previous}), but {problem}; sites published before it: {done}",
+                    release=exc.release.release, previous=exc.release.previous or _("none"), problem=exc.problem,
+                    done=_done(results[:-1])))]) from None
             except OSError as exc:
                 target.clean_leftovers(s)
-                done = ", ".join(r.site for r in results if r.release) or "none"
-                raise PortalError([Problem(str(target.site(s)), None, f"not published: {exc.strerror or exc} ({exc.filename or ''}) — "
-                                           f"its current release is unchanged; sites published before it: {done}; fix and publish again")]) from None
-    return PublishReport(target=str(target.path), source=source, sites=results)
+                raise PortalError([Problem(str(target.site(s)), None, _(
+                    "not published: {error} ({file}) — its current release is unchanged ({current}); sites published before it: {done}; fix and publish again",
+                    error=exc.strerror or str(exc), file=exc.filename or "", current=target.current(s) or _("none"),
+                    done=_done(results)))]) from None
+        hidden = unlisted(target.sites(), network.ids)
+    return PublishReport(target=str(target.path), source=source, sites=results,
+                         unlisted=[s for s in hidden if not target.retired(s)])
+
+
+def _done(results: list[SiteRelease]) -> str:
+    return ", ".join(r.site for r in results if r.release) or _("none")
 
 
 def rollback(target_dir: Path | str, site_id: str, release: str | None = None, *, now: dt.datetime | None = None) -> SiteRelease:
@@ -348,21 +455,29 @@ def rollback(target_dir: Path | str, site_id: str, release: str | None = None, *
     current = target.current(site_id)
     releases = target.releases(site_id)
     if current is None:
-        raise PortalError([Problem(where, None, f"site '{site_id}' has never been published to {target.path} — check --target and --site")])
+        raise PortalError([Problem(where, None, _("site '{site}' has never been published to {target} — check --target and --site", site=site_id, target=str(target.path)))])
     if release is None:
         older = [r for r in releases if r < current]
         if not older:
-            raise PortalError([Problem(where, None, f"no release before the current one ({current}) — nothing to roll back to")])
+            raise PortalError([Problem(where, None, _("no release before the current one ({current}) — nothing to roll back to", current=current))])
         release = older[-1]
     elif release not in releases:
-        known = ", ".join(releases[-5:]) or "none"
-        raise PortalError([Problem(where, None, f"release '{release}' does not exist — known releases (newest last): {known}; nothing changed")])
+        known = ", ".join(releases[-5:]) or _("none")
+        raise PortalError([Problem(where, None, _("release '{release}' does not exist — known releases (newest last): {known}; nothing changed", release=release, known=known))])
     if release == current:
         return SiteRelease(site=site_id, release=None, previous=current)
     target.check_writable()
+    result = SiteRelease(site=site_id, release=release, previous=current)
     with target.locked():
-        diff = compare(target.read_manifest(site_id, current), target.read_manifest(site_id, release))
+        target.check_log()
+        result.diff = diff = compare(target.read_manifest(site_id, current), target.read_manifest(site_id, release))
         target.switch(site_id, release)
-        source = target.read_meta(site_id, release).get("source", {})
-        target.log(_entry("rollback", site_id, release, current, source, diff, now or now_utc()))
-    return SiteRelease(site=site_id, release=release, previous=current, diff=diff)
+        meta = target.read_meta(site_id, release)
+        extra = {"retired": True} if meta.get("retired") else {}
+        try:
+            result.warning = target.record(_entry("rollback", site_id, release, current, meta.get("source", {}), diff,
+                                                  now or now_utc(), **extra))
+        except LogLostError as exc:
+            raise PortalError([Problem(where, None, _("rolled back: release {release} is live (current was {previous}), but {problem}",
+                                                      release=release, previous=current, problem=str(exc)))]) from None
+    return result

@@ -152,7 +152,7 @@ def check_sites(output: Path, sites: Iterable[tuple[str, str]]) -> list[Problem]
     return problems
 
 
-def check_built(root: Path, output: Path, sites: Iterable[str]) -> list[Problem]:
+def check_references(root: Path, output: Path, sites: Iterable[str]) -> list[Problem]:
     """:func:`check_sites` for site ids of the project at *root* (their addresses from sites.yaml)."""
     from portal.model.sites import load_network
 

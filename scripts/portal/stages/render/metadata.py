@@ -11,6 +11,7 @@ from pelican.utils import SafeDatetime
 
 from portal.model import catalogue
 from portal.model.content import Post, parse_date
+from portal.model.text import slugify
 from portal.stages import history
 
 PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", "attachments", "order")
@@ -19,6 +20,13 @@ PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", 
 def _safe(value: dt.datetime) -> SafeDatetime:
     return SafeDatetime(value.year, value.month, value.day, value.hour, value.minute,
                         value.second, tzinfo=value.tzinfo)
+
+
+def _tag(name: str, settings: dict) -> Tag:
+    """A tag whose address is the portal's slug (folded, capped: the one checked for collisions)."""
+    tag = Tag(name, settings)
+    tag.slug = slugify(name) or tag.slug
+    return tag
 
 
 def is_published(post: Post, settings: dict) -> bool:
@@ -34,11 +42,11 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
         meta["date"] = _safe(post.date)
     if post.kind == "article":
         meta["category"] = Category(post.category, settings)
-    if post.meta.get("summary"):
-        meta["summary"] = str(escape(post.meta["summary"]))
+    if post.meta.get("summary"):  # text: escaped once, as HTML for Pelican's feeds and as Markup for the templates
+        meta["summary"] = escape(post.meta["summary"])
     tags = post.meta.get("tags") or []
     if tags:
-        meta["tags"] = [Tag(t, settings) for t in tags]
+        meta["tags"] = [_tag(t, settings) for t in tags]
     if post.meta.get("author"):
         meta["authors"] = [Author(post.meta["author"], settings)]
     for key in PASS_THROUGH:
@@ -57,7 +65,12 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
         meta["alternates"] = alternates
     rev = history.HISTORY.get(post.rel)  # from Git: the last content commit and the merge that published it
     if rev is not None:
-        meta["modified"] = _safe(rev.updated.astimezone(tz))
-        if rev.merge is not None:
-            meta["merge"] = {"sha": rev.merge.sha, "short": rev.merge.short, "date": _safe(rev.merge.date.astimezone(tz))}
+        meta["source_commit"] = rev.commit  # for a <meta>, never shown to citizens
+        updated = rev.updated.astimezone(tz) if rev.updated is not None else None
+        # "Updated" is shown, put in the feeds' <updated> and the sitemap's <lastmod> only when a later
+        # commit changed what the file says, on a later day than the post's date (issue 13.6)
+        if updated is not None and (post.date is None or updated.date() > post.date.date()):
+            meta["modified"] = _safe(updated)
+        if rev.merge is not None and rev.merge.is_merge:  # "approved": only a real merge is a sign-off
+            meta["merge"] = {"sha": rev.merge.sha, "date": _safe(rev.merge.date.astimezone(tz))}
     return meta

