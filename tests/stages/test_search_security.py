@@ -2,9 +2,11 @@
 
 A network whose communes publish hostile posts (Pagefind attributes in the body, a forged
 search record, unclosed raw-text elements, markup in titles) is built with the real
-pipeline — without relying on a sanitiser — and searched in chromium: no dialog opens, no
-script runs, nothing is requested from another origin, and no result on the provincial
-network search claims the provincial portal when it came from a commune.
+pipeline and searched in chromium: no dialog opens, no script runs, nothing is requested
+from another origin, and no result on the provincial network search claims the provincial
+portal when it came from a commune. The content check refuses such bodies; the test puts
+them into the built pages afterwards (as if the sanitiser were bypassed) and indexes again,
+so that the search's own defences are what is tested.
 """
 
 from __future__ import annotations
@@ -44,11 +46,38 @@ FORGED = ("Ủy ban nhân dân tỉnh: giả mạo zzqxw", "Giả mạo tỉnh z
 def make_network(root: Path) -> Path:
     make_project(root, SITES)
     post(root, "content/sites/tinh/tin-tuc/tin-tinh.md", "Tin của tỉnh", date="2026-02-01", body="Tin thường của tỉnh.")
-    for i, (site, name, title, body) in enumerate(ATTACKS):
+    for i, (site, name, title, _) in enumerate(ATTACKS):
         path = root / "content" / "sites" / site / "tin-tuc" / name
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"---\ntitle: '{title}'\ndate: 2026-01-{10 + i:02d}\ncategory: tin-tuc\n---\n{body}\n", encoding="utf-8")
+        path.write_text(f"---\ntitle: '{title}'\ndate: 2026-01-{10 + i:02d}\ncategory: tin-tuc\n---\nATTACK{i}\n", encoding="utf-8")
     return root
+
+
+def inject(root: Path) -> None:
+    """Put each hostile body into its built page (as a bypassed sanitiser would), then index every site again."""
+    from portal.model.sites import load_network
+    from portal.stages.search import network as network_index
+
+    out = root / "output"
+    done = 0
+    for i, (site, _, _, body) in enumerate(ATTACKS):
+        for page in (out / site / "tin-tuc").glob("*/index.html"):
+            html = page.read_text(encoding="utf-8")
+            if f"<p>ATTACK{i}</p>" in html:
+                page.write_text(html.replace(f"<p>ATTACK{i}</p>", _raw_html(body)), encoding="utf-8")
+                done += 1
+    assert done == len(ATTACKS)
+    network = load_network(root)
+    for site in network.sites:
+        site_index.index_site(site, out / site.id, is_home=site.id == network.home)
+    assert not network_index.after_sites(network, out)
+
+
+def _raw_html(body: str) -> str:
+    """The body as a renderer without a sanitiser would publish it (Markdown paragraphs, raw HTML kept)."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": True}).render(body)
 
 
 @pytest.fixture(scope="module")
@@ -58,6 +87,7 @@ def attacked(tmp_path_factory):
     root = make_network(tmp_path_factory.mktemp("attacks") / "proj")
     report = build(root, now=NOW, jobs=2)
     assert report.ok, "\n".join(str(p) for p in report.all_problems())
+    inject(root)
     with serving(root / "output") as port:
         yield root, port
 
