@@ -25,11 +25,12 @@ def sites_yaml(*sites: tuple[str, str, str, str]) -> str:
 
 @contextmanager
 def serving(folder: Path) -> Iterator[int]:
-    """Serve *folder* (one sub-folder per site) as ``http://<id>.localhost:PORT/``; yields the port."""
+    """Serve *folder* (one sub-folder per site, or a link to one) as ``http://<id>.localhost:PORT/``; yields the port."""
     from portal.stages.preview import make_server
 
     os.environ["PORTAL_SERVE_QUIET"] = "1"
-    server = make_server(folder, "127.0.0.1", 0)
+    sites = [p.name for p in folder.iterdir() if p.is_dir() and not p.name.startswith(".")]
+    server = make_server(folder, "127.0.0.1", 0, site_ids=sites)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield server.server_address[1]

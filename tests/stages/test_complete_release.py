@@ -105,6 +105,7 @@ def test_search_on_the_new_release(live, browser):  # noqa: F811
     reader = Reader(browser, live)
     try:
         reader.open("dong-tien", "/tim-kiem/")
+        assert reader.page.locator("#search-q").count() == 1, reader.page.content()[:3000]
         titles = [r["title"] for r in reader.search("giao thong")]
         assert CHANGED in titles and DIRECTIVE in titles  # its own bundle and the shared one, both there
         reader.open("tinh", "/tim-kiem-toan-tinh/")

@@ -186,7 +186,7 @@ def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True
         page.wait_for_selector(".pagefind-ui__search-input", timeout=180_000)
         page.wait_for_timeout(500)
     else:
-        page.wait_for_function("document.querySelector('[data-search]').dataset.state === 'done'", timeout=180_000)
+        page.wait_for_function("() => document.querySelector('[data-search]').dataset.state === 'done'", timeout=180_000)
     ready = time.perf_counter() - t0
     if typed:
         page.evaluate(TYPED_SETUP)
@@ -237,7 +237,8 @@ def measure_pages(output: Path, targets: list[tuple], queries: tuple[str, ...],
     from portal.stages.preview import make_server
 
     os.environ["PORTAL_SERVE_QUIET"] = "1"
-    server = make_server(output, "127.0.0.1", 0)
+    sites = [p.name for p in output.iterdir() if p.is_dir() and not p.name.startswith(".")]  # links too (the large site)
+    server = make_server(output, "127.0.0.1", 0, site_ids=sites)
     port = server.server_address[1]
     threading.Thread(target=server.serve_forever, daemon=True).start()
     rows = []
