@@ -41,15 +41,25 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _built_now(root: Path, tree: Path) -> bool:
+    """Whether *tree* was built from the checkout's HEAD (its build record says so)."""
+    from portal.stages import repository
+    from portal.stages.output import read_build_record
+
+    record = read_build_record(tree) if (tree / "index.html").is_file() else None
+    pr = repository.open_repo(root)
+    return bool(record and pr is not None and repository.has_commits(pr) and record.get("commit") == pr.repo.head.commit.hexsha)
+
+
 def _sites_to_publish(args: argparse.Namespace, root: Path) -> list[str]:
     from portal.model.sites import load_network
 
     if args.since:
         planned = planned_sites(root, args.since, args.site)
         home = load_network(root).home
-        # The provincial portal holds the network index over every site: a change anywhere may change it
-        # (publishing it when nothing changed is a no-op).
-        if planned and home not in planned and (Path(args.output or root / "output") / home / "index.html").is_file():
+        # The provincial portal holds the network index over every site: when this build made it (its
+        # build record is HEAD's), it goes out with the sites the change affects.
+        if planned and home not in planned and _built_now(root, Path(args.output or root / "output") / home):
             planned.append(home)
         return planned
     if args.site:

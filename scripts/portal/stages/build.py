@@ -265,9 +265,9 @@ def build(
 
     *seed_from* (a publish target folder): every site without an output starts from its
     current release there (:func:`portal.stages.publish.seed.seed_output`), so a build of
-    some sites on a fresh clone produces complete sites. *with_home*: build the provincial
-    portal too (the shared directives' bundle is made from its pages, and its network index
-    changes with any site); not for a shard of a sharded build (``portal assemble`` makes them).
+    some sites on a fresh clone produces complete sites. *with_home*: when the provincial
+    portal has no output, build it too (the shared directives' bundle is made from its
+    pages); not for a shard of a sharded build (``portal assemble`` makes the bundles).
     """
     global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH, _PROVENANCE
     start = time.perf_counter()
@@ -291,11 +291,9 @@ def build(
         seeded = seed_output(network, out, seed_from)
         if seeded:
             notes.append(f"{len(seeded)} site(s) taken from the last release in {seed_from} before building")
-    if with_home and search and sites and network.home not in selected:
-        # The shared directives' bundle is made from the provincial portal's pages, and its network index
-        # changes with any site's pages: built (its unchanged pages reused), it is published with them.
-        selected.append(network.home)
-        notes.append(f"{network.home} built too: it holds the network search index and the shared directives' bundle")
+    if with_home and search and sites and network.home not in selected and not (out / network.home).is_dir():
+        selected.append(network.home)  # the shared directives' bundle is made from the provincial portal's pages
+        notes.append(f"{network.home} built too: the shared directives' search bundle is made from its pages")
     i18n.compile_catalogs(network.root / "translations")
 
     t0 = time.perf_counter()
