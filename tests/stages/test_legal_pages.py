@@ -148,8 +148,9 @@ def test_the_detail_page(built_sample):
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert ld["@type"] == "Legislation" and ld["legislationIdentifier"] == "15/2026/QĐ-UBND"
     assert ld["legislationLegalForce"] == "InForce" and ld["legislationRepeals"][0]["legislationIdentifier"] == "2145/QĐ-UBND"
-    assert 'data-pagefind-filter="doc_type:Quyết định"' in html and 'data-pagefind-filter="status:Còn hiệu lực"' in html
-    assert 'data-pagefind-filter="year:2026"' in html
+    record = json.loads(re.search(r'<script type="application/json" id="search-record">(.*?)</script>', html, re.S).group(1))
+    assert (record["doc_type"], record["issuer"], record["year"], record["status"], record["fields"]) == (
+        "Quyết định", "UBND tỉnh Bắc Ninh", "2026", "Còn hiệu lực", ["Chuyển đổi số", "Bộ máy hành chính"])
     hidden = re.search(r'<div hidden class="index-only">(.*?)</div>', html, re.S).group(1)
     assert "15 2026 qđ ubnd" in hidden and "15/2026/qd-ubnd" in hidden and "Trần Văn Khải" not in hidden.split("\n")[0]
     assert "Quy định áp dụng cho Cổng Thông tin điện tử tỉnh" in hidden  # the PDF's text
