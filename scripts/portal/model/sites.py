@@ -20,12 +20,17 @@ from portal.model.text import nfc
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers"}
+NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "public_services"}
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
-    "sections", "description",
+    "sections", "description", "short_name",
 }
+#: the national public service portal (Cổng Dịch vụ công quốc gia), linked from every home page's
+#: "online public services" task unless ``network.public_services`` names another address
+DEFAULT_PUBLIC_SERVICES = "https://dichvucong.gov.vn"
+#: how Vietnamese portal names begin; the header's short name leaves it out (the kicker says it)
+PORTAL_PREFIX = "cổng thông tin điện tử "
 CONTACT_KEYS = {"address", "phone", "email", "fax", "hotline", "spokesperson"}
 SOCIAL_KEYS = {"facebook", "zalo", "youtube", "tiktok", "instagram"}
 SECTION_KEYS = {"slug", "name"}
@@ -54,6 +59,8 @@ class Site:
     sections: list[Section]
     description: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    #: the name for a phone's header, per language (``short_name`` in sites.yaml); see Network.short_name
+    short_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -79,6 +86,8 @@ class Network:
     sites: list[Site]
     path: Path
     root: Path
+    #: the address of the national public service portal (``network.public_services``)
+    public_services: str = DEFAULT_PUBLIC_SERVICES
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.sites}
@@ -96,6 +105,30 @@ class Network:
     @property
     def ids(self) -> list[str]:
         return [s.id for s in self.sites]
+
+    def display_name(self, site: Site, lang: str) -> str:
+        """The site's name without the words every portal's name begins with (the header's kicker says them).
+
+        ``Cổng Thông tin điện tử tỉnh Bắc Ninh`` → ``Tỉnh Bắc Ninh``; ``Xã Tiên Du`` stays.
+        """
+        name = site.name(lang)
+        if name.lower().startswith(PORTAL_PREFIX) and len(name) > len(PORTAL_PREFIX):
+            rest = name[len(PORTAL_PREFIX):]
+            return rest[0].upper() + rest[1:]
+        return name
+
+    def short_name(self, site: Site, lang: str) -> str:
+        """The name for the header of a phone: ``short_name`` from sites.yaml, else the display name
+        without the province's own name at its end (``Sở Nội vụ tỉnh Bắc Ninh`` → ``Sở Nội vụ``)."""
+        if site.short_names.get(lang):
+            return site.short_names[lang]
+        name = self.display_name(site, lang)
+        if site.id != self.home:
+            home = self.display_name(self.home_site, lang)
+            suffix = " " + home[0].lower() + home[1:]
+            if name.endswith(suffix) and len(name) > len(suffix):
+                return name[: -len(suffix)]
+        return name
 
     def children(self, site_id: str) -> list[Site]:
         return [s for s in self.sites if s.parent == site_id]
@@ -198,6 +231,23 @@ def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] |
     return result
 
 
+def _names(c: _Checker, value: Any, line: int, key: str) -> dict[str, str]:
+    """A text per language (``{vi: …, en: …}``), each one line of text."""
+    raw = c.mapping(value, line, key)
+    names: dict[str, str] = {}
+    for lang, text in (raw or {}).items():
+        where = raw.line_of(lang) if isinstance(raw, yamlio.LineDict) else line
+        if lang not in LANGUAGES:
+            c.add(where, f"unsupported language '{lang}' in {key} — use one of {', '.join(LANGUAGES)}")
+        elif not isinstance(text, str) or not text.strip():
+            c.add(where, f"{key}.{lang} is empty — write the portal's {key.replace('_', ' ')}")
+        elif problem := addresses.check_text(text, f"{key}.{lang}"):
+            c.add(where, problem)
+        else:
+            names[lang] = nfc(text.strip())
+    return names
+
+
 def _url(c: _Checker, value: Any, line: int) -> str:
     if not isinstance(value, str) or not value:
         c.add(line, "url is missing — give the portal's address, e.g. https://sotc.bacninh.gov.vn")
@@ -266,6 +316,10 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         c.add(net.line_of("timezone"), f"unknown timezone '{timezone}' — use an IANA name such as Asia/Ho_Chi_Minh")
         timezone = "Asia/Ho_Chi_Minh"
     maintainers = c.strings(net.get("maintainers"), net.line_of("maintainers"), "maintainers")
+    public_services = net.get("public_services", DEFAULT_PUBLIC_SERVICES)
+    if problem := addresses.check_web_address(public_services, "network.public_services"):
+        c.add(net.line_of("public_services"), problem)
+        public_services = DEFAULT_PUBLIC_SERVICES
 
     defaults = c.mapping(data.get("defaults"), data.line_of("defaults"), "defaults")
     kind_sections: dict[str, list[Section]] = {
@@ -313,18 +367,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         if kind not in KINDS:
             c.add(raw.line_of("kind"), f"unknown kind {kind!r} for site '{sid}' — use one of {', '.join(KINDS)}")
             kind = "commune"
-        names_raw = c.mapping(raw.get("name"), raw.line_of("name"), "name")
-        names: dict[str, str] = {}
-        if names_raw is not None:
-            for lang, value in names_raw.items():
-                if lang not in LANGUAGES:
-                    c.add(names_raw.line_of(lang), f"unsupported language '{lang}' in name — use one of {', '.join(LANGUAGES)}")
-                elif not isinstance(value, str) or not value.strip():
-                    c.add(names_raw.line_of(lang), f"name.{lang} is empty — write the portal's name")
-                elif problem := addresses.check_text(value, f"name.{lang}"):
-                    c.add(names_raw.line_of(lang), problem)
-                else:
-                    names[lang] = nfc(value.strip())
+        names = _names(c, raw.get("name"), raw.line_of("name"), "name")
         if "vi" not in names:
             c.add(raw.line_of("name"), f"site '{sid}' has no name.vi — add name: {{vi: \"Cổng Thông tin điện tử …\"}}")
             names.setdefault("vi", sid)
@@ -333,6 +376,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             {"vi": nfc(desc_raw)} if isinstance(desc_raw, str)
             else {k: nfc(str(v)) for k, v in desc_raw.items()} if isinstance(desc_raw, dict) else {}
         )
+        short_names = _names(c, raw.get("short_name"), raw.line_of("short_name"), "short_name")
         url = _url(c, raw.get("url"), raw.line_of("url"))
         languages = _languages(c, raw.get("languages"), raw.line_of("languages"), default_langs)
         parent = raw.get("parent")
@@ -360,7 +404,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             id=sid, kind=kind, names=names, url=url, languages=languages, parent=parent,
             editors=editors, contact=contact, social=social,
             sections=sections if sections is not None else list(kind_sections[kind]),
-            description=description, line=line,
+            description=description, line=line, short_names=short_names,
         )
         site._parent_line = raw.line_of("parent")  # type: ignore[attr-defined]
         sites.append(site)
@@ -397,5 +441,5 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         del s._parent_line  # type: ignore[attr-defined]
     return Network(
         home=str(home), default_language=default_language, timezone=str(timezone),
-        maintainers=maintainers, sites=sites, path=path, root=root,
+        maintainers=maintainers, sites=sites, path=path, root=root, public_services=str(public_services),
     )
