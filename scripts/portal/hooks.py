@@ -17,7 +17,7 @@ import sys
 import unicodedata
 from pathlib import Path
 
-import yaml
+from portal.model.messages import _
 
 DEFAULT_MAX_KB = 5120
 
@@ -41,26 +41,39 @@ def nfc(files: list[str]) -> int:
             continue
         line = next((i for i, (a, b) in enumerate(zip(text.splitlines(), fixed.splitlines(), strict=False), 1) if a != b), 1)
         path.write_bytes(fixed.encode("utf-8"))
-        print(f"{name}:{line}: text was not in Unicode NFC (decomposed accents) — fixed in place; `git add {name}` and commit again")
+        print(f"{name}:{line}: " + _("text was not in Unicode NFC (decomposed accents) — fixed in place; `git add {name}` and commit again", name=name))
         status = 1
     return status
 
 
 def yaml_files(files: list[str]) -> int:
+    """Every YAML file parses (ruamel.yaml; a key given twice is an error); sites.yaml by the portal's own rules."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    from portal.model import yamlio
+
     status = 0
     for name in files:
         try:
             with open(name, encoding="utf-8") as f:
-                for _ in yaml.safe_load_all(f):
+                text = f.read()
+            if Path(name).name == "sites.yaml":
+                yamlio.load(text)
+            else:
+                for _doc in YAML(typ="safe").load_all(text):
                     pass
         except UnicodeDecodeError as exc:
-            print(f"{name}: is not UTF-8 ({exc.reason}) — save it as UTF-8")
+            print(f"{name}: " + _("is not UTF-8 (byte {byte}) — save it as UTF-8", byte=exc.start))
             status = 1
-        except yaml.YAMLError as exc:
+        except yamlio.YamlError as exc:
+            print(f"{name}:{exc.line}: {exc.message}" if exc.line else f"{name}: {exc.message}")
+            status = 1
+        except YAMLError as exc:
             mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
             where = f"{name}:{mark.line + 1}" if mark is not None else name
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-            print(f"{where}: invalid YAML ({problem}) — check indentation, colons and quotes")
+            print(f"{where}: " + _("invalid YAML ({problem}) — check indentation, colons and quotes", problem=str(problem)[:120]))
             status = 1
     return status
 
@@ -73,8 +86,8 @@ def size(files: list[str], max_kb: int = DEFAULT_MAX_KB) -> int:
         except OSError:
             continue
         if kb > max_kb:
-            print(f"{name}: {kb / 1024:.1f} MB is over the {max_kb / 1024:g} MB limit — make it smaller "
-                  "(resize images, reduce PDFs) or publish it elsewhere and link to it")
+            print(f"{name}: " + _("{size} MB is over the {limit} MB limit — make it smaller (resize images, reduce PDFs) or publish it elsewhere and link to it",
+                                  size=f"{kb / 1024:.1f}", limit=f"{max_kb / 1024:g}"))
             status = 1
     return status
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from portal.commands.new import new_post
+from portal.model.content import BODY_HINT, placeholder_message
 from portal.model.errors import PortalError
 from portal.model.sites import load_network
 from portal.stages.check import check
@@ -19,11 +20,20 @@ from ..conftest import NOW
 WHEN = dt.datetime(2026, 11, 22, 9, 5, tzinfo=NOW.tzinfo)
 
 
+def untouched(problems: list, path: Path) -> bool:
+    """The only problem is the placeholder body, at the line after the front matter."""
+    line = path.read_text(encoding="utf-8").split("\n").index(BODY_HINT.strip()) + 1
+    return [(p.line, p.message) for p in problems] == [(line, placeholder_message())]
+
+
 def test_new_post_is_valid_and_in_place(project: Path):
     path = new_post(project, "Thông báo: \"Lịch tiếp công dân\" tháng 12", site="xa-hai", category="thong-bao", now=WHEN)
     assert path == project / "content/sites/xa-hai/thong-bao/thong-bao-lich-tiep-cong-dan-thang-12.md"
     text = path.read_text(encoding="utf-8")
     assert text.startswith('---\ntitle: "Thông báo: \\"Lịch tiếp công dân\\" tháng 12"\ndate: 2026-11-22 09:05\ncategory: thong-bao\n')
+    # valid front matter; left untouched, its placeholder body is the one error (not an empty article)
+    assert untouched(check(load_network(project), [path]), path)
+    path.write_text(text.replace(BODY_HINT, "Ủy ban nhân dân xã thông báo lịch tiếp công dân.\n"), encoding="utf-8")
     assert check(load_network(project), [path]) == []
 
 
@@ -32,7 +42,7 @@ def test_new_translation(project: Path):
     path = new_post(project, "First news of the province", lang="en", of=str(original))
     assert path == project / "content/sites/tinh/tin-tuc/tin-dau.en.md"
     assert path.read_text(encoding="utf-8").startswith('---\ntitle: "First news of the province"\n---\n')
-    assert check(load_network(project), [path]) == []
+    assert untouched(check(load_network(project), [path]), path)
     shared = new_post(project, "Tasks of communes and wards", lang="en", of=str(project / "content/shared/xa-phuong.md"))
     assert shared.name == "xa-phuong.en.md"
 

@@ -124,3 +124,19 @@ def test_make_hooks_installs_in_a_checkout_but_not_from_a_linked_worktree(tmp_pa
     res = subprocess.run(make, cwd=main, env=env, capture_output=True, text=True)
     assert res.returncode == 0 and "pre-commit hook installed" in res.stdout, res.stdout + res.stderr
     assert "pre-commit" in (main / ".git/hooks/pre-commit").read_text(encoding="utf-8")
+
+
+def test_the_hook_reads_a_site_as_the_build_does(repo):
+    """A link, another format or raw script are refused before they are committed (the build's own list of inputs)."""
+    root, _ = repo
+    head = gitrepo.git(root, "rev-parse", "HEAD")
+    (root / "content/sites/xa-mot/files").mkdir()
+    os.symlink("../../../../.git/config", root / "content/sites/xa-mot/files/cfg.txt")
+    write(root / "content/sites/xa-mot/tin-tuc/bao-cao.rst", "Báo cáo\n#######\n\n.. include:: /etc/passwd\n")
+    write(root / "content/sites/xa-mot/tin-tuc/html.md", "---\ntitle: HTML\ndate: 2026-11-01\ncategory: tin-tuc\n---\n"
+          "<img src=\"x\" alt=\"x\" onerror=\"alert(1)\">\n")
+    res = commit(repo)
+    assert res.returncode != 0 and gitrepo.git(root, "rev-parse", "HEAD") == head
+    assert "content/sites/xa-mot/files/cfg.txt: is a symbolic link" in res.stdout
+    assert "content/sites/xa-mot/tin-tuc/bao-cao.rst: only Markdown posts (.md) are read" in res.stdout
+    assert "content/sites/xa-mot/tin-tuc/html.md:6: event handlers (onerror) are not allowed" in res.stdout

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import yaml
+from ruamel.yaml import YAML
 
 from portal.commands.git import add_commands  # noqa: F401  (the commands the workflows call exist)
 
@@ -12,7 +12,7 @@ WORKFLOWS = REPO / ".github" / "workflows"
 
 
 def runs(name: str) -> str:
-    data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+    data = YAML(typ="safe").load((WORKFLOWS / name).read_text(encoding="utf-8"))
     steps = [s for job in data["jobs"].values() for s in job["steps"]]
     for job in data["jobs"].values():
         checkout = next(s for s in job["steps"] if s.get("uses", "").startswith("actions/checkout"))
@@ -33,14 +33,14 @@ def test_publish_and_schedule_workflows():
     text = runs("schedule.yml")
     assert "portal due --since-last-publish" in text and "portal publish" in text
     for name in ("publish.yml", "schedule.yml"):
-        data = yaml.safe_load((WORKFLOWS / name).read_text(encoding="utf-8"))
+        data = YAML(typ="safe").load((WORKFLOWS / name).read_text(encoding="utf-8"))
         assert data["concurrency"]["group"] == "publish", "one publish at a time"
     for path in WORKFLOWS.glob("*.yml"):
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 50, f"{path.name}: keep workflows short"
 
 
 def test_pre_commit_hooks_are_local_only():
-    config = yaml.safe_load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
+    config = YAML(typ="safe").load((REPO / ".pre-commit-config.yaml").read_text(encoding="utf-8"))
     assert [r["repo"] for r in config["repos"]] == ["local"]
     ids = {h["id"] for h in config["repos"][0]["hooks"]}
     assert {"portal-check", "nfc", "yaml", "file-size", "private-key"} <= ids

@@ -95,7 +95,7 @@ def test_every_problem_reported_with_line(tmp_path):
          "    sections: [tin-tuc]\n", "lack 'chi-dao-dieu-hanh'"),
         ("network: {home: tinh, timezone: Mars/Base}\nsites:\n  - id: tinh\n    kind: province\n    name: {vi: T}\n"
          "    url: https://t.vn\n", "unknown timezone"),
-        ("network: {home: tinh}\nsites:\n  - id: tinh\n   kind: province\n", "invalid YAML"),
+        ("network: {home: tinh}\nsites:\n  - id: tinh\n   kind: province\n", "the indentation is wrong"),
         ("network: {home: nowhere}\nsites:\n  - id: tinh\n    kind: province\n    name: {vi: T}\n    url: https://t.vn\n",
          "network.home 'nowhere' is not a site"),
         ("netwrok: {home: tinh}\nsites:\n  - id: tinh\n    kind: province\n    name: {vi: T}\n    url: https://t.vn\n",
@@ -123,6 +123,33 @@ def test_sections_overridable_per_kind_and_site(tmp_path):
 def test_missing_file(tmp_path):
     with pytest.raises(PortalError, match="not found"):
         load_network(tmp_path)
+
+
+def test_limits_and_embed_origins(tmp_path):
+    write(tmp_path / "sites.yaml", MINI_SITES.replace(
+        "  maintainers: [\"@org/maint\"]\n",
+        "  maintainers: [\"@org/maint\"]\n  limits: {markdown_kb: 512, build_seconds: 120}\n"
+        "  embed_origins: [https://video.tinh.example.vn, \"https://Media.Tinh.Example.vn:8443/\"]\n"))
+    net = load_network(tmp_path)
+    assert (net.limits.markdown_kb, net.limits.file_mb, net.limits.nesting, net.limits.build_seconds) == (512, 50, 16, 120)
+    assert net.embed_origins == {"https://video.tinh.example.vn", "https://media.tinh.example.vn:8443"}
+    write(tmp_path / "sites.yaml", MINI_SITES)
+    default = load_network(tmp_path)
+    assert default.limits.markdown_kb == 2048 and default.limits.file_mb == 50 and default.embed_origins == frozenset()
+
+
+@pytest.mark.parametrize(("extra", "needle"), [
+    ("  limits: {markdown_kb: lots}\n", "network.limits.markdown_kb must be a whole number from 1 to 65536"),
+    ("  limits: {file_mb: 0}\n", "network.limits.file_mb must be a whole number"),
+    ("  limits: {nesting: 1000}\n", "network.limits.nesting must be a whole number from 4 to 64"),
+    ("  limits: {markdwon_kb: 10}\n", "unknown key 'markdwon_kb' in network.limits — did you mean 'markdown_kb'?"),
+    ("  embed_origins: [http://video.example.vn]\n", "must be https://host only"),
+    ("  embed_origins: [https://video.example.vn/embed]\n", "must be https://host only"),
+    ("  embed_origins: ['https://a.vn\"><script>']\n", "must be https://host only"),
+])
+def test_limits_and_embed_origins_are_validated(tmp_path, extra, needle):
+    got = problems_of(tmp_path, MINI_SITES.replace("  maintainers: [\"@org/maint\"]\n", "  maintainers: [\"@org/maint\"]\n" + extra))
+    assert any(p.startswith("sites.yaml:6: ") and needle in p for p in got), got
 
 
 def test_public_services_address_default_and_own(tmp_path):

@@ -32,7 +32,6 @@ PHONE = {"width": 360, "height": 640}
 WIDE = {"width": 1280, "height": 800}
 SITES = {"bac-ninh": ["", "en/", "ja/", "zh/", "ko/"], "tien-du": [""]}
 QUERIES = {"": "ke hoach", "en/": "investment", "ja/": "計画", "zh/": "投资", "ko/": "투자"}
-HEADING_ORDER = "heading-order"
 SECTION_SLUGS = set(CATALOG)
 #: listens for CSP violations before any of the page's own code runs (Playwright init scripts are not subject to the page's CSP)
 RECORD_VIOLATIONS = """
@@ -152,11 +151,7 @@ def test_axe_finds_no_violation(browser, served_sample):  # noqa: F811
     assert kinds >= {"home", "list", "empty list", "article", "document", "directive", "draft", "page", "contact", "tag",
                      "tags", "portals", "search", "network search", "404"}, kinds
     assert not too_wide, f"wider than a 360 px phone: {too_wide}"
-    other = {k: v for k, v in found.items() if k != HEADING_ORDER}
-    assert not other, "\n".join(f"{k}: {len(v)} pages, e.g. {v[:3]}" for k, v in other.items())
-    if found:
-        pytest.xfail(f"heading-order on {len(found[HEADING_ORDER])} pages: a body's ## is rendered as <h3> "
-                     "(issue 13.3, the Markdown side renders ## as <h2> on the input-side developer's branch)")
+    assert not found, "\n".join(f"{k}: {len(v)} pages, e.g. {v[:3]}" for k, v in found.items())
 
 
 def test_no_csp_violation_and_no_other_origin_in_normal_use(browser, served_sample):  # noqa: F811

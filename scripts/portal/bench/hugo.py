@@ -32,7 +32,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import yaml
+from ruamel.yaml import YAML
 
 from portal.model import catalogue
 from portal.model.content import Post, read_post, validate
@@ -96,10 +96,22 @@ def front_matter(post: Post, **extra) -> dict:
     return meta
 
 
+def yaml_text(data: object) -> str:
+    """*data* as block YAML (Hugo's front matter and i18n files), Unicode kept as written."""
+    import io
+
+    y = YAML(typ="safe", pure=True)
+    y.allow_unicode = True
+    y.width = 1_000_000
+    y.default_flow_style = False
+    buf = io.StringIO()
+    y.dump(data, buf)
+    return buf.getvalue()
+
+
 def dump(path: Path, meta: dict, body: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(meta, allow_unicode=True, sort_keys=False, width=1_000_000)
-    path.write_text(f"---\n{text}---\n{body}\n", encoding="utf-8")
+    path.write_text(f"---\n{yaml_text(meta)}---\n{body}\n", encoding="utf-8")
 
 
 # --------------------------------------------------------------------------- Hugo project
@@ -325,7 +337,7 @@ def write_site(network: Network, site: Site, posts: list[Post], shared: list[tup
         (layouts / name).write_text(text, encoding="utf-8")
     (dest / "i18n").mkdir()
     for lang, strings in I18N.items():
-        (dest / "i18n" / f"{lang}.yaml").write_text(yaml.safe_dump(strings, allow_unicode=True), encoding="utf-8")
+        (dest / "i18n" / f"{lang}.yaml").write_text(yaml_text(strings), encoding="utf-8")
     (dest / "data").mkdir()
     portals = [{"name": s.name(), "url": s.url, "kind": s.kind} for s in network.sites]
     (dest / "data" / "portals.json").write_text(json.dumps(portals, ensure_ascii=False), encoding="utf-8")

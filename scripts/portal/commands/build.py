@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from portal.commands.common import err, out, root_of
+from portal.model.messages import _
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -23,10 +24,10 @@ def cmd_build(args: argparse.Namespace) -> int:
 
         sites = planned_sites(root, args.since, args.site)
         if not sites:
-            err.print(f"nothing to build: no site is affected by the changes since {args.since}")
+            err.print(_("nothing to build: no site is affected by the changes since {rev}", rev=args.since))
             return 0
     show = not args.quiet and err.is_terminal
-    progress = Progress(TextColumn("[bold]Dựng cổng[/]"), BarColumn(), MofNCompleteColumn(),
+    progress = Progress(TextColumn("[bold]" + _("Building") + "[/]"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.description}"), TimeElapsedColumn(), console=err, disable=not show)
     task = None
 
@@ -44,28 +45,29 @@ def cmd_build(args: argparse.Namespace) -> int:
         k, n = parse_shard(args.shard)
         sites = shard_sites(load_network(root), k, n, among=sites)
         if not sites:
-            out.print(f"shard {k}/{n} has no sites (there are fewer sites than shards): nothing to build")
+            out.print(_("shard {k}/{n} has no sites (there are fewer sites than shards): nothing to build", k=k, n=n))
             return 0
     with progress:
         report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
                        search=not getattr(args, "no_search", False))
     if not args.quiet:
-        table = Table(title=f"{len(report.results)} sites, {report.pages} pages, {report.seconds:.1f} s")
-        table.add_column("site")
-        table.add_column("pages", justify="right")
-        table.add_column("seconds", justify="right")
-        table.add_column("result")
+        table = Table(title=_("{n} sites, {pages} pages, {seconds} s", n=len(report.results), pages=report.pages,
+                                seconds=f"{report.seconds:.1f}"))
+        table.add_column(_("site"))
+        table.add_column(_("pages"), justify="right")
+        table.add_column(_("seconds"), justify="right")
+        table.add_column(_("result"))
         for r in report.results:
-            table.add_row(r.site, str(r.pages), f"{r.seconds:.2f}", "ok" if r.ok else "[red]FAILED[/]")
+            table.add_row(r.site, str(r.pages), f"{r.seconds:.2f}", _("ok") if r.ok else _("[red]FAILED[/]"))
         out.print(table)
-        out.print(f"shared directives parsed once in {report.shared_parse_seconds:.2f} s; "
-                  f"peak memory {report.peak_rss_mb:.0f} MiB")
+        out.print(_("shared directives parsed once in {seconds} s; peak memory {mib} MiB",
+                    seconds=f"{report.shared_parse_seconds:.2f}", mib=f"{report.peak_rss_mb:.0f}"))
     for note in report.notes:
-        err.print(f"[yellow]note:[/] {note}")
+        err.print(_("[yellow]note:[/] {note}", note=note))
     problems = report.all_problems()
     if problems:
-        err.print(f"[red]{len(problems)} problem(s); the failed sites keep their previous output:[/]")
+        err.print(_("[red]{n} problem(s); the failed sites keep their previous output:[/]", n=len(problems)))
         for p in problems:
             print(p, file=sys.stderr)
     return 0 if report.ok else 1
@@ -102,10 +104,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     for p in problems:
         print(p, file=sys.stderr)
     if problems:
-        err.print(f"[red]{len(problems)} problem(s)[/]")
+        err.print(_("[red]{n} problem(s)[/]", n=len(problems)))
         return 1
     if not args.quiet:
-        out.print(f"ok: sites.yaml ({len(network.sites)} sites) and content are valid")
+        out.print(_("ok: sites.yaml ({n} sites) and content are valid", n=len(network.sites)))
     return 0
 
 

@@ -8,17 +8,27 @@ once; forked workers inherit :data:`SHARED` and read only their own site into
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from portal.model.content import Post, read_post, validate
+from portal.model import links
+from portal.model.content import Post, check_body, read_post, validate
 from portal.model.errors import Problem, did_you_mean
+from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
+from portal.model.limits import DEFAULT, Limits
+from portal.model.messages import _
 from portal.model.sections import KINDS
 from portal.model.sites import Network, Site
+from portal.model.text import clean_name, slugify
 
 #: absolute path → post, for the site being built in this process
 CURRENT: dict[str, Post] = {}
+#: set by a build worker: Pelican may then read nothing but the posts of CURRENT
+BUILDING = False
+#: the inputs of the site being built in this process (its static files are copied from here)
+CURRENT_INPUTS: Inputs | None = None
 #: every valid shared directive of this build, rendered
 SHARED: list[Post] = []
 #: site id → the shared directives it receives (filled with SHARED)
@@ -32,12 +42,22 @@ FOR_ALL: set[str] = set()
 #: rel path of a broken shared directive → the sites it was meant for
 BROKEN_AUDIENCES: dict[str, set[str]] = {}
 
-#: renders the Markdown of valid posts into ``post.html``: (project root, cache name, posts) → None.
-#: The build passes :func:`portal.stages.render.cache.render_posts`; checking passes none.
-Renderer = Callable[[Path, str, list[Post]], None]
+
+class Renderer(Protocol):
+    """How the model gets Markdown rendered (the build and ``portal check`` pass
+    :data:`portal.stages.render.cache.RENDERER`; without one, bodies are not rendered).
+
+    ``render`` parses each post's body (setting ``post.rendered``, ``post.refs``,
+    ``post.anchors`` and adding the body's problems to ``post.problems``); once the links
+    are resolved, ``finish`` writes ``post.html`` from the resolved URLs (ref index → URL).
+    """
+
+    def render(self, root: Path, name: str, posts: list[Post], nesting: int) -> None: ...
+
+    def finish(self, post: Post, urls: dict[int, str], embed_origins: frozenset[str]) -> None: ...
+
 
 PAGES_DIR = "pages"
-FILES_DIR = "files"
 
 
 def site_dir(root: Path, site_id: str) -> Path:
@@ -48,11 +68,25 @@ def shared_dir(root: Path) -> Path:
     return root / "content" / "shared"
 
 
-def markdown_files(folder: Path) -> list[Path]:
-    if not folder.is_dir():
-        return []
-    return sorted(p for p in folder.rglob("*.md")
-                  if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts))
+def site_inputs(network: Network, site_id: str) -> Inputs:
+    """A site's inputs (:func:`portal.model.inputs.list_inputs`): what check, the hook and the build read."""
+    return list_inputs(network.root, site_dir(network.root, site_id), network.limits)
+
+
+def shared_inputs(network: Network) -> Inputs:
+    """The shared directives' inputs; files are not published from content/shared/ (an error each)."""
+    inputs = list_inputs(network.root, shared_dir(network.root), network.limits)
+    for f in inputs.static:
+        inputs.problems.append(Problem(f"content/shared/{f.name}", None, _(
+            "files are not published from content/shared/ — put the file on the provincial portal (content/sites/{home}/files/) and link its https:// address",
+            home=network.home)))
+    inputs.static = []
+    return inputs
+
+
+def markdown_files(folder: Path, limits: Limits = DEFAULT) -> list[Path]:
+    """The ``.md`` files :func:`portal.model.inputs.list_inputs` reads in *folder* (a site's, or content/shared/)."""
+    return list_inputs(folder, folder, limits).markdown
 
 
 def _finish(posts: Iterable[Post], *, sections: list[str] | None, languages: list[str],
@@ -60,6 +94,8 @@ def _finish(posts: Iterable[Post], *, sections: list[str] | None, languages: lis
     problems: list[Problem] = []
     for post in posts:
         validate(post, sections=sections, languages=languages, tz=tz, default_language=default_language)
+        post.addressable = not post.problems
+        check_body(post)
         problems.extend(post.problems)
     return problems
 
@@ -69,11 +105,12 @@ def translation_problems(posts: list[Post], default_language: str) -> list[Probl
     originals = {p.base: p for p in posts if p.lang == default_language}
     problems: list[Problem] = []
     for p in posts:
-        if p.lang == default_language or p.problems:
+        if p.lang == default_language or (p.problems and not p.addressable):
             continue
         orig = originals.get(p.base)
         if orig is None:
-            problems.append(Problem(p.rel, None, f"translation without its original — add {Path(p.base).name}.md beside it, or rename the file"))
+            problems.append(Problem(p.rel, None, _("translation without its original — add {name}.md beside it, or rename the file",
+                                                   name=Path(p.base).name)))
             continue
         for key in ("date", "slug", "category"):
             if key not in p.meta and key in orig.meta:
@@ -83,7 +120,8 @@ def translation_problems(posts: list[Post], default_language: str) -> list[Probl
         if p.expires is None:
             p.expires = orig.expires
         if p.kind == "article" and p.category != orig.category:
-            problems.append(Problem(p.rel, p.line("category"), f"category '{p.category}' differs from the original's '{orig.category}' — remove the key or make it match"))
+            problems.append(Problem(p.rel, p.line("category"), _("category '{category}' differs from the original's '{original}' — remove the key or make it match",
+                                                                 category=links.short(p.category, 40), original=orig.category)))
         if p.shared and "audience" not in p.meta and "audience" in orig.meta:
             p.meta["audience"] = orig.meta["audience"]
         if orig.status != "published":  # a translation is never published before its original
@@ -92,45 +130,173 @@ def translation_problems(posts: list[Post], default_language: str) -> list[Probl
 
 
 def duplicate_problems(posts: Iterable[Post]) -> list[Problem]:
-    """Two posts of one site (and language) that would have the same URL."""
+    """Two posts of one site (and language) that would have the same URL (slugs are folded and capped first)."""
     seen: dict[tuple[str, str], Post] = {}
     problems: list[Problem] = []
     for p in posts:
-        if p.problems:
+        if not p.addressable:
             continue
         key = (p.lang, p.url())
         other = seen.get(key)
         if other is not None:
-            problems.append(Problem(p.rel, p.line("slug") if "slug" in p.meta else p.line("title"),
-                                    f"URL /{p.url()} is already used by {other.rel} — give one of them another slug: (slug: …)"))
+            problems.append(Problem(p.rel, p.line("slug") if "slug" in p.lines else p.line("title"),
+                                    _("URL /{url} is already used by {other} — give one of them another slug: (slug: …)",
+                                      url=p.url(), other=other.rel)))
         else:
             seen[key] = p
     return problems
 
 
-def load_site(network: Network, site: Site, *, render: Renderer | None = None) -> tuple[list[Post], list[Problem]]:
-    """Read and validate every file of one site; with *render*, render the Markdown of the valid ones.
+def tag_problems(posts: Iterable[Post]) -> list[Problem]:
+    """Tags written differently that would share one tag page (``/tag/<slug>/``) after folding and capping."""
+    seen: dict[tuple[str, str], tuple[str, Post]] = {}
+    problems: list[Problem] = []
+    for p in posts:
+        if not p.addressable:
+            continue
+        for tag in p.meta.get("tags") or ():
+            slug = slugify(tag)
+            if not slug:
+                continue
+            key = (p.lang, slug)
+            first = seen.setdefault(key, (tag, p))
+            if first[0].casefold() != tag.casefold():  # the same words in another case are the same tag
+                problems.append(Problem(p.rel, p.line("tags"), _("tag '{tag}' and tag '{other}' (in {file}) would share the page /tag/{slug}/ — write the tag the same way in both",
+                                                                 tag=links.short(tag, 40), other=links.short(first[0], 40), file=first[1].rel, slug=slug)))
+    return problems
 
-    Returns (every post read, problems as ``path:LINE`` :class:`Problem` s). Raises
-    ``OSError`` when the site's folder cannot be read.
+
+def _content_rel(network: Network, post: Post) -> str:
+    """The post's path relative to content/, NFC (as links resolve it)."""
+    return clean_name(post.path.relative_to(network.root / "content").as_posix())
+
+
+def _prefix(lang: str, default: str) -> str:
+    return "/" if lang == default else f"/{lang}/"
+
+
+def link_index(network: Network, site: Site | None, inputs: Inputs, posts: list[Post], shared: list[Post]) -> links.LinkIndex:
+    """What links of *site*'s posts (None: the shared directives) may resolve to."""
+    from urllib.parse import quote
+
+    default = site.default_language if site else network.default_language
+    index = links.LinkIndex(base=f"sites/{site.id}" if site else "shared", embed_origins=network.embed_origins)
+    if site is not None:
+        index.origin = links.origin_of(site.url)
+        for f in inputs.static:
+            index.files[f"{index.base}/{f.name}"] = "/" + quote(f.name, safe=links.SAFE_PATH)
+        for lang in site.languages:
+            p = _prefix(lang, default)
+            index.pages.update({p, f"{p}tim-kiem/", f"{p}cac-cong-thanh-phan/", f"{p}feeds/all.atom.xml", f"{p}sitemap.xml"})
+            index.pages.update(f"{p}{s.slug}/" for s in site.sections)
+            index.pages.update(f"{p}feeds/{s.slug}.atom.xml" for s in site.sections)
+            if site.id == network.home:
+                index.pages.add(f"{p}tim-kiem-toan-tinh/")
+        index.pages.add("/404.html")
+    else:
+        index.pages.update({"/", "/chi-dao-dieu-hanh/"})
+    for p in [*posts, *shared]:
+        if not p.meta or not p.slug or (p.kind == "article" and not p.category):
+            continue
+        url = _prefix(p.lang or default, default) + p.url()
+        index.add_post(_content_rel(network, p), links.Target(url, p.anchors, p.status == "draft"))
+        for tag in p.meta.get("tags") or ():
+            index.pages.add(f"{_prefix(p.lang or default, default)}tag/{slugify(tag)}/")
+    return index
+
+
+def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) -> list[Problem]:
+    """``image`` and ``attachments``: files of the site, resolved from the site's folder, rewritten to /files/…."""
+    problems: list[Problem] = []
+    base_source = f"{index.base}/_"  # front-matter paths are relative to the site's folder
+
+    def one(value: str, line: int) -> str | None:
+        url, msg = links.resolve(links.Ref(0, 0, value, "resource"), base_source, frozenset(), index)
+        if msg is not None:
+            problems.append(Problem(post.rel, line, msg))
+            return None
+        from urllib.parse import unquote
+
+        return unquote(url or "")
+
+    image = post.meta.get("image")
+    if isinstance(image, str) and image:
+        resolved = one(image, post.line("image"))
+        if resolved is not None:
+            post.meta["image"] = resolved
+    attachments = post.meta.get("attachments")
+    if isinstance(attachments, list):
+        out: list[object] = []
+        for i, item in enumerate(attachments):
+            line = attachments.line_of(i) + 1 if hasattr(attachments, "line_of") else post.line("attachments")
+            path = item.get("path") if isinstance(item, dict) else item
+            if not isinstance(path, str) or not path:
+                problems.append(Problem(post.rel, line, _("an attachment needs a path — write attachments: [files/qd-123.pdf]")))
+                continue
+            resolved = one(path, line)
+            if resolved is not None:
+                out.append({**item, "path": resolved} if isinstance(item, dict) else resolved)
+        post.meta["attachments"] = out
+    return problems
+
+
+def resolve_links(network: Network, posts: list[Post], index: links.LinkIndex, render: Renderer) -> list[Problem]:
+    """Resolve every body link and front-matter file of *posts*; write their HTML (``render.finish``)."""
+    problems: list[Problem] = []
+    for post in posts:
+        if post.rendered is None:
+            continue
+        found: list[Problem] = []
+        urls: dict[int, str] = {}
+        source = _content_rel(network, post)
+        for ref in post.refs:
+            url, msg = links.resolve(ref, source, post.anchors, index, source_draft=post.status == "draft")
+            if msg is not None:
+                found.append(post.body_problem(ref.offset, msg))
+            elif url is not None:
+                urls[ref.index] = url
+        found += _front_matter_links(network, post, index)
+        post.problems.extend(found)
+        problems.extend(found)
+        render.finish(post, urls, network.embed_origins)
+    return problems
+
+
+def _render(network: Network, name: str, posts: list[Post], render: Renderer) -> list[Problem]:
+    """Render the bodies of *posts* that were read; return the problems the renderer found."""
+    readable = [p for p in posts if p.meta]
+    before = {id(p): len(p.problems) for p in readable}
+    render.render(network.root, name, readable, network.limits.nesting)
+    return [pr for p in readable for pr in p.problems[before[id(p)]:]]
+
+
+def load_site(network: Network, site: Site, *, render: Renderer | None = None) -> tuple[list[Post], list[Problem]]:
+    """Read and validate every input of one site; with *render*, render and resolve the links of its posts.
+
+    Returns (every post read, problems as ``path:LINE`` :class:`Problem` s). The inputs
+    are those of :func:`site_inputs` (kept in :data:`CURRENT_INPUTS` for the build).
     """
+    global CURRENT_INPUTS
     tz = ZoneInfo(network.timezone)
     folder = site_dir(network.root, site.id)
+    inputs = site_inputs(network, site.id)
+    CURRENT_INPUTS = inputs
+    problems: list[Problem] = list(inputs.problems)
     posts: list[Post] = []
-    for path in markdown_files(folder):
-        rel_parts = path.relative_to(folder).parts
-        if rel_parts[0] == FILES_DIR:
-            continue
-        kind = "page" if rel_parts[0] == PAGES_DIR else "article"
-        posts.append(read_post(path, network.root, site=site.id, kind=kind, tz=tz))
-    problems = _finish(posts, sections=site.section_slugs, languages=site.languages, tz=tz,
-                       default_language=site.default_language)
+    for path in inputs.markdown:
+        kind = "page" if path.relative_to(folder).parts[0] == PAGES_DIR else "article"
+        posts.append(read_post(path, network.root, site=site.id, kind=kind, tz=tz, limits=network.limits))
+    problems += _finish(posts, sections=site.section_slugs, languages=site.languages, tz=tz,
+                        default_language=site.default_language)
     problems += translation_problems(posts, site.default_language)
-    mine = [p for p in posts if not p.problems]
+    mine = [p for p in posts if p.addressable]
     shared = [p for p in SHARED if site.id in AUDIENCES.get(p.rel, ())]
     problems += duplicate_problems([*shared, *mine]) if shared else duplicate_problems(mine)
+    problems += tag_problems([*shared, *mine])
     if render is not None:
-        render(network.root, f"site-{site.id}", mine)
+        problems += _render(network, f"site-{site.id}", posts, render)
+        index = link_index(network, site, inputs, posts, shared)
+        problems += resolve_links(network, [p for p in posts if p.rendered is not None], index, render)
     return posts, problems
 
 
@@ -155,20 +321,21 @@ def resolve_audience(post: Post, network: Network) -> tuple[set[str], list[Probl
         return set(network.ids), []
     items = [raw] if isinstance(raw, str) else raw
     if not isinstance(items, list):
-        return set(), [Problem(post.rel, post.line("audience"), "audience must be a list of site ids and/or kinds — write audience: [commune, ward]")]
+        return set(), [Problem(post.rel, post.line("audience"), _("audience must be a list of site ids and/or kinds — write audience: [commune, ward]"))]
     ids: set[str] = {network.home}
     problems: list[Problem] = []
     for item in items:
         if not isinstance(item, str):
             problems.append(Problem(post.rel, post.line("audience"),
-                                    f"audience item {item!r} is not a site id or kind — write audience: [commune, ward] or site ids"))
+                                    _("an audience item is not a site id or kind — write audience: [commune, ward] or site ids")))
         elif item in KINDS:
             ids.update(s.id for s in network.sites if s.kind == item)
         elif item in network:
             ids.add(item)
         else:
             problems.append(Problem(post.rel, post.line("audience"),
-                                    f"audience names {item!r}, which is neither a site id nor a kind — {did_you_mean(str(item), [*KINDS, *network.ids])}"))
+                                    _("audience names '{item}', which is neither a site id nor a kind — {hint}",
+                                      item=links.short(item, 40), hint=did_you_mean(item, [*KINDS, *network.ids]))))
     return ids, problems
 
 
@@ -179,9 +346,11 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
     and its audience recorded in :data:`BROKEN_AUDIENCES` (see :func:`sites_blocked_by`).
     """
     tz = ZoneInfo(network.timezone)
-    posts = [read_post(p, network.root, site=None, kind="article", tz=tz) for p in markdown_files(shared_dir(network.root))]
+    inputs = shared_inputs(network)
+    posts = [read_post(p, network.root, site=None, kind="article", tz=tz, limits=network.limits) for p in inputs.markdown]
     all_langs = sorted({lang for s in network.sites for lang in s.languages})
-    problems = _finish(posts, sections=None, languages=all_langs, tz=tz, default_language=network.default_language)
+    problems = list(inputs.problems)
+    problems += _finish(posts, sections=None, languages=all_langs, tz=tz, default_language=network.default_language)
     problems += translation_problems(posts, network.default_language)
     for post in posts:
         if post.problems:
@@ -191,6 +360,10 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
         problems.extend(aud_problems)
         AUDIENCES[post.rel] = ids
     problems += duplicate_problems(posts)
+    if render is not None:
+        problems += _render(network, "shared", posts, render)
+        index = link_index(network, None, inputs, posts, [])
+        problems += resolve_links(network, [p for p in posts if p.rendered is not None], index, render)
     SHARED.clear()
     BROKEN_AUDIENCES.clear()
     FOR_ALL.clear()
@@ -205,8 +378,6 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
             SHARED.append(post)
             if AUDIENCES.get(post.rel) == everyone:
                 FOR_ALL.add(post.rel)
-    if render is not None:
-        render(network.root, "shared", SHARED)
     return problems
 
 

@@ -1,7 +1,11 @@
-"""Reading content files: YAML front matter, NFC text, folded slugs, validation.
+"""Reading content files: one read-time step, YAML front matter, folded slugs, validation.
 
 A file is read once per build into a :class:`Post`; the Pelican reader plugin and the
-shared-directives plugin take the parsed posts from here instead of reading again.
+shared-directives plugin take the parsed posts from here instead of reading again. The
+text goes through :func:`portal.model.text.clean` first (NFC, invisible characters
+removed, control characters reported at their line), so every later stage sees the same
+text. Every problem is a :class:`~portal.model.errors.Problem` at ``file:line`` with a
+message for editors (:func:`portal.model.messages._`).
 """
 
 from __future__ import annotations
@@ -14,12 +18,13 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-import yaml
-
 from portal.model import yamlio
 from portal.model.errors import Problem, did_you_mean
-from portal.model.sections import LANGUAGES
-from portal.model.text import SLUG_RE, nfc, slugify
+from portal.model.limits import DEFAULT, Limits
+from portal.model.links import Ref, short
+from portal.model.messages import _
+from portal.model.sections import LANGUAGES, RESERVED_PATHS
+from portal.model.text import SLUG_MAX, SLUG_RE, clean, slugify
 
 COMMON_KEYS = {"title", "date", "category", "summary", "tags", "image", "image_alt", "author", "slug", "status", "expires"}
 DOCUMENT_KEYS = {"number", "doc_type", "issuer", "signer", "issued", "effective", "attachments"}
@@ -27,12 +32,21 @@ SHARED_KEYS = {"audience"}
 PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
 STATUSES = ("published", "draft")
 
-#: Paths a page may not take: they belong to lists, feeds, the theme and languages.
-RESERVED_SLUGS = {"feeds", "tag", "page", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh", "cac-cong-thanh-phan", *LANGUAGES}
+#: Paths a page may not take: they belong to lists, feeds, search, files, the theme, languages.
+RESERVED_SLUGS = RESERVED_PATHS
+#: Slugs a post may not take inside its section: the section's later list pages are /<section>/page/N/.
+RESERVED_POST_SLUGS = frozenset({"page", "feeds"})
+
+#: The body ``portal new`` writes: a file that still has only this is not an article yet.
+BODY_HINT = "<!-- Viết nội dung ở đây. Tiêu đề mục bắt đầu bằng ##; ảnh cần mô tả: ![Mô tả](files/anh.jpg) -->\n"
+#: longest title and tag accepted (legal documents' titles reach 350 characters)
+TITLE_MAX = 500
+TAG_MAX = 100
 
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+)?)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
-_EMPTY_ALT = re.compile(r"!\[\s*\]\(")
+_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?$")
+_COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
 @dataclass
@@ -54,6 +68,13 @@ class Post:
     date: dt.datetime | None = None
     expires: dt.datetime | None = None
     problems: list[Problem] = field(default_factory=list)
+    #: the URLs of the body (set by the renderer) and its anchors
+    refs: list[Ref] = field(default_factory=list)
+    anchors: frozenset[str] = frozenset()
+    #: the renderer's result until the links are resolved (opaque to the model)
+    rendered: Any = None
+    #: its front matter is valid: it has an address (checked for collisions) even if its body has problems
+    addressable: bool = False
 
     @property
     def title(self) -> str:
@@ -92,6 +113,10 @@ class Post:
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)
 
+    def body_problem(self, offset: int, message: str) -> Problem:
+        """A problem at line *offset* (0-based) of the body."""
+        return Problem(self.rel, self.body_line + offset, message)
+
 
 def split_language(path: Path) -> tuple[str, str | None]:
     """``foo.en.md`` → (``foo``, ``en``); ``foo.md`` → (``foo``, None)."""
@@ -116,6 +141,18 @@ def parse_date(value: Any, tz: ZoneInfo) -> dt.datetime | None:
     return None
 
 
+def date_hint(value: Any) -> str:
+    """How to write *value* as a date: ``31/12/2026`` → ``viết 2026-12-31``, else the pattern."""
+    if isinstance(value, str):
+        m = _DMY.match(value.strip())
+        if m:
+            d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
+            if 1 <= d <= 31 and 1 <= mo <= 12:
+                iso = f"{y}-{mo:02d}-{d:02d}" + (f" {int(m.group(4)):02d}:{m.group(5)}" if m.group(4) else "")
+                return _("write {iso} (year-month-day)", iso=iso)
+    return _("write YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-12-31")
+
+
 def end_of_day(value: dt.datetime) -> dt.datetime:
     """An ``expires`` date without a time means through the end of that day."""
     if value.hour == 0 and value.minute == 0:
@@ -123,43 +160,53 @@ def end_of_day(value: dt.datetime) -> dt.datetime:
     return value
 
 
-def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo) -> Post:
-    """Parse one file; problems go to ``post.problems`` (the post may be partial then)."""
+def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo, limits: Limits = DEFAULT) -> Post:
+    """Parse one file; problems go to ``post.problems`` (the post may be partial then).
+
+    The text is cleaned (:func:`portal.model.text.clean`); a control character is an
+    error at its line; the front matter is read by :func:`portal.model.yamlio.load`.
+    """
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     base, lang = split_language(path)
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        post = Post(path=path, rel=rel, kind=kind, site=site, lang=lang or "", base=base,
-                    meta={}, lines={}, body="", body_line=1, digest="")
-        post.problems.append(Problem(rel, None, f"cannot be read ({exc.strerror}) — check the file's permissions"))
-        return post
-    digest = hashlib.sha1(raw).hexdigest()
     post = Post(path=path, rel=rel, kind=kind, site=site, lang=lang or "", base=base,
-                meta={}, lines={}, body="", body_line=1, digest=digest)
+                meta={}, lines={}, body="", body_line=1, digest="")
     add = post.problems.append
     try:
-        text = nfc(raw.decode("utf-8-sig"))
-    except UnicodeDecodeError as exc:
-        add(Problem(rel, None, f"is not UTF-8 ({exc.reason} at byte {exc.start}) — save the file as UTF-8"))
+        with path.open("rb") as f:
+            raw = f.read(limits.markdown_bytes + 1)
+    except OSError as exc:
+        add(Problem(rel, None, _("cannot be read ({reason}) — check the file's permissions", reason=exc.strerror)))
         return post
-    text = text.replace("\r\n", "\n")
+    if len(raw) > limits.markdown_bytes:
+        add(Problem(rel, None, _("is over the limit of {limit} KB for a post — split it into several posts, or put large tables in an attached file",
+                                 limit=limits.markdown_kb)))
+        return post
+    post.digest = hashlib.sha1(raw).hexdigest()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        add(Problem(rel, line, _("is not UTF-8 (byte {byte}) — save the file as UTF-8 (Unicode)", byte=exc.start)))
+        return post
+    text, bad = clean(text)
+    for b in bad:
+        add(Problem(rel, b.line, _("contains the invisible control character {char} (pasted from Word or a PDF?) — delete it and retype that spot",
+                                   char=b.name)))
     lines = text.split("\n")
     if not lines or lines[0].strip() != "---":
-        add(Problem(rel, 1, "front matter is missing — start the file with a line '---', then title:, date:, category:, then '---'"))
+        add(Problem(rel, 1, _("front matter is missing — start the file with a line '---', then title:, date:, category:, then '---'")))
         return post
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() in ("---", "..."))
-    except StopIteration:
-        add(Problem(rel, 1, "front matter is not closed — add a line '---' after the last key"))
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        add(Problem(rel, 1, _("front matter is not closed — add a line '---' after the last key")))
         return post
     try:
         meta = yamlio.load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError as exc:
-        add(Problem(rel, yamlio.error_line(exc, offset=1), yamlio.error_text(exc)))
+    except yamlio.YamlError as exc:
+        add(Problem(rel, exc.line + 1 if exc.line else 2, exc.message))
         return post
     if not isinstance(meta, dict):
-        add(Problem(rel, 2, "front matter must be 'key: value' lines — e.g. title: Tiêu đề"))
+        add(Problem(rel, 2, _("front matter must be 'key: value' lines — e.g. title: Tiêu đề")))
         return post
     post.lines = {k: v + 1 for k, v in getattr(meta, "key_lines", {}).items()}
     post.meta = dict(meta)
@@ -170,12 +217,20 @@ def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneIn
 
 def _check_string(post: Post, key: str) -> None:
     value = post.meta.get(key)
-    if value is None:
+    if value is None or isinstance(value, str):
         return
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        post.meta[key] = str(value)
-    elif not isinstance(value, str):
-        post.problems.append(Problem(post.rel, post.line(key), f"{key} must be text — quote it: {key}: \"…\""))
+    post.problems.append(Problem(post.rel, post.line(key), _("{key} must be text — write it on one line: {key}: \"…\"", key=key)))
+    post.meta[key] = ""
+
+
+def placeholder_message() -> str:
+    """The problem of a post whose body is still ``portal new``'s hint."""
+    return _("the post has no text yet — replace the line '<!-- Viết nội dung ở đây … -->' with the text of the post")
+
+
+def is_placeholder(body: str) -> bool:
+    """Whether *body* is still what ``portal new`` wrote (the hint comment, or nothing but comments)."""
+    return not _COMMENT.sub("", body).strip()
 
 
 def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz: ZoneInfo,
@@ -187,44 +242,48 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
     if not post.lang:
         post.lang = default_language
     elif post.lang not in LANGUAGES:
-        add(Problem(rel, None, f"language '{post.lang}' in the file name is not supported — use one of {', '.join(LANGUAGES)} (foo.en.md)"))
+        add(Problem(rel, None, _("language '{lang}' in the file name is not supported — use one of {langs} (foo.en.md)",
+                                 lang=short(post.lang, 10), langs=", ".join(LANGUAGES))))
     elif post.lang not in languages:
-        where = "its site" if post.site else "any site"
-        add(Problem(rel, None, f"language '{post.lang}' is not enabled for {where} — add it to languages in sites.yaml or remove the file"))
+        add(Problem(rel, None, _("language '{lang}' is not enabled for its site — add it to languages in sites.yaml or remove the file", lang=post.lang)
+                    if post.site else _("language '{lang}' is not enabled for any site — add it to languages in sites.yaml or remove the file", lang=post.lang)))
 
     known = PAGE_KEYS if post.kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if post.shared else set())
     for key in list(meta):
         if key not in known:
-            hint = "audience is only for content/shared/" if key == "audience" else did_you_mean(key, known)
-            add(Problem(rel, post.line(key), f"unknown front-matter key '{key}' — {hint}"))
+            hint = _("audience is only for content/shared/") if key == "audience" else did_you_mean(key, known)
+            add(Problem(rel, post.line(key), _("unknown front-matter key '{key}' — {hint}", key=short(key, 40), hint=hint)))
 
     for key in ("title", "summary", "image", "image_alt", "author", "slug", "category", "number",
-                "doc_type", "issuer", "signer"):
+                "doc_type", "issuer", "signer", "status", "order"):
         _check_string(post, key)
-    for key in ("title", "summary", "author", "image_alt", "doc_type", "issuer", "signer"):
+    for key in ("title", "summary", "author", "image_alt", "doc_type", "issuer", "signer", "number"):
         if isinstance(meta.get(key), str):
             meta[key] = meta[key].strip()
 
     if not meta.get("title"):
-        add(Problem(rel, 1, "title is missing — add title: <the headline>"))
+        add(Problem(rel, post.line("title") if "title" in meta else 1, _("title is missing — add title: <the headline>")))
+    elif len(meta["title"]) > TITLE_MAX:
+        add(Problem(rel, post.line("title"), _("the title has {n} characters, more than {limit} — shorten it (the full name can go in the body)",
+                                               n=len(meta["title"]), limit=TITLE_MAX)))
 
     translation = post.lang != default_language  # date, category, slug come from the original
     required_date = post.kind == "article" and not translation
     if "date" in meta:
         post.date = parse_date(meta["date"], tz)
         if post.date is None:
-            add(Problem(rel, post.line("date"), f"date {meta['date']!r} is not a date — write YYYY-MM-DD or YYYY-MM-DD HH:MM"))
+            add(Problem(rel, post.line("date"), _("date '{value}' is not a date — {hint}", value=_shown(meta["date"]), hint=date_hint(meta["date"]))))
     elif required_date:
-        add(Problem(rel, 1, "date is missing — add date: YYYY-MM-DD"))
+        add(Problem(rel, 1, _("date is missing — add date: YYYY-MM-DD")))
     if "expires" in meta:
         exp = parse_date(meta["expires"], tz)
         if exp is None:
-            add(Problem(rel, post.line("expires"), f"expires {meta['expires']!r} is not a date — write YYYY-MM-DD"))
+            add(Problem(rel, post.line("expires"), _("expires '{value}' is not a date — {hint}", value=_shown(meta["expires"]), hint=date_hint(meta["expires"]))))
         else:
             post.expires = end_of_day(exp)
     for key in ("issued", "effective"):
         if key in meta and parse_date(meta[key], tz) is None:
-            add(Problem(rel, post.line(key), f"{key} {meta[key]!r} is not a date — write YYYY-MM-DD"))
+            add(Problem(rel, post.line(key), _("{key} '{value}' is not a date — {hint}", key=key, value=_shown(meta[key]), hint=date_hint(meta[key]))))
 
     if post.kind == "article":
         category = meta.get("category")
@@ -232,47 +291,76 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             if category is None:
                 meta["category"] = "chi-dao-dieu-hanh"
             elif category != "chi-dao-dieu-hanh":
-                add(Problem(rel, post.line("category"), f"a shared directive's category must be 'chi-dao-dieu-hanh', not {category!r} — change it or remove the key"))
+                add(Problem(rel, post.line("category"), _("a shared directive's category must be 'chi-dao-dieu-hanh', not '{category}' — change it or remove the key",
+                                                          category=_shown(category))))
         elif not category and not translation:
-            add(Problem(rel, 1, "category is missing — add category: <section slug> (e.g. tin-tuc)"))
+            add(Problem(rel, 1, _("category is missing — add category: <section slug> (e.g. tin-tuc)")))
         elif category and sections is not None and category not in sections:
-            add(Problem(rel, post.line("category"), f"category '{category}' is not a section of this site — {did_you_mean(str(category), sections)}"))
+            add(Problem(rel, post.line("category"), _("category '{category}' is not a section of this site — {hint}",
+                                                      category=_shown(category), hint=did_you_mean(str(category), sections))))
 
     status = meta.get("status", "published")
     if status not in STATUSES:
-        add(Problem(rel, post.line("status"), f"status {status!r} is not known — use published or draft"))
+        add(Problem(rel, post.line("status"), _("status '{status}' is not known — use published or draft", status=_shown(status))))
 
     slug = meta.get("slug")
     if slug is None and translation:
         pass  # inherited from the original
-    elif slug is None:
+    elif slug is None or slug == "":
         meta["slug"] = slugify(str(meta.get("title", ""))) or slugify(Path(post.base).name)
     elif isinstance(slug, str) and not SLUG_RE.match(slug):
-        add(Problem(rel, post.line("slug"), f"slug '{slug}' is not lower-case ASCII words joined by '-' — try '{slugify(slug)}'"))
+        add(Problem(rel, post.line("slug"), _("slug '{slug}' is not lower-case ASCII words joined by '-' — try '{suggestion}'",
+                                              slug=_shown(slug), suggestion=slugify(slug))))
+    elif isinstance(slug, str) and len(slug) > SLUG_MAX:
+        add(Problem(rel, post.line("slug"), _("slug has {n} characters, more than {limit} — try '{suggestion}'",
+                                              n=len(slug), limit=SLUG_MAX, suggestion=slugify(slug))))
+    where = post.line("slug") if slug else post.line("title")
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
-        add(Problem(rel, post.line("slug") if slug else 1, f"page slug '{meta['slug']}' is taken by a section or the site itself — give the page another slug"))
+        add(Problem(rel, where, _("page address /{slug}/ is taken by a section or the site itself — give the page another slug: (slug: …)",
+                                  slug=meta["slug"])))
+    elif post.kind == "article" and meta.get("slug") in RESERVED_POST_SLUGS:
+        add(Problem(rel, where, _("post address …/{slug}/ is taken by the section's list pages — give the post another slug: (slug: …)",
+                                  slug=meta["slug"])))
 
     tags = meta.get("tags")
     if tags is not None:
         if isinstance(tags, str):
             tags = [t.strip() for t in tags.split(",") if t.strip()]
-        if not isinstance(tags, list) or not all(isinstance(t, (str, int)) for t in tags):
-            add(Problem(rel, post.line("tags"), "tags must be a list — write tags: [chuyển đổi số, cải cách hành chính]"))
+        if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+            add(Problem(rel, post.line("tags"), _("tags must be a list of words — write tags: [chuyển đổi số, cải cách hành chính]")))
             tags = []
-        meta["tags"] = [nfc(str(t)).strip() for t in tags if str(t).strip()]
+        for i, t in enumerate(tags):
+            if len(t) > TAG_MAX:
+                add(Problem(rel, tags.line_of(i) + 1 if hasattr(tags, "line_of") else post.line("tags"),
+                            _("a tag has {n} characters, more than {limit} — a tag is a few words", n=len(t), limit=TAG_MAX)))
+        meta["tags"] = [t.strip() for t in tags if t.strip() and len(t) <= TAG_MAX]
 
     attachments = meta.get("attachments")
     if attachments is not None:
         if isinstance(attachments, str):
             attachments = [attachments]
-        if not isinstance(attachments, list) or not all(isinstance(a, (str, dict)) for a in attachments):
-            add(Problem(rel, post.line("attachments"), "attachments must be a list of file paths — write attachments: [files/qd-123.pdf]"))
+        if not isinstance(attachments, list) or not all(isinstance(a, str | dict) for a in attachments):
+            add(Problem(rel, post.line("attachments"), _("attachments must be a list of file paths — write attachments: [files/qd-123.pdf]")))
         else:
             meta["attachments"] = attachments
 
-    for offset, text_line in enumerate(post.body.split("\n")):
-        if _EMPTY_ALT.search(text_line):
-            add(Problem(rel, post.body_line + offset, "image without alt text — describe it: ![Mô tả ảnh](đường-dẫn)"))
+
+
+def check_body(post: Post) -> None:
+    """The body's own rule before rendering: a file still holding ``portal new``'s hint is not an article."""
+    if post.meta and BODY_HINT.strip() in post.body and is_placeholder(post.body):
+        post.problems.append(Problem(post.rel, post.body_line, placeholder_message()))
+
+
+def _shown(value: Any) -> str:
+    """A front-matter value for a message: text shortened; a list or mapping never expanded."""
+    if isinstance(value, str):
+        return short(value, 60)
+    if isinstance(value, dict):
+        return _("(a mapping)")
+    if isinstance(value, list):
+        return _("(a list)")
+    return short(str(value), 60)
 
 
 def sort_key(problem: Problem) -> tuple[str, int, str]:

@@ -30,6 +30,19 @@ class PortalError(Exception):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
+class PostFailed(Exception):
+    """A failure while building the page of one content file: ``path`` (absolute) and the ``cause``.
+
+    Raised by the build's Pelican plugins around each post, so that the failure is reported
+    as that post's ``file:line`` problem, never as the whole site's.
+    """
+
+    def __init__(self, path: str, cause: BaseException):
+        super().__init__(f"{path}: {type(cause).__name__}")
+        self.path = path
+        self.cause = cause
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """A hint naming the closest known word, or listing the known ones."""
     choices = sorted(choices)

@@ -9,6 +9,13 @@ from __future__ import annotations
 KINDS = ("province", "department", "district", "commune", "ward")
 LANGUAGES = ("vi", "en", "ja", "zh", "ko")
 
+#: Top-level paths of every site that no section or page may take: lists, feeds, search
+#: bundles, files, the theme, the interaction service and the web editor, languages.
+RESERVED_PATHS = frozenset({
+    "feeds", "tag", "page", "theme", "static", "files", "pagefind", "pagefind-chi-dao", "tim-kiem",
+    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "api", "admin", "editor", "sitemap", "robots", "404", *LANGUAGES,
+})
+
 #: slug → name per language
 CATALOG: dict[str, dict[str, str]] = {
     "tin-tuc": {

@@ -9,18 +9,21 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
 from portal.model import addresses, yamlio
+from portal.model import limits as limits_model
 from portal.model.errors import PortalError, Problem, did_you_mean
-from portal.model.sections import CATALOG, DEFAULTS, KINDS, LANGUAGES, REQUIRED
-from portal.model.text import nfc
+from portal.model.limits import Limits
+from portal.model.links import short
+from portal.model.messages import _
+from portal.model.sections import CATALOG, DEFAULTS, KINDS, LANGUAGES, REQUIRED, RESERVED_PATHS
+from portal.model.text import clean, nfc
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "public_services"}
+NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins", "public_services"}
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
@@ -86,6 +89,9 @@ class Network:
     sites: list[Site]
     path: Path
     root: Path
+    limits: Limits = field(default_factory=Limits)
+    #: origins (``https://host``) whose pages a post may embed in an ``<iframe>``
+    embed_origins: frozenset[str] = frozenset()
     #: the address of the national public service portal (``network.public_services``)
     public_services: str = DEFAULT_PUBLIC_SERVICES
 
@@ -152,16 +158,14 @@ class _Checker:
     def unknown_keys(self, data: yamlio.LineDict, known: set[str], where: str) -> None:
         for key in data:
             if key not in known:
-                self.add(
-                    data.line_of(key),
-                    f"unknown key '{key}' in {where} — {did_you_mean(key, known)}",
-                )
+                self.add(data.line_of(key), _("unknown key '{key}' in {where} — {hint}",
+                                              key=short(str(key), 40), where=where, hint=did_you_mean(str(key), known)))
 
     def mapping(self, value: Any, line: int, what: str) -> yamlio.LineDict | None:
         if value is None:
             return None
         if not isinstance(value, dict):
-            self.add(line, f"{what} must be a mapping (key: value lines) — indent its keys under it")
+            self.add(line, _("{what} must be a mapping (key: value lines) — indent its keys under it", what=what))
             return None
         return value  # type: ignore[return-value]
 
@@ -171,7 +175,7 @@ class _Checker:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.add(line, f"{what} must be a list of strings — write it as [a, b]")
+            self.add(line, _("{what} must be a list of words — write it as [a, b]", what=what))
             return []
         return [nfc(v) for v in value]
 
@@ -183,14 +187,11 @@ def _languages(c: _Checker, value: Any, line: int, default: list[str]) -> list[s
     for i, lang in enumerate(langs):
         if lang not in LANGUAGES:
             lline = value.line_of(i) if isinstance(value, yamlio.LineList) else line
-            c.add(
-                lline,
-                f"unsupported language '{lang}' — use one of {', '.join(LANGUAGES)}",
-            )
+            c.add(lline, _("unsupported language '{lang}' — use one of {langs}", lang=short(lang, 20), langs=", ".join(LANGUAGES)))
     if len(set(langs)) != len(langs):
-        c.add(line, "a language is listed twice in languages — list each once")
+        c.add(line, _("a language is listed twice in languages — list each once"))
     if not langs:
-        c.add(line, "languages is empty — list at least 'vi'")
+        c.add(line, _("languages is empty — list at least 'vi'"))
     return [lang for lang in langs if lang in LANGUAGES] or list(default)
 
 
@@ -198,7 +199,7 @@ def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] |
     if value is None:
         return None
     if not isinstance(value, list):
-        c.add(line, f"sections of {where} must be a list of section slugs — write [tin-tuc, van-ban, …]")
+        c.add(line, _("sections of {where} must be a list of section slugs — write [tin-tuc, van-ban, …]", where=where))
         return None
     result: list[Section] = []
     for i, item in enumerate(value):
@@ -206,41 +207,45 @@ def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] |
         if isinstance(item, str):
             slug, names = item, {}
         elif isinstance(item, dict):
-            c.unknown_keys(item, SECTION_KEYS, f"a section of {where}")
+            c.unknown_keys(item, SECTION_KEYS, _("a section of {where}", where=where))
             slug = item.get("slug")
             names = item.get("name") or {}
             if not isinstance(names, dict):
-                c.add(iline, "a section's name must be a mapping of languages — write name: {vi: …}")
+                c.add(iline, _("a section's name must be a mapping of languages — write name: {vi: …}"))
                 names = {}
         else:
-            c.add(iline, f"a section of {where} must be a slug or {{slug, name}} — write e.g. tin-tuc")
+            c.add(iline, _("a section of {where} must be a slug or {{slug, name}} — write e.g. tin-tuc", where=where))
             continue
         if not isinstance(slug, str) or not ID_RE.match(slug):
-            c.add(iline, f"section slug {slug!r} is not [a-z0-9-]+ — use lower-case ASCII and '-'")
+            c.add(iline, _("section slug '{slug}' is not [a-z0-9-]+ — use lower-case ASCII and '-'", slug=short(str(slug), 40)))
+            continue
+        if slug in RESERVED_PATHS:
+            c.add(iline, _("section slug '{slug}' is a path the portal itself uses — choose another slug", slug=slug))
             continue
         if slug not in CATALOG and "vi" not in names:
-            c.add(iline, f"section '{slug}' is not a known section and has no name.vi — add name: {{vi: …}}")
+            c.add(iline, _("section '{slug}' is not a known section and has no name.vi — add name: {{vi: …}}", slug=slug))
         merged = {**CATALOG.get(slug, {}), **{k: nfc(str(v)) for k, v in names.items()}}
         if any(s.slug == slug for s in result):
-            c.add(iline, f"section '{slug}' is listed twice in {where} — list it once")
+            c.add(iline, _("section '{slug}' is listed twice in {where} — list it once", slug=slug, where=where))
             continue
         result.append(Section(slug, merged))
     for required in REQUIRED:
         if not any(s.slug == required for s in result):
-            c.add(line, f"sections of {where} lack '{required}' — every portal carries it (shared directives land there)")
+            c.add(line, _("sections of {where} lack '{required}' — every portal carries it (shared directives land there)", where=where, required=required))
     return result
 
 
 def _names(c: _Checker, value: Any, line: int, key: str) -> dict[str, str]:
-    """A text per language (``{vi: …, en: …}``), each one line of text."""
+    """A text per language (``{vi: …, en: …}`` under *key*: ``name``, ``short_name``), each one line of text."""
     raw = c.mapping(value, line, key)
     names: dict[str, str] = {}
     for lang, text in (raw or {}).items():
         where = raw.line_of(lang) if isinstance(raw, yamlio.LineDict) else line
         if lang not in LANGUAGES:
-            c.add(where, f"unsupported language '{lang}' in {key} — use one of {', '.join(LANGUAGES)}")
+            c.add(where, _("unsupported language '{lang}' in {key} — use one of {langs}",
+                           lang=short(str(lang), 20), key=key, langs=", ".join(LANGUAGES)))
         elif not isinstance(text, str) or not text.strip():
-            c.add(where, f"{key}.{lang} is empty — write the portal's {key.replace('_', ' ')}")
+            c.add(where, _("{key}.{lang} is empty — write the portal's name there, or leave the language out", key=key, lang=lang))
         elif problem := addresses.check_text(text, f"{key}.{lang}"):
             c.add(where, problem)
         else:
@@ -250,7 +255,7 @@ def _names(c: _Checker, value: Any, line: int, key: str) -> dict[str, str]:
 
 def _url(c: _Checker, value: Any, line: int) -> str:
     if not isinstance(value, str) or not value:
-        c.add(line, "url is missing — give the portal's address, e.g. https://sotc.bacninh.gov.vn")
+        c.add(line, _("url is missing — give the portal's address, e.g. https://sotc.bacninh.gov.vn"))
         return ""
     problem = addresses.check_site_url(value)
     if problem:
@@ -285,37 +290,44 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     rel = filename
     c = _Checker(rel)
     try:
-        text = nfc(path.read_text(encoding="utf-8"))
+        if path.is_symlink():
+            raise PortalError([Problem(rel, None, _("is a symbolic link — keep the file itself in the project"))])
+        text, bad = clean(path.read_bytes().decode("utf-8-sig"))
     except FileNotFoundError:
-        raise PortalError([Problem(rel, None, f"not found in {root} — run from a project checkout or pass --root DIR")]) from None
+        raise PortalError([Problem(rel, None, _("not found in {root} — run from a project checkout or pass --root DIR", root=str(root)))]) from None
     except UnicodeDecodeError as exc:
-        raise PortalError([Problem(rel, None, f"is not UTF-8 ({exc.reason}) — save it as UTF-8")]) from None
+        raise PortalError([Problem(rel, None, _("is not UTF-8 (byte {byte}) — save it as UTF-8", byte=exc.start))]) from None
+    if bad:
+        raise PortalError([Problem(rel, b.line, _("contains the invisible control character {char} — delete it", char=b.name)) for b in bad])
     try:
         data = yamlio.load(text)
-    except yaml.YAMLError as exc:
-        raise PortalError([Problem(rel, yamlio.error_line(exc), yamlio.error_text(exc))]) from None
+    except yamlio.YamlError as exc:
+        raise PortalError([Problem(rel, exc.line, exc.message)]) from None
     if not isinstance(data, dict):
-        raise PortalError([Problem(rel, 1, "must be a mapping with 'network' and 'sites' — see README.md")])
+        raise PortalError([Problem(rel, 1, _("must be a mapping with 'network' and 'sites' — see README.md"))])
 
     c.unknown_keys(data, {"network", "defaults", "sites"}, "sites.yaml")
 
     net = c.mapping(data.get("network"), data.line_of("network"), "network")
     if net is None:
-        c.add(1, "the 'network' mapping is missing — add network: {home: <province id>, …}")
+        c.add(1, _("the 'network' mapping is missing — add network: {home: <province id>, …}"))
         net = yamlio.LineDict()
         net.line, net.key_lines = 1, {}
     c.unknown_keys(net, NETWORK_KEYS, "network")
     default_language = net.get("default_language", "vi")
     if default_language not in LANGUAGES:
-        c.add(net.line_of("default_language"), f"unsupported default_language '{default_language}' — use one of {', '.join(LANGUAGES)}")
+        c.add(net.line_of("default_language"), _("unsupported default_language '{lang}' — use one of {langs}",
+                                                 lang=short(str(default_language), 20), langs=", ".join(LANGUAGES)))
         default_language = "vi"
     timezone = net.get("timezone", "Asia/Ho_Chi_Minh")
     try:
         ZoneInfo(str(timezone))
     except (ZoneInfoNotFoundError, ValueError):
-        c.add(net.line_of("timezone"), f"unknown timezone '{timezone}' — use an IANA name such as Asia/Ho_Chi_Minh")
+        c.add(net.line_of("timezone"), _("unknown timezone '{tz}' — use an IANA name such as Asia/Ho_Chi_Minh", tz=short(str(timezone), 40)))
         timezone = "Asia/Ho_Chi_Minh"
     maintainers = c.strings(net.get("maintainers"), net.line_of("maintainers"), "maintainers")
+    limits = _limits(c, net.get("limits"), net.line_of("limits"))
+    embed_origins = _embed_origins(c, net.get("embed_origins"), net.line_of("embed_origins"))
     public_services = net.get("public_services", DEFAULT_PUBLIC_SERVICES)
     if problem := addresses.check_web_address(public_services, "network.public_services"):
         c.add(net.line_of("public_services"), problem)
@@ -332,9 +344,9 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         if ds is not None:
             for kind, value in ds.items():
                 if kind not in KINDS:
-                    c.add(ds.line_of(kind), f"unknown kind '{kind}' in defaults.sections — {did_you_mean(kind, KINDS)}")
+                    c.add(ds.line_of(kind), _("unknown kind '{kind}' in defaults.sections — {hint}", kind=short(kind, 30), hint=did_you_mean(kind, KINDS)))
                     continue
-                secs = _sections(c, value, ds.line_of(kind), f"kind '{kind}'")
+                secs = _sections(c, value, ds.line_of(kind), _("kind '{kind}'", kind=kind))
                 if secs is not None:
                     kind_sections[kind] = secs
         if "languages" in defaults:
@@ -342,46 +354,47 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
 
     raw_sites = data.get("sites")
     if not isinstance(raw_sites, list) or not raw_sites:
-        c.add(data.line_of("sites") if "sites" in data else 1, "'sites' must be a non-empty list of portals — each item starts with '- id: …'")
+        c.add(data.line_of("sites") if "sites" in data else 1, _("'sites' must be a non-empty list of portals — each item starts with '- id: …'"))
         raw_sites = []
 
     sites: list[Site] = []
     seen: dict[str, int] = {}
     for raw in raw_sites:
         if not isinstance(raw, dict):
-            c.add(getattr(raw_sites, "line", None), "each item of 'sites' must be a mapping — start it with '- id: …'")
+            c.add(getattr(raw_sites, "line", None), _("each item of 'sites' must be a mapping — start it with '- id: …'"))
             continue
         line = raw.line
-        c.unknown_keys(raw, SITE_KEYS, f"site '{raw.get('id', '?')}'")
         sid = raw.get("id")
+        c.unknown_keys(raw, SITE_KEYS, _("site '{id}'", id=short(sid, 40) if isinstance(sid, str) else "?"))
         if not isinstance(sid, str) or not sid:
-            c.add(line, "a site has no id — add id: <lower-case-ascii-name>")
+            c.add(line, _("a site has no id — add id: <lower-case-ascii-name>"))
             continue
         if not ID_RE.match(sid):
-            c.add(raw.line_of("id"), f"id '{sid}' is not [a-z0-9-]+ — use lower-case ASCII letters, digits and '-'")
+            c.add(raw.line_of("id"), _("id '{id}' is not [a-z0-9-]+ — use lower-case ASCII letters, digits and '-'", id=short(sid, 40)))
         if sid in seen:
-            c.add(raw.line_of("id"), f"id '{sid}' is repeated (first on line {seen[sid]}) — give each site its own id")
+            c.add(raw.line_of("id"), _("id '{id}' is repeated (first on line {line}) — give each site its own id", id=sid, line=seen[sid]))
             continue
         seen[sid] = raw.line_of("id")
         kind = raw.get("kind")
         if kind not in KINDS:
-            c.add(raw.line_of("kind"), f"unknown kind {kind!r} for site '{sid}' — use one of {', '.join(KINDS)}")
+            c.add(raw.line_of("kind"), _("unknown kind '{kind}' for site '{id}' — use one of {kinds}",
+                                         kind=short(kind, 30) if isinstance(kind, str) else "…", id=sid, kinds=", ".join(KINDS)))
             kind = "commune"
         names = _names(c, raw.get("name"), raw.line_of("name"), "name")
         if "vi" not in names:
-            c.add(raw.line_of("name"), f"site '{sid}' has no name.vi — add name: {{vi: \"Cổng Thông tin điện tử …\"}}")
+            c.add(raw.line_of("name"), _("site '{id}' has no name.vi — add name: {{vi: \"Cổng Thông tin điện tử …\"}}", id=sid))
             names.setdefault("vi", sid)
         desc_raw = raw.get("description")
         description = (
-            {"vi": nfc(desc_raw)} if isinstance(desc_raw, str)
-            else {k: nfc(str(v)) for k, v in desc_raw.items()} if isinstance(desc_raw, dict) else {}
+            {"vi": desc_raw} if isinstance(desc_raw, str)
+            else {k: v for k, v in desc_raw.items() if isinstance(v, str)} if isinstance(desc_raw, dict) else {}
         )
         short_names = _names(c, raw.get("short_name"), raw.line_of("short_name"), "short_name")
         url = _url(c, raw.get("url"), raw.line_of("url"))
         languages = _languages(c, raw.get("languages"), raw.line_of("languages"), default_langs)
         parent = raw.get("parent")
         if parent is not None and not isinstance(parent, str):
-            c.add(raw.line_of("parent"), "parent must be a site id or null")
+            c.add(raw.line_of("parent"), _("parent must be a site id or null"))
             parent = None
         editors = c.strings(raw.get("editors"), raw.line_of("editors"), "editors")
         contact: dict[str, str] = {}
@@ -392,14 +405,14 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         social: dict[str, str] = {}
         sraw = c.mapping(raw.get("social"), raw.line_of("social"), "social")
         if sraw is not None:
-            c.unknown_keys(sraw, SOCIAL_KEYS, f"social of '{sid}'")
+            c.unknown_keys(sraw, SOCIAL_KEYS, _("social of '{id}'", id=sid))
             for k, v in sraw.items():
                 if k in SOCIAL_KEYS and v:
                     if problem := addresses.check_social(k, v):
                         c.add(sraw.line_of(k), problem)
                     else:
                         social[k] = v
-        sections = _sections(c, raw.get("sections"), raw.line_of("sections"), f"site '{sid}'")
+        sections = _sections(c, raw.get("sections"), raw.line_of("sections"), _("site '{id}'", id=sid))
         site = Site(
             id=sid, kind=kind, names=names, url=url, languages=languages, parent=parent,
             editors=editors, contact=contact, social=social,
@@ -412,7 +425,8 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     by_id = {s.id: s for s in sites}
     for s in sites:
         if s.parent is not None and s.parent not in by_id:
-            c.add(s._parent_line, f"parent '{s.parent}' of site '{s.id}' is not a site in sites.yaml — {did_you_mean(s.parent, by_id)}")  # type: ignore[attr-defined]
+            c.add(s._parent_line, _("parent '{parent}' of site '{id}' is not a site in sites.yaml — {hint}",  # type: ignore[attr-defined]
+                                    parent=short(s.parent, 40), id=s.id, hint=did_you_mean(s.parent, by_id)))
     reported: set[str] = set()
     for s in sites:
         chain = [s.id]
@@ -421,7 +435,8 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             if cur in chain:
                 cycle = [*chain[chain.index(cur):], cur]
                 if not reported.intersection(cycle):
-                    c.add(s._parent_line, f"parent of '{s.id}' makes a cycle ({' → '.join(cycle)}) — a portal cannot oversee itself; fix one parent")  # type: ignore[attr-defined]
+                    c.add(s._parent_line, _("parent of '{id}' makes a cycle ({cycle}) — a portal cannot oversee itself; fix one parent",  # type: ignore[attr-defined]
+                                            id=s.id, cycle=" → ".join(cycle)))
                 reported.update(cycle)
                 break
             chain.append(cur)
@@ -429,11 +444,11 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
 
     home = net.get("home")
     if not home:
-        c.add(net.line, "network.home is missing — name the provincial portal's id")
+        c.add(net.line, _("network.home is missing — name the provincial portal's id"))
     elif home not in by_id:
-        c.add(net.line_of("home"), f"network.home '{home}' is not a site — {did_you_mean(str(home), by_id)}")
+        c.add(net.line_of("home"), _("network.home '{home}' is not a site — {hint}", home=short(str(home), 40), hint=did_you_mean(str(home), by_id)))
     elif by_id[home].kind != "province":
-        c.add(net.line_of("home"), f"network.home '{home}' is a {by_id[home].kind}, not a province — point it at the provincial portal")
+        c.add(net.line_of("home"), _("network.home '{home}' is a {kind}, not a province — point it at the provincial portal", home=home, kind=by_id[home].kind))
 
     if c.problems:
         raise PortalError(c.problems)
@@ -441,5 +456,44 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         del s._parent_line  # type: ignore[attr-defined]
     return Network(
         home=str(home), default_language=default_language, timezone=str(timezone),
-        maintainers=maintainers, sites=sites, path=path, root=root, public_services=str(public_services),
+        maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
+        public_services=str(public_services),
     )
+
+
+def _limits(c: _Checker, value: Any, line: int) -> Limits:
+    """``network.limits``: positive whole numbers within :data:`portal.model.limits.RANGES`."""
+    raw = c.mapping(value, line, "network.limits")
+    if raw is None:
+        return Limits()
+    c.unknown_keys(raw, set(limits_model.KEYS), "network.limits")
+    values: dict[str, int] = {}
+    for key in limits_model.KEYS:
+        if key not in raw:
+            continue
+        low, high = limits_model.RANGES[key]
+        text = raw[key]
+        if not isinstance(text, str) or not text.isdigit() or not low <= int(text) <= high:
+            c.add(raw.line_of(key), _("network.limits.{key} must be a whole number from {low} to {high}", key=key, low=low, high=high))
+            continue
+        values[key] = int(text)
+    return Limits(**values)
+
+
+def _embed_origins(c: _Checker, value: Any, line: int) -> frozenset[str]:
+    """``network.embed_origins``: the https origins (``https://host``) whose pages posts may show in an iframe."""
+    origins: set[str] = set()
+    items = c.strings(value, line, "network.embed_origins")
+    for i, item in enumerate(items):
+        iline = value.line_of(i) if isinstance(value, yamlio.LineList) else line
+        parts = urlsplit(item)
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if (parts.scheme != "https" or not parts.hostname or parts.path not in ("", "/") or parts.query or parts.fragment
+                or parts.username or parts.password or port == -1 or any(ch in item for ch in " \"'<>")):
+            c.add(iline, _("embed origin '{origin}' must be https://host only (no path) — e.g. https://video.bacninh.gov.vn", origin=short(item)))
+            continue
+        origins.add(f"https://{parts.hostname.lower()}" + (f":{port}" if port else ""))
+    return frozenset(origins)

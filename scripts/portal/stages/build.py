@@ -9,22 +9,26 @@ from __future__ import annotations
 
 import datetime as dt
 import multiprocessing
+import multiprocessing.connection
 import os
 import resource
 import shutil
+import signal
 import tempfile
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.model import catalogue, i18n
 from portal.model.errors import PortalError, Problem
+from portal.model.links import short
+from portal.model.messages import _
 from portal.model.sites import Network, load_network
 from portal.stages import history, repository
 from portal.stages.directory import write_directory
 from portal.stages.output import TMP_PREFIX, clean_leftovers, default_jobs, swap_into_place, write_build_record
-from portal.stages.render.cache import render_posts
+from portal.stages.render.cache import RENDERER
 from portal.stages.search import network as network_index
 from portal.stages.search import site as site_index
 
@@ -75,6 +79,8 @@ _REPARSE_SHARED = False
 _FULL = False
 _SEARCH = True
 _PROVENANCE: dict[str, object] = {}
+#: in a worker: set to 1 when the site's output is being swapped in (the parent then lets it finish)
+_SWAPPING = None
 
 
 def _peak_rss_mb() -> float:
@@ -87,8 +93,10 @@ def build_one(site_id: str) -> SiteResult:
     try:
         result = _build_one(site_id)
     except Exception as exc:  # never let one site take the whole build down
+        text = str(exc)
         result = SiteResult(site=site_id, ok=False, problems=[
-            Problem(f"content/sites/{site_id}", None, f"internal error while building: {type(exc).__name__}: {exc} — please report it")])
+            Problem(f"content/sites/{site_id}", None, _("internal error while building: {error}: {detail} — please report it",
+                                                        error=type(exc).__name__, detail=short(text, 200)))])
     result.seconds = time.perf_counter() - start
     result.peak_rss_mb = _peak_rss_mb()
     return result
@@ -101,30 +109,33 @@ def _build_one(site_id: str) -> SiteResult:
     network, site = _NETWORK, _NETWORK.site(site_id)
     result = SiteResult(site=site_id, ok=False)
     try:
-        posts, problems = catalogue.load_site(network, site, render=render_posts)
+        posts, problems = catalogue.load_site(network, site, render=RENDERER)
     except OSError as exc:
-        problems = [Problem(f"content/sites/{site_id}", None, f"cannot read: {exc}")]
+        problems = [Problem(f"content/sites/{site_id}", None, _("cannot be read ({reason}) — check the folder's permissions", reason=exc.strerror))]
         posts = []
     if problems:
         result.problems = problems
     else:
         catalogue.CURRENT.clear()
         catalogue.CURRENT.update({str(p.path): p for p in posts})
+        catalogue.BUILDING = True
         catalogue.index_languages(site, posts, _NOW)
         try:
             tmp = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{site_id}-", dir=_OUTPUT))
         except OSError as exc:
-            result.problems = [Problem(str(_OUTPUT), None, f"cannot write the output folder ({exc.strerror}) — check its permissions")]
+            result.problems = [Problem(str(_OUTPUT), None, _("cannot write the output folder ({reason}) — check its permissions", reason=exc.strerror))]
             return result
         try:
             if _REPARSE_SHARED:  # benchmark only: what parse-once saves
-                catalogue.load_shared(network, render=render_posts)
+                catalogue.load_shared(network, render=RENDERER)
             pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
                 problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:
                 write_build_record(tmp, _PROVENANCE)  # publish checks it against HEAD
+                if _SWAPPING is not None:  # from here on the parent lets the swap finish
+                    _SWAPPING.value = 1
                 swap_into_place(tmp, _OUTPUT / site_id)
                 result.ok = True
         finally:
@@ -133,10 +144,100 @@ def _build_one(site_id: str) -> SiteResult:
     return result
 
 
+def _worker(site_id: str, conn, swapping) -> None:
+    """A forked worker: build one site, send the result, exit. Its own process group, so a
+    timeout ends it with everything it started (Pagefind)."""
+    global _SWAPPING
+    os.setpgid(0, 0)
+    _SWAPPING = swapping
+    try:
+        result = build_one(site_id)
+    except BaseException as exc:  # pragma: no cover - build_one catches everything it can
+        result = SiteResult(site=site_id, ok=False, problems=[Problem(f"content/sites/{site_id}", None, str(type(exc).__name__))])
+    try:
+        conn.send(result)
+    finally:
+        conn.close()
+
+
+def run_sites(sites: Sequence[str], jobs: int, timeout: float, output: Path) -> Iterator[SiteResult]:
+    """Build *sites* in at most *jobs* forked workers, one process per site; yield each result as it ends.
+
+    A site whose build takes longer than *timeout* seconds (``network.limits.build_seconds``)
+    is ended with its process group and fails with a message naming it; its temporary tree
+    is removed and its previous output kept; the other sites still build. A worker that dies
+    without a result fails its site the same way.
+    """
+    ctx = multiprocessing.get_context("fork")
+    queue = list(sites)
+    running: dict[str, tuple[multiprocessing.process.BaseProcess, object, float, object]] = {}
+    try:
+        yield from _schedule(ctx, queue, running, jobs, timeout, output)
+    finally:  # interrupted (Ctrl-C): the workers are in their own process groups, end them
+        for site_id, (proc, _r, _t, _s) in running.items():
+            _end(proc)
+            _remove_leftovers(output, site_id)
+
+
+def _schedule(ctx, queue: list[str], running: dict, jobs: int, timeout: float, output: Path) -> Iterator[SiteResult]:
+    while queue or running:
+        while queue and len(running) < jobs:
+            site_id = queue.pop(0)
+            receiver, sender = ctx.Pipe(duplex=False)
+            swapping = ctx.Value("i", 0, lock=False)
+            proc = ctx.Process(target=_worker, args=(site_id, sender, swapping), daemon=False)
+            proc.start()
+            sender.close()
+            running[site_id] = (proc, receiver, time.monotonic(), swapping)
+        ready = multiprocessing.connection.wait([r for _p, r, _t, _s in running.values()], timeout=0.5)
+        now = time.monotonic()
+        for site_id, (proc, receiver, started, swapping) in list(running.items()):
+            result: SiteResult | None = None
+            if receiver in ready:
+                try:
+                    result = receiver.recv()
+                except (EOFError, OSError):
+                    result = SiteResult(site=site_id, ok=False, problems=[Problem(f"content/sites/{site_id}", None, _(
+                        "the build of site '{id}' stopped without a result (out of memory?) — its previous output is kept", id=site_id))])
+                proc.join()
+            elif now - started > timeout and not swapping.value:
+                _end(proc)
+                _remove_leftovers(output, site_id)
+                result = SiteResult(site=site_id, ok=False, seconds=now - started, problems=[Problem(f"content/sites/{site_id}", None, _(
+                    "the build of site '{id}' took longer than {seconds} s (network.limits.build_seconds) and was stopped — its previous output is kept; look for a very large or complex post",
+                    id=site_id, seconds=int(timeout)))])
+            elif not proc.is_alive() and receiver not in ready and not receiver.poll():
+                proc.join()
+                result = SiteResult(site=site_id, ok=False, problems=[Problem(f"content/sites/{site_id}", None, _(
+                    "the build of site '{id}' stopped without a result (out of memory?) — its previous output is kept", id=site_id))])
+            if result is not None:
+                receiver.close()
+                del running[site_id]
+                yield result
+
+
+def _end(proc) -> None:
+    """End a worker and every process it started."""
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        proc.kill()
+    proc.join()
+
+
+def _remove_leftovers(output: Path, site_id: str) -> None:
+    """Remove the temporary trees of *site_id* (``.building-<id>-<random>``; the random part has no '-')."""
+    prefix = f"{TMP_PREFIX}{site_id}-"
+    for entry in output.glob(f"{prefix}*"):
+        if "-" not in entry.name[len(prefix):]:
+            shutil.rmtree(entry, ignore_errors=True)
+
+
 def _preload() -> None:
     """Import Pelican and what it renders with once, in the parent: every forked worker inherits them."""
     import jinja2.ext  # noqa: F401
-    import markdown  # noqa: F401
+    import markdown_it  # noqa: F401
+    import nh3  # noqa: F401
     import pelican
     import pelican.generators
     import pelican.readers
@@ -164,7 +265,7 @@ def build(
     network = load_network(root)
     unknown = [s for s in sites or () if s not in network]
     if unknown:
-        raise PortalError([Problem("sites.yaml", None, f"no site '{s}' — pick one of the ids in sites.yaml") for s in unknown])
+        raise PortalError([Problem("sites.yaml", None, _("no site '{id}' — pick one of the ids in sites.yaml", id=s)) for s in unknown])
     selected = list(dict.fromkeys(sites)) if sites else network.ids
     out = Path(output) if output else network.root / "output"
     try:
@@ -172,12 +273,12 @@ def build(
         probe = tempfile.mkdtemp(prefix=TMP_PREFIX, dir=out)
         os.rmdir(probe)
     except OSError as exc:
-        raise PortalError([Problem(str(out), None, f"cannot write the output folder ({exc.strerror}) — check its permissions or pass --output DIR")]) from None
+        raise PortalError([Problem(str(out), None, _("cannot write the output folder ({reason}) — check its permissions or pass --output DIR", reason=exc.strerror))]) from None
     clean_leftovers(out)
     i18n.compile_catalogs(network.root / "translations")
 
     t0 = time.perf_counter()
-    shared_problems = catalogue.load_shared(network, render=render_posts)
+    shared_problems = catalogue.load_shared(network, render=RENDERER)
     shared_seconds = time.perf_counter() - t0
     history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
     _PROVENANCE = repository.provenance(network.root)
@@ -189,7 +290,7 @@ def build(
     to_build = [s for s in selected if s not in blocked]
     for s in selected:
         if s in blocked:
-            results.append(SiteResult(site=s, ok=False, problems=[Problem("content/shared", None, "not built: a shared directive for this site has errors (listed above)")]))
+            results.append(SiteResult(site=s, ok=False, problems=[Problem("content/shared", None, _("site '{id}' not built: a shared directive for this site has errors (listed above)", id=s))]))
     if on_start:
         on_start(len(selected))
     for r in results:
@@ -197,13 +298,11 @@ def build(
             on_result(r)
     n_jobs = max(1, min(jobs or default_jobs(), len(to_build) or 1))
     _preload()
-    ctx = multiprocessing.get_context("fork")
     # One fresh process per site: Pelican's process-wide state never leaks between sites.
-    with ctx.Pool(n_jobs, maxtasksperchild=1) as pool:
-        for r in pool.imap_unordered(build_one, to_build):
-            results.append(r)
-            if on_result:
-                on_result(r)
+    for r in run_sites(to_build, n_jobs, network.limits.build_seconds, out):
+        results.append(r)
+        if on_result:
+            on_result(r)
     if search:
         shared_problems += network_index.after_sites(network, out, n_jobs)  # after every site: see portal.stages.search.network
     write_directory(network, out)

@@ -1,4 +1,10 @@
-"""``portal check``: validate sites.yaml and content without building."""
+"""``portal check``: validate sites.yaml and content without building, exactly as the build reads them.
+
+The inputs are listed by :func:`portal.model.catalogue.site_inputs` (the build's own list),
+and every post is rendered through the build's renderer, so that a post that passes the
+check also builds: raw HTML the sanitiser would drop, links that resolve to nothing,
+nesting too deep, a ``#`` heading are errors here, at ``file:line``.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +12,49 @@ from pathlib import Path
 
 from portal.model import catalogue, codeowners
 from portal.model.errors import Problem
+from portal.model.messages import _
 from portal.model.sites import Network
+from portal.stages.render.cache import RENDERER
+
+
+def _stray_problems(root: Path, network: Network) -> list[Problem]:
+    """Anything under content/ that is neither content/shared/ nor a site's folder."""
+    problems: list[Problem] = []
+    content = root / "content"
+    if content.is_symlink():
+        return [Problem("content", None, _("is a symbolic link — keep the content folder itself in the project"))]
+    if not content.is_dir():
+        return problems
+    for entry in sorted(content.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if entry.name in ("sites", "shared") and entry.is_dir() and not entry.is_symlink():
+            continue
+        problems.append(Problem(f"content/{entry.name}", None, _("is not read — content/ holds only sites/<id>/ and shared/; move or remove it")))
+    sites_dir = content / "sites"
+    if sites_dir.is_symlink():
+        problems.append(Problem("content/sites", None, _("is a symbolic link — keep the folder itself in the project")))
+    elif sites_dir.is_dir():
+        for folder in sorted(sites_dir.iterdir()):
+            if folder.name.startswith("."):
+                continue
+            if folder.name not in network:
+                problems.append(Problem(f"content/sites/{folder.name}", None, _(
+                    "folder '{name}' is not a site in sites.yaml — add the site or move the folder", name=folder.name)))
+    return problems
+
+
+def _where(path: Path) -> Path:
+    """*path* made absolute, its folder resolved but not the file itself (a link is reported, never followed)."""
+    path = path if path.is_absolute() else Path.cwd() / path
+    return path.parent.resolve() / path.name if path.name not in ("", ".", "..") else path.resolve()
 
 
 def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
     """All problems of sites.yaml (raised earlier by load_network), shared directives and sites.
 
-    With *paths*, only the sites (and shared content) that contain them are checked.
+    With *paths*, only the sites (and shared content) that contain them are checked, and
+    only the problems of those paths are returned.
     """
     root = network.root
     wanted_sites: set[str] | None = None  # None: every site
@@ -20,35 +62,32 @@ def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
     if paths:
         wanted_sites, want_shared = set(), False
         for p in paths:
-            p = p.resolve() if p.is_absolute() else (Path.cwd() / p).resolve()
+            p = _where(p)
             if not p.is_relative_to(root):
-                return [Problem(str(p), None, "is outside the project — give paths under content/")]
+                return [Problem(str(p), None, _("is outside the project — give paths under content/"))]
             parts = p.relative_to(root).parts
             if len(parts) >= 3 and parts[:2] == ("content", "sites"):
                 if parts[2] not in network:
-                    return [Problem("/".join(parts[:3]), None, f"folder '{parts[2]}' is not a site in sites.yaml — add the site or move the folder")]
+                    return [Problem("/".join(parts[:3]), None, _("folder '{name}' is not a site in sites.yaml — add the site or move the folder",
+                                                                 name=parts[2]))]
                 wanted_sites.add(parts[2])
             elif parts[:2] == ("content", "shared"):
                 want_shared = True
             else:  # the whole project, content/, sites.yaml…: check everything
                 wanted_sites, want_shared = None, True
                 break
-    problems = catalogue.load_shared(network)  # always: sites' URLs are checked against shared ones
+    problems = catalogue.load_shared(network, render=RENDERER)  # always: sites' URLs are checked against shared ones
     if not want_shared:
         problems = []
     if wanted_sites is None:  # the whole project: the board sign-off rules must match sites.yaml
         problems += codeowners.stale_problems(network)
-    sites_dir = root / "content" / "sites"
-    if sites_dir.is_dir() and (wanted_sites is None):
-        for folder in sorted(sites_dir.iterdir()):
-            if folder.is_dir() and folder.name not in network:
-                problems.append(Problem(f"content/sites/{folder.name}", None, f"folder '{folder.name}' is not a site in sites.yaml — add the site or move the folder"))
+        problems += _stray_problems(root, network)
     for site in network.sites:
         if wanted_sites is not None and site.id not in wanted_sites:
             continue
-        _posts, site_problems = catalogue.load_site(network, site)
+        _posts, site_problems = catalogue.load_site(network, site, render=RENDERER)
         problems.extend(site_problems)
     if paths and wanted_sites is not None:  # only what was asked about (a whole site is checked for duplicates)
-        prefixes = tuple(p.resolve().relative_to(root).as_posix() if p.is_absolute() else (Path.cwd() / p).resolve().relative_to(root).as_posix() for p in paths)
-        problems = [p for p in problems if p.path.startswith(prefixes)]
+        prefixes = tuple(_where(p).relative_to(root).as_posix() for p in paths)
+        problems = [p for p in problems if p.path.startswith(prefixes) or any(p.path == x.rstrip("/") for x in prefixes)]
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))

@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 
 import git
-import yaml
 
 from portal.model import yamlio
 from portal.model.catalogue import resolve_audience
@@ -145,7 +144,7 @@ def _front_matter(raw: bytes | None) -> dict[str, Any] | None:
         return None
     try:
         meta = yamlio.load("\n".join(lines[1:end])) or {}
-    except yaml.YAMLError:
+    except yamlio.YamlError:
         return None
     return dict(meta) if isinstance(meta, dict) else None
 
@@ -176,7 +175,7 @@ def _sites_yaml(r: _Reasons, old_raw: bytes | None, new_raw: bytes | None) -> No
             return None
         try:
             return yamlio.load(nfc(raw.decode("utf-8-sig")))
-        except (yaml.YAMLError, UnicodeDecodeError):
+        except (yamlio.YamlError, UnicodeDecodeError):
             return None
 
     old, new = parse(old_raw), parse(new_raw)

@@ -24,6 +24,7 @@ from zoneinfo import ZoneInfo
 from portal.model import catalogue
 from portal.model.content import read_post
 from portal.model.errors import PortalError, Problem
+from portal.model.messages import _
 from portal.model.sites import Network
 from portal.stages.directory import write_directory
 from portal.stages.output import default_jobs, swap_into_place
@@ -40,10 +41,10 @@ def parse_shard(text: str) -> tuple[int, int]:
     """``"2/4"`` → ``(2, 4)``; K counts from 1."""
     m = _SHARD_RE.match(text or "")
     if not m:
-        raise PortalError([Problem("--shard", None, f"{text!r} is not K/N — write e.g. --shard 2/4 (shard 2 of 4, counting from 1)")])
+        raise PortalError([Problem("--shard", None, _("'{text}' is not K/N — write e.g. --shard 2/4 (shard 2 of 4, counting from 1)", text=str(text)[:20]))])
     k, n = int(m.group(1)), int(m.group(2))
     if n < 1 or not 1 <= k <= n:
-        raise PortalError([Problem("--shard", None, f"shard {k}/{n} does not exist — K must be between 1 and N, and N at least 1")])
+        raise PortalError([Problem("--shard", None, _("shard {k}/{n} does not exist — K must be between 1 and N, and N at least 1", k=k, n=n))])
     return k, n
 
 

@@ -1,7 +1,13 @@
-"""Markdown output cached by content hash, per site, across builds.
+"""Markdown rendered once per content, per site, across builds and checks.
 
-Keys are hashes of the file's bytes (not mtimes, which ``git clone`` resets) and of
-the renderer's configuration, so a cache entry is valid wherever it is found.
+Keys are hashes of the body's text (not mtimes, which ``git clone`` resets) and of the
+renderer's configuration (library versions, the renderer's own version, the nesting
+limit: :func:`portal.stages.render.markdown.config_key`), so a cache entry is valid
+wherever it is found. Only bodies without problems are kept: a post with problems is
+rendered again (its messages are in the reader's language).
+
+:data:`RENDERER` is the :class:`portal.model.catalogue.Renderer` the build and
+``portal check`` pass to the catalogue.
 """
 
 from __future__ import annotations
@@ -12,58 +18,79 @@ import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import markdown
-
 from portal.stages.render import markdown as markdown_render
 
 if TYPE_CHECKING:
     from portal.model.content import Post
 
-VERSION = hashlib.sha1(
-    f"{markdown.__version__}|{markdown_render._EXTENSIONS}|{sorted(markdown_render._CONFIG)}|1".encode()
-).hexdigest()[:12]
+FORMAT = "3"
 
 
 class RenderCache:
-    def __init__(self, root: Path, name: str):
+    """The cached renderings of one name (``site-<id>``, ``shared``) under ``.cache/markdown/``."""
+
+    def __init__(self, root: Path, name: str, nesting: int):
         self.path = root / ".cache" / "markdown" / f"{name}.pickle"
-        self.old: dict[str, str] = {}
-        self.used: dict[str, str] = {}
+        self.version = f"{FORMAT}|{markdown_render.config_key(nesting)}"
+        self.nesting = nesting
+        self.old: dict[str, markdown_render.Rendered] = {}
+        self.used: dict[str, markdown_render.Rendered] = {}
         self.hits = 0
         try:
             with self.path.open("rb") as f:
                 data = pickle.load(f)
-            if data.get("version") == VERSION:
+            if data.get("version") == self.version:
                 self.old = data["entries"]
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, AttributeError, TypeError):
+        except (OSError, EOFError, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ImportError, ValueError):
             self.old = {}
 
-    def html(self, digest: str, body: str) -> str:
-        cached = self.old.get(digest)
+    def rendered(self, body: str) -> markdown_render.Rendered:
+        key = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+        cached = self.old.get(key)
         if cached is None:
-            cached = markdown_render.render(body)
+            cached = markdown_render.render(body, self.nesting)
         else:
             self.hits += 1
-        self.used[digest] = cached
+        if not cached.problems:
+            self.used[key] = cached
         return cached
 
     def save(self) -> None:
-        """Keep what this build used (entries of deleted or changed files drop out)."""
-        if self.used == self.old:
+        """Keep what this run used (entries of deleted or changed bodies drop out)."""
+        if self.used.keys() == self.old.keys():
             return
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
             with tmp.open("wb") as f:
-                pickle.dump({"version": VERSION, "entries": self.used}, f, protocol=pickle.HIGHEST_PROTOCOL)
+                pickle.dump({"version": self.version, "entries": self.used}, f, protocol=pickle.HIGHEST_PROTOCOL)
             tmp.replace(self.path)
         except OSError:
             pass  # a cache that cannot be written only costs time
 
 
-def render_posts(root: Path, name: str, posts: list[Post]) -> None:
-    """Render each post's Markdown into ``post.html`` through the cache *name* (a :data:`portal.model.catalogue.Renderer`)."""
-    cache = RenderCache(root, name)
-    for post in posts:
-        post.html = cache.html(post.digest, post.body)
-    cache.save()
+class CachedRenderer:
+    """Renders posts through :class:`RenderCache` and finishes them with :func:`~portal.stages.render.markdown.finish`."""
+
+    def render(self, root: Path, name: str, posts: list[Post], nesting: int) -> None:
+        cache = RenderCache(root, name, nesting)
+        for post in posts:
+            try:
+                rendered = cache.rendered(post.body)
+            except Exception as exc:  # the renderer must never take a site down: name the post
+                from portal.model.messages import _
+
+                post.problems.append(post.body_problem(0, _("this post could not be rendered ({error}) — simplify it, and report it if it looks fine",
+                                                            error=type(exc).__name__)))
+                continue
+            post.rendered = rendered
+            post.refs = rendered.refs
+            post.anchors = rendered.anchors
+            post.problems.extend(post.body_problem(offset, message) for offset, message in rendered.problems)
+        cache.save()
+
+    def finish(self, post: Post, urls: dict[int, str], embed_origins: frozenset[str]) -> None:
+        post.html = markdown_render.finish(post.rendered, urls, embed_origins)
+
+
+RENDERER = CachedRenderer()

@@ -10,10 +10,13 @@ even if validation upstream missed it.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 _SAFE_SCHEMES = ("http", "https", "mailto", "tel")
-_CONTROL = re.compile(r"[\x00-\x20\x7f\"'<>\\`]")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: characters a URL keeps as they are; anything else in a local path (a space, Vietnamese letters, quotes) is
+#: percent-encoded as UTF-8, so a file named ``qd 12.pdf`` is linked as ``qd%2012.pdf``
+_URL_SAFE = "/#?&=%~:@!$()*+,;-._"
 _PHONE_KEEP = re.compile(r"[^0-9+]")
 
 
@@ -21,9 +24,10 @@ def local_href(value: object) -> str:
     """A front-matter path or address as a URL for ``href``/``src``.
 
     ``files/a.pdf`` → ``/files/a.pdf`` (root-relative: the site is built for the root of its
-    domain, DESIGN.md "Output"); ``/x`` and ``http(s)``/``mailto``/``tel`` addresses are kept;
-    anything with another scheme, a protocol-relative ``//host``, spaces, quotes or control
-    characters → ``#``.
+    domain, DESIGN.md "Output"), percent-encoded (``files/van ban/qd 12.pdf`` →
+    ``/files/van%20ban/qd%2012.pdf``); ``/x`` and ``http(s)``/``mailto``/``tel`` addresses are
+    kept, encoded the same way; anything with another scheme, a protocol-relative ``//host``
+    or control characters → ``#``.
     """
     text = str(value or "").strip()
     if not text or _CONTROL.search(text):
@@ -32,8 +36,8 @@ def local_href(value: object) -> str:
         return "#"
     scheme = urlsplit(text).scheme.lower()
     if scheme:
-        return text if scheme in _SAFE_SCHEMES else "#"
-    return text if text.startswith("/") else "/" + text.removeprefix("./")
+        return quote(text, safe=_URL_SAFE) if scheme in _SAFE_SCHEMES else "#"
+    return quote(text if text.startswith("/") else "/" + text.removeprefix("./"), safe=_URL_SAFE)
 
 
 def tel_href(phone: object) -> str:

@@ -11,6 +11,7 @@ from pelican.utils import SafeDatetime
 
 from portal.model import catalogue
 from portal.model.content import Post, parse_date
+from portal.model.text import slugify
 from portal.stages import history
 
 PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", "attachments", "order")
@@ -19,6 +20,13 @@ PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", 
 def _safe(value: dt.datetime) -> SafeDatetime:
     return SafeDatetime(value.year, value.month, value.day, value.hour, value.minute,
                         value.second, tzinfo=value.tzinfo)
+
+
+def _tag(name: str, settings: dict) -> Tag:
+    """A tag whose address is the portal's slug (folded, capped: the one checked for collisions)."""
+    tag = Tag(name, settings)
+    tag.slug = slugify(name) or tag.slug
+    return tag
 
 
 def is_published(post: Post, settings: dict) -> bool:
@@ -38,7 +46,7 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
         meta["summary"] = escape(post.meta["summary"])
     tags = post.meta.get("tags") or []
     if tags:
-        meta["tags"] = [Tag(t, settings) for t in tags]
+        meta["tags"] = [_tag(t, settings) for t in tags]
     if post.meta.get("author"):
         meta["authors"] = [Author(post.meta["author"], settings)]
     for key in PASS_THROUGH:

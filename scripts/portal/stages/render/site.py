@@ -8,13 +8,18 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
+import shutil
 import sys
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from portal.model import catalogue, csp, i18n
-from portal.model.errors import Problem
+from portal.model.errors import PostFailed, Problem
+from portal.model.inputs import Inputs
+from portal.model.links import short
+from portal.model.messages import _
 from portal.model.sections import menu_order
 from portal.model.sites import Network, Site
 from portal.stages.render import filters, incremental
@@ -88,7 +93,8 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "ARTICLE_PATHS": [""],
         "ARTICLE_EXCLUDES": [catalogue.PAGES_DIR, catalogue.FILES_DIR],
         "PAGE_PATHS": [catalogue.PAGES_DIR],
-        "STATIC_PATHS": [catalogue.FILES_DIR] if first else [],
+        "STATIC_PATHS": [],  # files/ are copied by copy_static, from the inputs check validated
+        "IGNORE_FILES": [".*"],
         "THEME_STATIC_PATHS": ["static"] if first else [],
         "ARTICLE_URL": p + "{category}/{slug}/", "ARTICLE_SAVE_AS": p + "{category}/{slug}/index.html",
         "PAGE_URL": p + "{slug}/", "PAGE_SAVE_AS": p + "{slug}/index.html",
@@ -170,7 +176,36 @@ class _Collect(logging.Handler):
         msg = record.getMessage()
         if record.exc_info and record.exc_info[1] is not None:
             msg += f" ({record.exc_info[1]})"
+        msg = short(msg, 300)
         (self.errors if record.levelno >= logging.ERROR else self.warnings).append(msg)
+
+
+def copy_static(output: Path, inputs: Inputs | None) -> list[Problem]:
+    """Copy the site's files (``files/…``, names in NFC) into *output*, never through a symbolic link."""
+    problems: list[Problem] = []
+    if inputs is None:
+        return problems
+    for f in inputs.static:
+        dest = output / f.name
+        try:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(f.path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+            with os.fdopen(fd, "rb") as src, dest.open("wb") as out:
+                shutil.copyfileobj(src, out, 1024 * 1024)
+            os.chmod(dest, 0o644)
+        except OSError as exc:
+            problems.append(Problem(str(f.path), None, _("cannot be copied ({reason}) — check the file", reason=exc.strerror)))
+    return problems
+
+
+def _post_problem(path: str, exc: BaseException, root: Path) -> Problem:
+    post = catalogue.CURRENT.get(path)
+    rel = post.rel if post is not None else (Path(path).relative_to(root).as_posix() if Path(path).is_relative_to(root) else path)
+    text = str(exc).replace(str(root) + "/", "")
+    text = short(text, 200)
+    return Problem(rel, post.line("title") if post is not None else None,
+                   _("this post could not be built ({error}: {detail}) — check its title, slug and text, and report it if they look fine",
+                     error=type(exc).__name__, detail=text))
 
 
 def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
@@ -195,11 +230,21 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
         for lang in site.languages:
             settings = settings_for(network, site, lang, output, now)
             pelican.Pelican(settings).run()
+        problems += copy_static(output, catalogue.CURRENT_INPUTS)
         incremental.finish(output)
+    except PostFailed as exc:  # one post: its file and line
+        problems.append(_post_problem(exc.path, exc.cause, network.root))
     except Exception as exc:  # a template or plugin failure: report it, keep the old output
-        problems.append(Problem(rel, None, f"rendering failed: {type(exc).__name__}: {exc}"))
+        text = str(exc)
+        problems.append(Problem(rel, None, _("rendering failed: {error}: {detail} — please report it",
+                                             error=type(exc).__name__, detail=short(text, 200))))
     finally:
         logger.removeHandler(handler)
-    problems += [Problem(rel, None, f"Pelican: {m}") for m in handler.errors]
+    for message in handler.errors:  # Pelican names the source file of a post it could not process
+        path = next((p for p in catalogue.CURRENT if p in message), None)
+        if path is not None:
+            problems.append(_post_problem(path, RuntimeError(message.replace(path, "").strip(" :\n")), network.root))
+        else:
+            problems.append(Problem(rel, None, _("Pelican: {message}", message=message)))
     theme_plugin = sys.modules.get("portal_theme")  # loaded by Pelican from PLUGIN_PATHS
     return len(getattr(theme_plugin, "written", ())), problems, handler.warnings

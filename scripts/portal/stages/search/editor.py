@@ -20,7 +20,6 @@ weighted so that exact spellings rank first.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import math
 import re
@@ -43,7 +42,7 @@ from whoosh.support.charset import accent_map
 from portal.model import catalogue
 from portal.model.content import read_post, split_language
 from portal.model.sites import Network
-from portal.stages.render.markdown import render
+from portal.stages.render.markdown import to_text
 
 SCHEMA_VERSION = "1"
 MANIFEST = "portal-manifest.json"
@@ -109,16 +108,17 @@ def schema() -> Schema:
 
 def plain_text(markdown_text: str) -> str:
     """The words of a Markdown body, without markup."""
-    return re.sub(r"\s+", " ", html.unescape(_TAGS.sub(" ", render(markdown_text)))).strip()
+    return re.sub(r"\s+", " ", to_text(markdown_text)).strip()
 
 
 def content_files(root: Path) -> Iterator[Path]:
     """Every content file of the network: each site's Markdown (not files/) and shared directives."""
     yield from catalogue.markdown_files(catalogue.shared_dir(root))
     sites = root / "content" / "sites"
-    for path in catalogue.markdown_files(sites):
-        if catalogue.FILES_DIR not in path.relative_to(sites).parts[1:2]:
-            yield path
+    if sites.is_dir() and not sites.is_symlink():
+        for folder in sorted(sites.iterdir()):
+            if folder.is_dir() and not folder.is_symlink() and not folder.name.startswith("."):
+                yield from catalogue.markdown_files(folder)
 
 
 def document(path: Path, network: Network) -> dict:
