@@ -12,6 +12,7 @@
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from urllib.parse import urlsplit
 
 import pytest
@@ -31,8 +32,15 @@ new PerformanceObserver(list => list.getEntries().forEach(e => {
 """
 
 
-def _phone(browser, **kw):  # noqa: F811
-    return browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=2, **kw)
+@contextmanager
+def _tab(browser, viewport=PHONE, **kw):  # noqa: F811
+    """A page in a context of its own: a touch phone (360 px) unless *viewport* is wider."""
+    phone = viewport["width"] < 600
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone, **kw)
+    try:
+        yield context.new_page()
+    finally:
+        context.close()
 
 
 def _menu_links(page) -> list[str]:
@@ -53,9 +61,7 @@ def _ax(page, name: str) -> dict:
 
 def test_phone_home_page_puts_top_tasks_and_the_phone_number_on_the_first_screen(browser, served_sample):  # noqa: F811
     _, port = served_sample
-    context = _phone(browser)
-    page = context.new_page()
-    try:
+    with _tab(browser) as page:
         for site in ("bac-ninh", "tien-du", "so-nong-nghiep-moi-truong"):
             page.goto(f"http://{site}.localhost:{port}/")
             got = page.evaluate("""() => {
@@ -72,15 +78,11 @@ def test_phone_home_page_puts_top_tasks_and_the_phone_number_on_the_first_screen
             assert got["width"] <= PHONE["width"], (site, got)
             assert page.is_visible("text=Dịch vụ công trực tuyến")
             assert not page.is_visible(".site-nav a"), "the sections wait behind their button"
-    finally:
-        context.close()
 
 
 def test_phone_menu_opens_every_section_with_documents_and_procedures_first(browser, served_sample):  # noqa: F811
     _, port = served_sample
-    context = _phone(browser)
-    page = context.new_page()
-    try:
+    with _tab(browser) as page:
         page.goto(f"http://tien-du.localhost:{port}/tin-tuc/")
         page.tap(MENU)
         links = _menu_links(page)
@@ -97,15 +99,11 @@ def test_phone_menu_opens_every_section_with_documents_and_procedures_first(brow
         assert page.get_attribute(".site-nav a[aria-current=page]", "href") == "/thu-tuc-hanh-chinh/"
         page.touchscreen.tap(5, PHONE["height"] - 10)  # a tap elsewhere (the page's margin, under the menu) closes it
         assert not page.is_visible(".site-nav a")
-    finally:
-        context.close()
 
 
 def test_phone_menu_with_the_keyboard_and_a_screen_reader(browser, served_sample):  # noqa: F811
     _, port = served_sample
-    context = _phone(browser)
-    page = context.new_page()
-    try:
+    with _tab(browser) as page:
         page.goto(f"http://bac-ninh.localhost:{port}/")
         order = []
         for _ in range(6):  # skip link, brand, search, languages, sections
@@ -133,15 +131,11 @@ def test_phone_menu_with_the_keyboard_and_a_screen_reader(browser, served_sample
         page.keyboard.press("Enter")
         assert page.is_visible(".lang-switch a") and not page.is_visible(".site-nav a")
         assert page.eval_on_selector_all(".lang-switch a", "a => a.map(x => x.getAttribute('hreflang'))") == ["vi", "en", "ja", "zh-Hans", "ko"]
-    finally:
-        context.close()
 
 
 def test_phone_menus_work_without_javascript(browser, served_sample):  # noqa: F811
     _, port = served_sample
-    context = _phone(browser, java_script_enabled=False)
-    page = context.new_page()
-    try:
+    with _tab(browser, java_script_enabled=False) as page:
         page.goto(f"http://bac-ninh.localhost:{port}/")
         assert not page.is_visible(".site-nav a")
         page.tap(MENU)
@@ -158,15 +152,11 @@ def test_phone_menus_work_without_javascript(browser, served_sample):  # noqa: F
         with page.expect_navigation():
             page.press("#site-search-q", "Enter")
         assert urlsplit(page.url).path == "/en/tim-kiem/" and "q=investment" in page.url
-    finally:
-        context.close()
 
 
 def test_desktop_shows_the_sections_bar_and_the_search_form(browser, served_sample):  # noqa: F811
     _, port = served_sample
-    context = browser.new_context(viewport=DESKTOP)
-    page = context.new_page()
-    try:
+    with _tab(browser, DESKTOP) as page:
         page.goto(f"http://bac-ninh.localhost:{port}/tin-tuc/")
         assert not page.is_visible(MENU) and not page.is_visible(".search-menu > summary")
         assert page.is_visible("#site-search-q") and page.is_visible(".brand-kicker")
@@ -181,16 +171,12 @@ def test_desktop_shows_the_sections_bar_and_the_search_form(browser, served_samp
         page.keyboard.press("Tab")
         page.keyboard.press("Tab")  # skip link, brand, the search box: its menu button is hidden here
         assert page.evaluate("document.activeElement.id") == "site-search-q"
-    finally:
-        context.close()
 
 
 def test_breadcrumbs_wrap_on_a_phone(browser, served_sample):  # noqa: F811
     out, port = served_sample
     longest = max((p for p in (out / "bac-ninh" / "van-ban").glob("*/index.html")), key=lambda p: len(p.parent.name))
-    context = _phone(browser)
-    page = context.new_page()
-    try:
+    with _tab(browser) as page:
         page.goto(f"http://bac-ninh.localhost:{port}/van-ban/{longest.parent.name}/")
         got = page.evaluate("""() => {
           const crumbs = document.querySelector('.breadcrumbs'), last = crumbs.querySelector('li:last-child');
@@ -199,17 +185,13 @@ def test_breadcrumbs_wrap_on_a_phone(browser, served_sample):  # noqa: F811
         }""")
         assert got["width"] <= PHONE["width"] and got["right"] <= PHONE["width"], got
         assert got["lines"] > 1.5, got  # the long title wrapped onto more lines instead of overflowing
-    finally:
-        context.close()
 
 
 @pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["360px", "1280px"])
 def test_no_layout_shift_while_search_results_come(browser, served_sample, viewport):  # noqa: F811
     _, port = served_sample
-    context = browser.new_context(viewport=viewport)
-    context.add_init_script(RECORD_SHIFTS)
-    page = context.new_page()
-    try:
+    with _tab(browser, viewport) as page:
+        page.add_init_script(RECORD_SHIFTS)
         for site, path in (("bac-ninh", "/tim-kiem/?q=ke+hoach"), ("tien-du", "/tim-kiem/?q=le+hoi+lim"),
                            ("bac-ninh", "/tim-kiem-toan-tinh/?q=quy+hoach"), ("bac-ninh", "/en/tim-kiem/?q=investment")):
             page.goto(f"http://{site}.localhost:{port}{path}")
@@ -218,5 +200,3 @@ def test_no_layout_shift_while_search_results_come(browser, served_sample, viewp
             page.wait_for_timeout(500)  # anything late (filters, counts) has come too
             shifts = page.evaluate("window.__shifts")
             assert shifts == [], (site, path, shifts)
-    finally:
-        context.close()
