@@ -235,7 +235,7 @@ def test_filter_and_address(reader):
     box = reader.page.get_by_role("checkbox", name=re.compile(r"^Quyết định \("))
     box.check()
     reader.wait("quy hoach")
-    reader.page.wait_for_function("document.querySelectorAll('.result').length === 1")
+    reader.page.wait_for_function("() => document.querySelectorAll('.result').length === 1")
     assert titles(reader.results()) == [DECISION]
     assert "doc_type=Quy%E1%BA%BFt+%C4%91%E1%BB%8Bnh" in reader.page.url  # the address keeps the filter
     assert "1" in reader.status()
@@ -307,7 +307,7 @@ def test_network_wide_search_returns_two_sites(reader):
     reader.page.click(".filters summary")
     reader.page.get_by_role("checkbox", name=re.compile(r"^Xã \(")).check()  # the kind filter: communes
     reader.wait("dong tien")
-    reader.page.wait_for_function("document.querySelectorAll('.result').length === 1")
+    reader.page.wait_for_function("() => document.querySelectorAll('.result').length === 1")
     assert titles(reader.results()) == [COMMUNE_ROAD]
 
 
