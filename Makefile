@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= reference
 
-.PHONY: all setup hooks build serve test lint check translations clean bench chromium validators bench-search
+.PHONY: all setup hooks build serve test lint check translations clean bench chromium validators bench-search postgresql nginx bench-service
 
 all: build
 
@@ -34,8 +34,11 @@ hooks:
 build: $(STAMP)
 	$(BIN)/portal build
 
+# The sites and the interaction service on the same origins: http://<id>.localhost:PORT/ and …/api/ (issue 15).
+# A failing site keeps its previous output; the others are served.
 serve: $(STAMP)
-	$(BIN)/portal serve --port $(PORT)
+	-$(BIN)/portal build
+	$(BIN)/portal service run --sites output --port $(PORT)
 
 check: $(STAMP)
 	$(BIN)/portal check
@@ -43,7 +46,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 
-test: $(STAMP) chromium validators
+test: $(STAMP) chromium validators postgresql nginx
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 	$(BIN)/python -m pytest -q
 
@@ -53,6 +56,27 @@ chromium:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
 	  else echo "chromium is missing and cannot be installed without root: the browser tests will be skipped" >&2; exit 0; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+# The service's tests run against PostgreSQL too (a throwaway cluster): install the server when missing.
+postgresql:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "postgresql is missing and cannot be installed without root: its tests will be skipped" >&2; exit 0; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq postgresql >/dev/null || \
+	  echo "postgresql could not be installed: its tests will be skipped" >&2; }
+
+# The production proxy configuration is tested with a real nginx (nginx-light): install it when missing.
+nginx:
+	@command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "nginx is missing and cannot be installed without root: its test will be skipped" >&2; exit 0; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nginx-light >/dev/null || \
+	  echo "nginx could not be installed: its test will be skipped" >&2; \
+	  if [ -f /run/nginx.pid ]; then $$SUDO nginx -s quit || true; fi; }  # the tests start their own, on free ports
+
+# The interaction service under load: 200 questions a second for 30 s, SQLite and PostgreSQL (README).
+bench-service: $(STAMP) postgresql
+	$(BIN)/portal service bench --rate 200 --seconds 30 --postgres --json bench/service-results.json
 
 # The validators the tests run over the built sample network (package.json, pinned): the Nu HTML Checker
 # (vnu-jar, run with Java: Debian's default-jre-headless, installed when missing), axe-core (injected by Playwright)

@@ -118,6 +118,8 @@ def broken_links(output: Path, sites: dict[str, str]) -> list[str]:
                     continue
                 target_site = site
                 path = urlsplit(urljoin(page_url, value)).path if value and not value.startswith("#") else page_url
+            if path == "/api" or path.startswith("/api/"):
+                continue  # the interaction service on the site's own origin (issue 15), not a built file
             target = _target(output, target_site, path)
             if target is None:
                 problems.append(f"{rel}: <{tag} {attr}={value!r}> — {target_site}{path} was not built")

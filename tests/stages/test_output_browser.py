@@ -219,7 +219,7 @@ def test_a_script_written_into_a_built_page_does_not_run(browser, built_sample, 
     shutil.copytree(out / "tien-du", tmp_path / "tien-du")
     article = next(p for p in sorted((tmp_path / "tien-du/tin-tuc").glob("*/index.html")))
     html = article.read_text(encoding="utf-8")
-    article.write_text(html.replace('<div class="post-body">', '<div class="post-body">' + injected, 1), encoding="utf-8")
+    article.write_text(re.sub(r'<div class="post-body"[^>]*>', lambda m: m.group(0) + injected, html, count=1), encoding="utf-8")
     # the control: the same page without its policy, where the injection does run (the test can see it)
     control = tmp_path / "tien-du" / "doi-chung" / "index.html"
     control.parent.mkdir()

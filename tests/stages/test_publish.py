@@ -56,7 +56,7 @@ def repo(tmp_path: Path) -> Path:
 
 def test_publish_then_rollback_restores_byte_identical_trees(repo: Path, tmp_path: Path):
     target = tmp_path / "www"
-    assert build(repo, ["xa-mot", "xa-hai"], now=NOW, jobs=2).ok
+    assert build(repo, ["xa-mot", "xa-hai"], now=NOW, jobs=2, with_home=True).ok
     first = {s: tree_bytes(repo / "output" / s) for s in ("xa-mot", "xa-hai")}
     r1 = publish(repo, target, ["xa-mot", "xa-hai"], now=NOW)
     assert [s.release is not None for s in r1.sites] == [True, True]
@@ -73,7 +73,7 @@ def test_publish_then_rollback_restores_byte_identical_trees(repo: Path, tmp_pat
     gitrepo.commit(repo, "Bài mới", date="2026-11-21T08:00:00+07:00")
     gitrepo.git(repo, "checkout", "-q", "main")
     gitrepo.merge(repo, "bai-moi", "Merge pull request #9", "2026-11-21T09:00:00+07:00", REVIEWER)
-    assert build(repo, ["xa-mot", "xa-hai"], now=NOW, jobs=2).ok
+    assert build(repo, ["xa-mot", "xa-hai"], now=NOW, jobs=2, with_home=True).ok
     second = tree_bytes(repo / "output/xa-mot")
     r2 = publish(repo, target, ["xa-mot", "xa-hai"], now=NOW.replace(hour=10))
     assert r2.sites[1].release is None, "xa-hai did not change: no new release"

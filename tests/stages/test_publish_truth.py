@@ -48,7 +48,7 @@ def test_the_build_records_its_commit_and_publish_checks_it(tmp_path: Path):
     gitrepo.init(root)
     from portal.stages.build import build
 
-    assert build(root, ["xa-mot"], now=NOW, jobs=1, search=False).ok
+    assert build(root, ["xa-mot"], now=NOW, jobs=1, with_home=True).ok  # with search: publish checks every referenced file
     record = read_build_record(root / "output/xa-mot")
     assert record == {"commit": gitrepo.git(root, "rev-parse", "HEAD"), "dirty": []}
     target = tmp_path / "www"
@@ -63,7 +63,7 @@ def test_the_build_records_its_commit_and_publish_checks_it(tmp_path: Path):
     with pytest.raises(PortalError, match=r"output/xa-mot: was built from commit \w+, not from HEAD \w+ — rebuild it \(portal build --site xa-mot\)"):
         publish(root, target, ["xa-mot"], now=NOW)
     assert Target(target).current("xa-mot") == before and len(Target(target).read_log()) == 1
-    assert build(root, ["xa-mot"], now=NOW, jobs=1, search=False).ok
+    assert build(root, ["xa-mot"], now=NOW, jobs=1, with_home=True).ok  # with search: publish checks every referenced file
     assert publish(root, target, ["xa-mot"], now=NOW).sites[0].release
 
 

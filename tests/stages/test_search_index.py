@@ -9,6 +9,7 @@ from pathlib import Path
 from portal.model.sites import load_network
 from portal.stages.build import build
 from portal.stages.search import site as site_index
+from portal.stages.search.staging import hangul_suffixes
 
 from ..conftest import NOW, post, read
 
@@ -29,11 +30,11 @@ def test_every_site_has_its_bundle_per_language(built_mini: Path):
         assert set(langs) == {"vi"}
     # content pages only: posts, pages, documents, directives for some sites; not lists
     xa_mot = entry(built_mini / "xa-mot" / "pagefind")["languages"]["vi"]["page_count"]
-    pages = [p for p in (built_mini / "xa-mot").rglob("index.html") if "data-pagefind-body" in read(p)]
+    pages = [p for p in (built_mini / "xa-mot").rglob("index.html") if 'id="search-record"' in read(p)]
     assert len(pages) == 6  # 2 posts, 1 document, 1 page, 2 directives
     assert xa_mot == 5  # the directive for every site is in the shared bundle
     for rel in ("index.html", "tin-tuc/index.html", "tag/chuyen-doi-so/index.html", "tim-kiem/index.html"):
-        assert "data-pagefind-body" not in read(built_mini / "xa-mot" / rel)
+        assert 'id="search-record"' not in read(built_mini / "xa-mot" / rel)
 
 
 def shards(built: Path) -> list[Path]:
@@ -47,7 +48,7 @@ def test_network_bundle_indexes_each_page_once(built_mini: Path):
     for site in SITES:
         for page in (built_mini / site).rglob("index.html"):
             html = read(page)
-            if "data-pagefind-body" in html and '<html lang="vi"' in html:
+            if 'id="search-record"' in html and '<html lang="vi"' in html:
                 canonical.add(re.search(r'<link rel="canonical" href="([^"]+)"', html).group(1))
     bundles = shards(built_mini)
     assert len(bundles) == 1  # a small network: one shard
@@ -63,7 +64,7 @@ def test_directives_for_every_site_are_indexed_once_in_the_shared_bundle(built_m
     shared = entry(built_mini / "tinh" / "pagefind-chi-dao")["languages"]
     assert shared["vi"]["page_count"] == 1 and shared["en"]["page_count"] == 1  # toan-tinh.md and its translation
     copy = read(built_mini / "xa-mot" / "chi-dao-dieu-hanh" / "chi-thi-ve-phong-chong-bao-lu" / "index.html")
-    assert "data-pagefind-body data-search-shared" in copy
+    assert '"shared": true' in copy.split("<body")[0]
     for site in SITES:  # own bundles: without it; the directive for some sites only stays in theirs
         staged = site_index.stage_site(built_mini / site)
         assert not any("phong-chong-bao-lu" in rel for rel, _ in staged), site
@@ -127,7 +128,7 @@ def test_network_index_in_shards(tmp_path: Path):
         assert groups[-1][-1].id == "phuong-ba"
         total = sum(entry(b)["languages"]["vi"]["page_count"] for b in first)
         single = network_index.stage_sites(load_network(project), out, load_network(project).sites)
-        assert total == sum(1 for rel, text in single if 'lang="vi"' in text)
+        assert total == sum(1 for rel, staged in single if staged.lang == "vi")
         post(project, "content/sites/phuong-ba/tin-tuc/moi.md", "Tin mới của phường", date="2026-03-02")
         assert build(project, ["phuong-ba"], now=NOW, jobs=2).ok
         second = shards(out)
@@ -157,28 +158,41 @@ def test_search_pages_and_header_form(built_mini: Path):
     assert strings["strings"]["searching"] == "Đang tìm…"
 
 
-def test_staging_folds_d_and_keeps_the_rest():
-    doc = ('<html lang="vi"><head><link rel="canonical" href="https://x.vn/a/"></head><body><header>Đầu trang</header>'
-           '<article class="post" data-pagefind-body><h1>Đường Đông Tiến</h1><footer class="post-footer">'
-           '<p class="tags">đầu tư</p></footer></article><footer>chân trang</footer></body></html>')
-    staged, lang = site_index.stage(doc, {"filter": {"site": "Xã Đông Tiến"}})
-    assert lang == "vi"
-    assert "Ḑường Ḑông Tiến" in staged
-    assert "đ" not in staged.lower() and "Đầu trang" not in staged and "chân trang" not in staged
-    assert '<div data-portal-footer class="post-footer"><p class="tags">ḑầu tư</p></div>' in staged
-    assert 'data-pagefind-filter="site">Xã Ḑông Tiến</span></article>' in staged
-    assert site_index.stage("<html><body><p>no article</p></body></html>") is None
+def _page(title: str, body: str, lang: str = "vi", **fields) -> str:
+    import json as _json
+
+    record = _json.dumps({"v": 1, "title": title, **fields}, ensure_ascii=False).replace("<", "\\u003c")
+    return (f'<!doctype html><html lang="{lang}"><head><meta charset="utf-8">'
+            f'<script type="application/json" id="search-record">{record}</script><title>{title}</title></head>'
+            f'<body><header>Đầu trang</header><article class="post"><h1>{title}</h1>'
+            f'<div class="post-body" data-search-body>{body}</div><footer>chân trang</footer></article></body></html>')
+
+
+def test_staging_writes_pairs_of_syllables_and_keeps_the_display_text():
+    doc = _page("Đường Đông Tiến", "<p>Thủ tục hành chính, đầu tư công.</p>", section="Tin tức", date="2026-03-02",
+                year="2026", time="2026-03-02T08:00", tags=["đầu tư"])
+    staged = site_index.stage(doc, filters={"site": "Xã Đông Tiến"})
+    assert staged.lang == "vi"
+    assert "ʼthủʼtụcʼ ʼtụcʼhànhʼ ʼhànhʼchínhʼ ʼchínhʼ ʼḑầuʼtưʼ ʼtưʼcôngʼ ʼcôngʼ" in staged.html  # the comma ends a phrase
+    assert 'data-pagefind-meta="title">ʼḑườngʼḑôngʼ ʼḑôngʼtiếnʼ ʼtiếnʼ</span>' in staged.html
+    assert 'data-pagefind-meta="tw">ʻḑườngʻ ʻḑôngʻ ʻtiếnʻ</span>' in staged.html
+    assert 'data-pagefind-filter="site">Xã Đông Tiến</span>' in staged.html  # filters keep the text as written
+    assert "data-pagefind-sort" not in staged.html and staged.display["time"] == "2026-03-02T08:00"  # sorted by the page
+    assert "Đầu trang" not in staged.html and "chân trang" not in staged.html
+    assert staged.display["content"] == "Thủ tục hành chính, đầu tư công. đầu tư"  # one word a position, as written
+    assert len(staged.display["content"].split()) == sum(len(p.split()) for p in re.findall(r"<p>([^<]*)</p>", staged.html))
+    assert staged.display["meta"] == {"title": "Đường Đông Tiến", "date": "2026-03-02", "section": "Tin tức"}
+    assert site_index.stage("<html><body><p>no record</p></body></html>") is None
 
 
 def test_korean_suffixes():
-    assert site_index.hangul_suffixes("외국인투자환경 투자 개선을") == ["국인투자환경", "인투자환경", "투자환경", "자환경", "환경", "선을"]
-    doc = '<html lang="ko"><body><article data-pagefind-body><p>외국인투자환경</p></article></body></html>'
-    staged, lang = site_index.stage(doc)
-    assert lang == "ko" and 'data-pagefind-meta="ko_parts">국인투자환경 인투자환경 투자환경 자환경 환경</span>' in staged
+    assert hangul_suffixes("외국인투자환경 투자 개선을") == ["국인투자환경", "인투자환경", "투자환경", "자환경", "환경", "선을"]
+    staged = site_index.stage(_page("소식", "<p>외국인투자환경</p>", lang="ko"))
+    assert staged.lang == "ko" and 'data-pagefind-meta="ko_parts">국인투자환경 인투자환경 투자환경 자환경 환경</span>' in staged.html
 
 
 def test_unchanged_bundle_is_reused_and_a_failed_index_keeps_the_site(project: Path, monkeypatch):
-    assert build(project, ["xa-mot", "tinh"], now=NOW, jobs=2).ok
+    assert build(project, now=NOW, jobs=2).ok  # every site: the network index needs them all
     site_js = project / "output" / "xa-mot" / "pagefind" / "pagefind.js"
     network_js = shards(project / "output")[0] / "pagefind.js"
     before = site_js.stat().st_ino, network_js.stat().st_ino

@@ -294,6 +294,10 @@ I18N = {
 }
 
 
+INTERACTION_PAGES = {"gui-cau-hoi": "Gửi câu hỏi", "tra-cuu": "Tra cứu câu hỏi", "khao-sat": "Khảo sát",
+                     "thong-ke": "Thống kê tương tác"}
+
+
 def write_site(network: Network, site: Site, posts: list[Post], shared: list[tuple[Post, set[str]]],
                dest: Path, theme_static: Path) -> int:
     """One Hugo project for *site* in *dest*; returns the number of content files written."""
@@ -330,6 +334,9 @@ def write_site(network: Network, site: Site, posts: list[Post], shared: list[tup
         for slug in slugs:
             dump(content / lang / slug / "_index.md", {"title": site.section(slug).name(lang)}, "")  # type: ignore[union-attr]
         dump(content / lang / "cac-cong-thanh-phan.md", {"title": I18N.get(lang, I18N["vi"])["portals"], "portals": True}, "")
+    # the interaction service's pages of the default language (plugins/interaction): forms, status, statistics
+    for slug, title in INTERACTION_PAGES.items():
+        dump(content / site.default_language / "hoi-dap" / f"{slug}.md", {"title": title, "build": {"list": "never"}}, "")
     (dest / "hugo.toml").write_text(site_config(network, site, sections_by_lang), encoding="utf-8")
     layouts = dest / "layouts"
     for name, text in LAYOUTS.items():

@@ -30,7 +30,8 @@ def cmd_bench(args: argparse.Namespace) -> int:
 def cmd_bench_search(args: argparse.Namespace) -> int:
     from portal.bench.search import main
 
-    return main(Path(args.dest), pages=args.pages, keep=args.keep, browser=not args.no_browser)
+    return main(Path(args.dest), pages=args.pages, sites=args.sites, keep=args.keep, browser=not args.no_browser,
+                repeat=args.repeat)
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:
@@ -61,9 +62,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
 
 def add_search_bench(sub: argparse._SubParsersAction) -> None:
     """bench-search."""
-    bs = sub.add_parser("bench-search", help="build and index a site of N content pages; report time, size, bytes")
+    bs = sub.add_parser("bench-search", help="a site of N pages and a network of S sites: index time and size, and each "
+                        "query's bytes, requests and time to first result on a phone profile, ours and plain Pagefind")
     bs.add_argument("dest", nargs="?", default=".cache/bench-search")
-    bs.add_argument("--pages", type=int, default=10_000)
+    bs.add_argument("--pages", type=int, default=10_000, help="content pages of the large site (default 10,000)")
+    bs.add_argument("--sites", type=int, default=50, help="sites of the network (default 50)")
+    bs.add_argument("--repeat", type=int, default=1, help="runs of each query (medians are reported)")
     bs.add_argument("--keep", action="store_true", help="keep the generated project")
-    bs.add_argument("--no-browser", action="store_true", help="compute the first query's bytes without chromium")
+    bs.add_argument("--no-browser", action="store_true", help="build and size the indexes only (no chromium)")
     bs.set_defaults(func=cmd_bench_search)

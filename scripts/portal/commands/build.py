@@ -50,7 +50,8 @@ def cmd_build(args: argparse.Namespace) -> int:
     with progress:
         report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
-                       search=not getattr(args, "no_search", False))
+                       search=not getattr(args, "no_search", False), seed_from=getattr(args, "target", None),
+                       with_home=not getattr(args, "shard", None))
     if not args.quiet:
         table = Table(title=_("{n} sites, {pages} pages, {seconds} s", n=len(report.results), pages=report.pages,
                                 seconds=f"{report.seconds:.1f}"))
@@ -134,6 +135,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
     b.add_argument("--output", help="output folder (default: ROOT/output)")
     b.add_argument("--no-search", action="store_true", help="skip the Pagefind indexes (benchmarks; previews)")
+    b.add_argument("--target", metavar="DIR", help="a publish target: every site without an output starts from its current "
+                   "release there (a build of some sites on a fresh clone then makes complete sites)")
     b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
     b.add_argument("--shard", metavar="K/N", help="build only shard K of N: a deterministic, cost-balanced share of the sites (for N CI runners)")
     b.add_argument("-q", "--quiet", action="store_true")

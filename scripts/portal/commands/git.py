@@ -41,11 +41,27 @@ def cmd_plan(args: argparse.Namespace) -> int:
     return 0
 
 
+def _built_now(root: Path, tree: Path) -> bool:
+    """Whether *tree* was built from the checkout's HEAD (its build record says so)."""
+    from portal.stages import repository
+    from portal.stages.output import read_build_record
+
+    record = read_build_record(tree) if (tree / "index.html").is_file() else None
+    pr = repository.open_repo(root)
+    return bool(record and pr is not None and repository.has_commits(pr) and record.get("commit") == pr.repo.head.commit.hexsha)
+
+
 def _sites_to_publish(args: argparse.Namespace, root: Path) -> list[str]:
     from portal.model.sites import load_network
 
     if args.since:
-        return planned_sites(root, args.since, args.site)
+        planned = planned_sites(root, args.since, args.site)
+        home = load_network(root).home
+        # The provincial portal holds the network index over every site: when this build made it (its
+        # build record is HEAD's), it goes out with the sites the change affects.
+        if planned and home not in planned and _built_now(root, Path(args.output or root / "output") / home):
+            planned.append(home)
+        return planned
     if args.site:
         network = load_network(root)
         unknown = [s for s in args.site if s not in network]

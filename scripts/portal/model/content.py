@@ -29,6 +29,15 @@ from portal.model.text import SLUG_MAX, SLUG_RE, clean, slugify
 COMMON_KEYS = {"title", "date", "category", "summary", "tags", "image", "image_alt", "author", "slug", "status", "expires"}
 DOCUMENT_KEYS = {"number", "doc_type", "issuer", "signer", "issued", "effective", "attachments"}
 SHARED_KEYS = {"audience"}
+#: drafts for comment (category du-thao): the comment period, who drafts it, later the board's report
+#: and the adopted document (Decree 42/2022 art. 8; read leniently until the documents issue specifies them)
+DRAFT_KEYS = {"comment_from", "comment_until", "drafting_agency", "report", "adopted_as"}
+#: questions answered through the interaction service (category hoi-dap): tracking code, dates, who answered,
+#: who asked (a name only with the sender's consent, otherwise initials); never a phone, e-mail or address
+QA_KEYS = {"code", "received", "due", "answered", "answered_by", "asker"}
+#: which category admits which extra keys, and which of them are dates
+CATEGORY_KEYS = {"du-thao": DRAFT_KEYS, "hoi-dap": QA_KEYS}
+DATE_KEYS = ("issued", "effective", "comment_from", "comment_until", "received", "due", "answered")
 PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
 STATUSES = ("published", "draft")
 
@@ -42,6 +51,8 @@ BODY_HINT = "<!-- Viết nội dung ở đây. Tiêu đề mục bắt đầu b�
 #: longest title and tag accepted (legal documents' titles reach 350 characters)
 TITLE_MAX = 500
 TAG_MAX = 100
+#: paths under /hoi-dap/ taken by the interaction service's pages (plugins/interaction)
+QA_RESERVED = frozenset({"gui-cau-hoi", "tra-cuu", "khao-sat", "thong-ke"})
 
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+)?)$")
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
@@ -249,6 +260,8 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
                     if post.site else _("language '{lang}' is not enabled for any site — add it to languages in sites.yaml or remove the file", lang=post.lang)))
 
     known = PAGE_KEYS if post.kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if post.shared else set())
+    if post.kind == "article":
+        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set())
     for key in list(meta):
         if key not in known:
             hint = _("audience is only for content/shared/") if key == "audience" else did_you_mean(key, known)
@@ -281,7 +294,7 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             add(Problem(rel, post.line("expires"), _("expires '{value}' is not a date — {hint}", value=_shown(meta["expires"]), hint=date_hint(meta["expires"]))))
         else:
             post.expires = end_of_day(exp)
-    for key in ("issued", "effective"):
+    for key in DATE_KEYS:
         if key in meta and parse_date(meta[key], tz) is None:
             add(Problem(rel, post.line(key), _("{key} '{value}' is not a date — {hint}", key=key, value=_shown(meta[key]), hint=date_hint(meta[key]))))
 
@@ -315,6 +328,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
         add(Problem(rel, post.line("slug"), _("slug has {n} characters, more than {limit} — try '{suggestion}'",
                                               n=len(slug), limit=SLUG_MAX, suggestion=slugify(slug))))
     where = post.line("slug") if slug else post.line("title")
+    if post.kind == "article" and meta.get("category") == "hoi-dap" and meta.get("slug") in QA_RESERVED:
+        add(Problem(rel, where, _("post address /hoi-dap/{slug}/ is taken by the Q&A section's own page — give the post another slug: (slug: …)",
+                                  slug=meta["slug"])))
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
         add(Problem(rel, where, _("page address /{slug}/ is taken by a section or the site itself — give the page another slug: (slug: …)",
                                   slug=meta["slug"])))

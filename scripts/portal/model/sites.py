@@ -5,6 +5,7 @@ Every problem is reported at once as ``sites.yaml:LINE: what is wrong — how to
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,12 +24,16 @@ from portal.model.text import clean, nfc
 
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
-NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins", "public_services"}
+NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins",
+                "answer_days", "days_off", "make_up_days", "public_services"}
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
-    "sections", "description", "short_name",
+    "sections", "description", "answer_days", "short_name",
 }
+#: working days a board has to answer a citizen's question unless sites.yaml says otherwise
+#: (the province's rule for the Q&A section; Decree 42/2022 art. 8 asks for a time limit)
+DEFAULT_ANSWER_DAYS = 10
 #: the national public service portal (Cổng Dịch vụ công quốc gia), linked from every home page's
 #: "online public services" task unless ``network.public_services`` names another address
 DEFAULT_PUBLIC_SERVICES = "https://dichvucong.gov.vn"
@@ -62,6 +67,8 @@ class Site:
     sections: list[Section]
     description: dict[str, str] = field(default_factory=dict)
     line: int = 0
+    #: working days to answer a question sent to this portal (None: the network's ``answer_days``)
+    answer_days: int | None = None
     #: the name for a phone's header, per language (``short_name`` in sites.yaml); see Network.short_name
     short_names: dict[str, str] = field(default_factory=dict)
 
@@ -92,6 +99,12 @@ class Network:
     limits: Limits = field(default_factory=Limits)
     #: origins (``https://host``) whose pages a post may embed in an ``<iframe>``
     embed_origins: frozenset[str] = frozenset()
+    #: working days to answer a question (``network.answer_days``, default 10)
+    answer_days: int = DEFAULT_ANSWER_DAYS
+    #: the government's announced days off beyond the public holidays, per year (``network.days_off``)
+    days_off: dict[int, list[dt.date]] = field(default_factory=dict)
+    #: Saturdays or Sundays announced as working days to make up for them (``network.make_up_days``)
+    make_up_days: dict[int, list[dt.date]] = field(default_factory=dict)
     #: the address of the national public service portal (``network.public_services``)
     public_services: str = DEFAULT_PUBLIC_SERVICES
 
@@ -112,6 +125,10 @@ class Network:
     def ids(self) -> list[str]:
         return [s.id for s in self.sites]
 
+    def answer_days_of(self, site_id: str) -> int:
+        """Working days a board has to answer a question sent to *site_id*."""
+        site = self._by_id.get(site_id)
+        return site.answer_days if site is not None and site.answer_days else self.answer_days
     def display_name(self, site: Site, lang: str) -> str:
         """The site's name without the words every portal's name begins with (the header's kicker says them).
 
@@ -263,6 +280,47 @@ def _url(c: _Checker, value: Any, line: int) -> str:
     return value.rstrip("/")
 
 
+def _answer_days(c: _Checker, value: Any, line: int, where: str) -> int | None:
+    if value is None:
+        return None
+    text = str(value).strip()  # scalars are read as text (portal.model.yamlio)
+    if isinstance(value, bool) or not text.isdigit() or not 1 <= int(text) <= 60:
+        c.add(line, _("answer_days of {where} must be a whole number of working days from 1 to 60 — e.g. answer_days: 10",
+                      where=where))
+        return None
+    return int(text)
+
+
+def _dates_per_year(c: _Checker, value: Any, line: int, key: str) -> dict[int, list[dt.date]]:
+    """``{2026: [2026-01-02, …]}``: each year's dates, each date in its year."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        c.add(line, _("network.{key} must map each year to its dates — write {key}: {{2026: [2026-01-02]}}", key=key))
+        return {}
+    result: dict[int, list[dt.date]] = {}
+    for year, dates in value.items():
+        yline = value.line_of(year) if isinstance(value, yamlio.LineDict) else line
+        if not str(year).isdigit() or len(str(year)) != 4:
+            c.add(yline, _("network.{key}: '{year}' is not a year — write the year as 2026", key=key, year=year))
+            continue
+        items = dates if isinstance(dates, list) else [dates]
+        parsed: list[dt.date] = []
+        for item in items:
+            try:
+                day = dt.date.fromisoformat(str(item).strip())
+            except ValueError:
+                c.add(yline, _("network.{key}: '{value}' is not a date — write YYYY-MM-DD", key=key, value=item))
+                continue
+            if day.year != int(year):
+                c.add(yline, _("network.{key}: {value} is not in {year} — list it under its own year",
+                               key=key, value=item, year=year))
+                continue
+            parsed.append(day)
+        result[int(year)] = sorted(set(parsed))
+    return result
+
+
 def _contact(c: _Checker, craw: yamlio.LineDict, sid: str) -> dict[str, str]:
     """The contact details that pass their checks (portal.model.addresses), as text."""
     contact: dict[str, str] = {}
@@ -328,6 +386,9 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     maintainers = c.strings(net.get("maintainers"), net.line_of("maintainers"), "maintainers")
     limits = _limits(c, net.get("limits"), net.line_of("limits"))
     embed_origins = _embed_origins(c, net.get("embed_origins"), net.line_of("embed_origins"))
+    answer_days = _answer_days(c, net.get("answer_days"), net.line_of("answer_days"), "network") or DEFAULT_ANSWER_DAYS
+    days_off = _dates_per_year(c, net.get("days_off"), net.line_of("days_off"), "days_off")
+    make_up_days = _dates_per_year(c, net.get("make_up_days"), net.line_of("make_up_days"), "make_up_days")
     public_services = net.get("public_services", DEFAULT_PUBLIC_SERVICES)
     if problem := addresses.check_web_address(public_services, "network.public_services"):
         c.add(net.line_of("public_services"), problem)
@@ -418,6 +479,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             editors=editors, contact=contact, social=social,
             sections=sections if sections is not None else list(kind_sections[kind]),
             description=description, line=line, short_names=short_names,
+            answer_days=_answer_days(c, raw.get("answer_days"), raw.line_of("answer_days"), f"site '{sid}'"),
         )
         site._parent_line = raw.line_of("parent")  # type: ignore[attr-defined]
         sites.append(site)
@@ -457,7 +519,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     return Network(
         home=str(home), default_language=default_language, timezone=str(timezone),
         maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
-        public_services=str(public_services),
+        answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, public_services=str(public_services),
     )
 
 

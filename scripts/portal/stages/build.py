@@ -258,8 +258,17 @@ def build(
     reparse_shared: bool = False,
     full: bool = False,
     search: bool = True,
+    seed_from: Path | str | None = None,
+    with_home: bool = False,
 ) -> BuildReport:
-    """Build *sites* (default: all) of the project at *root* into *output* (default root/output)."""
+    """Build *sites* (default: all) of the project at *root* into *output* (default root/output).
+
+    *seed_from* (a publish target folder): every site without an output starts from its
+    current release there (:func:`portal.stages.publish.seed.seed_output`), so a build of
+    some sites on a fresh clone produces complete sites. *with_home*: when the provincial
+    portal has no output, build it too (the shared directives' bundle is made from its
+    pages); not for a shard of a sharded build (``portal assemble`` makes the bundles).
+    """
     global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH, _PROVENANCE
     start = time.perf_counter()
     network = load_network(root)
@@ -275,6 +284,16 @@ def build(
     except OSError as exc:
         raise PortalError([Problem(str(out), None, _("cannot write the output folder ({reason}) — check its permissions or pass --output DIR", reason=exc.strerror))]) from None
     clean_leftovers(out)
+    notes: list[str] = []
+    if seed_from is not None:
+        from portal.stages.publish.seed import seed_output
+
+        seeded = seed_output(network, out, seed_from)
+        if seeded:
+            notes.append(f"{len(seeded)} site(s) taken from the last release in {seed_from} before building")
+    if with_home and search and sites and network.home not in selected and not (out / network.home).is_dir():
+        selected.append(network.home)  # the shared directives' bundle is made from the provincial portal's pages
+        notes.append(f"{network.home} built too: the shared directives' search bundle is made from its pages")
     i18n.compile_catalogs(network.root / "translations")
 
     t0 = time.perf_counter()
@@ -304,11 +323,11 @@ def build(
         if on_result:
             on_result(r)
     if search:
-        shared_problems += network_index.after_sites(network, out, n_jobs)  # after every site: see portal.stages.search.network
+        shared_problems += network_index.after_sites(network, out, n_jobs, notes)  # after every site: see portal.stages.search.network
     write_directory(network, out)
     order = {s: i for i, s in enumerate(selected)}
     results.sort(key=lambda r: order[r.site])
     peak = max([r.peak_rss_mb for r in results] + [_peak_rss_mb()])
     return BuildReport(results=results, problems=shared_problems, seconds=time.perf_counter() - start,
                        shared_parse_seconds=shared_seconds, peak_rss_mb=peak,
-                       notes=[history_note] if history_note else [])
+                       notes=([history_note] if history_note else []) + notes)

@@ -218,6 +218,10 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
             if len(parts) >= 4:
                 verb = {"A": _("added {path}", path=p), "D": _("deleted {path}", path=p)}.get(c.status) or _("changed {path}", path=p)
                 r.add([parts[2]], verb)
+        elif p.startswith("data/interaction/"):  # the service's exports and published comments (issue 15)
+            parts = p.split("/")
+            if len(parts) >= 4:
+                r.add([parts[2]], _("interaction data {path} changed", path=p))
         elif p.startswith("content/shared/"):
             if not p.endswith(".md"):
                 r.all(_("shared file {path} changed", path=p))

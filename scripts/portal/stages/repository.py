@@ -15,7 +15,7 @@ import git
 from portal.model.errors import PortalError, Problem
 
 #: what the site output depends on: a change here outside content/ rebuilds every site
-BUILD_INPUTS = ("content", "sites.yaml", "themes", "plugins", "translations", "pelicanconf.py", "scripts", "pyproject.toml")
+BUILD_INPUTS = ("content", "data/interaction", "sites.yaml", "themes", "plugins", "translations", "pelicanconf.py", "scripts", "pyproject.toml")
 
 
 @dataclass

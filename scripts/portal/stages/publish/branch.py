@@ -19,6 +19,7 @@ import git
 
 from portal.model.errors import PortalError, Problem
 from portal.stages import repository
+from portal.stages.publish import verify
 from portal.stages.publish.manifest import TreeDiff, is_published
 from portal.stages.publish.provenance import check_built, check_built_from, source_info, unlisted
 
@@ -122,6 +123,9 @@ def publish_branches(root: Path | str, name: str, sites: Sequence[str], *, outpu
     check_branch_name(pr, name, sites)
     source = source_info(root, allow_dirty)
     check_built_from(out, sites, source, allow_dirty)
+    broken = verify.check_references(root, out, sites)  # every resource the pages reference is in the release
+    if broken:
+        raise PortalError(broken)
     env = identity(pr, source)
     short = (source.get("commit") or "")[:7]
     results = []

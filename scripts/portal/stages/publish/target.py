@@ -38,6 +38,7 @@ from typing import Any
 from portal.model.errors import PortalError, Problem
 from portal.model.messages import _
 from portal.stages.output import DIR_MODE, FILE_MODE, make_public
+from portal.stages.publish import verify
 from portal.stages.publish.manifest import Manifest, TreeDiff, compare, digest, manifest, write_json_atomic
 from portal.stages.publish.provenance import check_built, check_built_from, source_info, unlisted
 
@@ -412,6 +413,9 @@ def publish(root: Path | str, target_dir: Path | str, sites: Sequence[str], *, o
     check_built(out, sites)
     source = source_info(root, allow_dirty)
     check_built_from(out, sites, source, allow_dirty)
+    broken = verify.check_references(root, out, sites)  # every resource the pages reference is in the release
+    if broken:
+        raise PortalError(broken)
     network = load_network(root)
     target = Target(target_dir)
     target.check_writable()

@@ -272,8 +272,16 @@ class EditorIndex:
     def similar(self, path: Path, *, site: str | None = None, limit: int = 5, candidates: int = 50) -> list[Hit]:
         """The existing posts nearest to the file at *path* (cosine similarity of tf-idf vectors)."""
         doc = document(path.resolve(), self.network)
+        return self.similar_text(f"{doc['title']} {doc['body']}", site=site, limit=limit, candidates=candidates,
+                                 exclude=doc["path"])
+
+    def similar_text(self, text: str, *, site: str | None = None, limit: int = 5, candidates: int = 50,
+                     exclude: str = "", category: str | None = None) -> list[Hit]:
+        """The existing posts nearest to *text* (title and body), optionally of one *category* only.
+
+        Used by ``portal similar`` and, read-only, by the interaction service (questions already answered).
+        """
         folded = analyzers()[0]
-        text = f"{doc['title']} {doc['body']}"
         ix = self._index()
         with ix.searcher() as searcher:
             n = max(1, searcher.doc_count())
@@ -290,7 +298,9 @@ class EditorIndex:
             hits: list[Hit] = []
             for r in searcher.search(q, limit=candidates, filter=self._site_filter(site)):
                 fields = r.fields()
-                if fields["path"] == doc["path"] or not self._reaches(fields, site):
+                if fields["path"] == exclude or not self._reaches(fields, site):
+                    continue
+                if category is not None and fields.get("category") != category:
                     continue
                 score = _cosine(mine, vector(f"{fields['title']} {fields['body']}"))
                 hits.append(Hit(score=score, excerpt=fields["body"][:160], **_public(fields)))

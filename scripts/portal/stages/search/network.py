@@ -36,9 +36,9 @@ from portal.model import i18n
 from portal.model.errors import Problem
 from portal.model.sites import Network, Site
 from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
+from portal.stages.search import bundle as bundle_files
 from portal.stages.search.site import (
     BUNDLE,
-    KEY_FILE,
     KIND_LABELS,
     NETWORK_PAGE,
     OWN,
@@ -47,6 +47,7 @@ from portal.stages.search.site import (
     VERSION,
     IndexResult,
     SearchIndexError,
+    Staged,
     _digest,
     _is_copy,
     _link_tree,
@@ -58,7 +59,7 @@ from portal.stages.search.site import (
     recorded_pages,
     run_pagefind,
     stage,
-    url_of,
+    write_key,
 )
 
 SHARDS_FILE = "shards.json"
@@ -89,7 +90,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     for rel, path in content_pages(home, shared=True) if pages is None else pages:
         result = stage(path.read_text(encoding="utf-8"))
         if result is not None:
-            staged.append((rel, result[0]))
+            staged.append((rel, result))
     trees = [output / s.id for s in network.sites if (output / s.id).is_dir()]
     if not staged:  # no directive for every site: no bundle (the search pages do not ask for one)
         for tree in trees:
@@ -103,7 +104,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     try:
         built = work / SHARED_BUNDLE
         run_pagefind(staged, built, work)
-        (built / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        write_key(built, key)
         for tree in stale:
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
             shutil.rmtree(tmp, ignore_errors=True)
@@ -163,7 +164,7 @@ def _network_candidates(network: Network, tree: Path, site: Site) -> list[tuple[
     return list(content_pages(tree)) if pages is None else pages
 
 
-def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, str]]:
+def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, Staged]]:
     """The content pages of *sites*, once each, with site and kind filters and absolute URLs.
 
     A copy of a shared directive (its canonical link points at the provincial portal)
@@ -176,12 +177,13 @@ def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple
             doc = path.read_text(encoding="utf-8")
             if _is_copy(doc, site.url, rel):
                 continue
-            href = site.url + url_of(rel)
             labels = _labels(network, site, page_language(doc))
-            result = stage(doc, {"filter": {"site": labels["site"], "kind": labels["kind"]},
-                                 "meta": {"site": labels["site"], "href": href}})
+            # The page's URL is /<site id>/<path>: the search page turns it into the site's own
+            # address from sites.yaml. The site's name is searched (a query naming a place or an
+            # agency ranks its own pages first) but shown from sites.yaml, never from the index.
+            result = stage(doc, filters={"site": labels["site"], "kind": labels["kind"]}, meta={"site": labels["site"]})
             if result is not None:
-                staged.append((f"{site.id}/{rel}", result[0]))
+                staged.append((f"{site.id}/{rel}", result))
     return staged
 
 
@@ -205,14 +207,21 @@ def _read_shards(folder: Path) -> list[str]:
         return []
 
 
+def missing_sites(network: Network, output: Path) -> list[str]:
+    """The sites of sites.yaml that have no output yet (the network index would leave them out)."""
+    return [s.id for s in network.sites if not (output / s.id).is_dir()]
+
+
 def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult | None:
     """Build the shards whose sites changed, then switch ``shards.json`` to the new list.
 
-    Returns None when the provincial portal has not been built (nothing to attach it to).
+    Returns None when the provincial portal has not been built (nothing to attach it to),
+    or when a site has no output (a build of some sites on a fresh clone): a network index
+    without it would be published as the whole network's; the one there stays.
     """
     start = time.perf_counter()
     page = output / network.home / NETWORK_PAGE
-    if not page.is_dir():
+    if not page.is_dir() or missing_sites(network, output):
         return None
     folder = page / BUNDLE
     if folder.is_dir() and not (folder / SHARDS_FILE).is_file():
@@ -242,6 +251,8 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
     with ThreadPoolExecutor(max(1, min(jobs, len(todo) or 1))) as pool:
         pages = sum(pool.map(build_shard, todo))
     names = [name for name, _ in shards if name not in empty]
+    # What the page needs to write its queries, for every shard at once (one file, not one a shard).
+    bundle_files.write_info(folder, [s for n in names for s in bundle_files.read_info(folder / n).get("frequent", [])])
     if _read_shards(folder) != names:
         tmp = folder / f"{TMP_PREFIX}{SHARDS_FILE}"
         tmp.write_text(json.dumps([f"{n}/" for n in names]) + "\n", encoding="utf-8")
@@ -254,9 +265,17 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
 
 # --- after every site --------------------------------------------------------------------------
 
-def after_sites(network: Network, output: Path, jobs: int = 1) -> list[Problem]:
-    """The shared directives' bundle, then the network index; a failure keeps the published ones."""
+def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] | None = None) -> list[Problem]:
+    """The shared directives' bundle, then the network index; a failure keeps the published ones.
+
+    *notes* gets a line when the network index is left as it was because some sites have
+    no output (``portal build --target DIR`` takes them from the last release).
+    """
     problems = []
+    missing = missing_sites(network, output)
+    if missing and notes is not None and (output / network.home / NETWORK_PAGE).is_dir():
+        notes.append(f"network search index not rebuilt: {len(missing)} site(s) have no output ({', '.join(missing[:5])}"
+                     f"{'…' if len(missing) > 5 else ''}) — build every site, or build with --target DIR to take them from the last release")
     try:
         index_shared(network, output)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:

@@ -1,27 +1,18 @@
 """Readers' search: a Pagefind index per site (every language) and one for the whole network.
 
-A site's content pages (posts, pages, documents: the templates mark their article with
-``data-pagefind-body``; lists, tags and pagination are not marked) are indexed with the
-Pagefind binary that ``pagefind[extended]`` ships, into ``<site>/pagefind/``. Each page's
-``<html lang>`` puts it into its language's index (Chinese and Japanese are segmented
-by the extended build). This runs in the site's worker on the freshly rendered tree,
-before it is swapped into place, so a failure keeps the published site as it was.
+A site's content pages (posts, pages, documents: the templates put a search record in
+their ``<head>``, ``partials/search_record.html``; lists, tags and pagination have none)
+are indexed with the Pagefind binary that ``pagefind[extended]`` ships, into
+``<site>/pagefind/``. Each page's ``<html lang>`` puts it into its language's index
+(Chinese and Japanese are segmented by the extended build). This runs in the site's
+worker on the freshly rendered tree, before it is swapped into place, so a failure keeps
+the published site as it was.
 
-Pagefind does not see the pages as they are published but a staged copy of each
-article, changed only for the index:
-
-- ``đ`` is written ``ḑ`` (U+1E11, d with cedilla, a letter Vietnamese never uses), which
-  decomposes into ``d`` + a combining mark: Pagefind strips the mark to match queries
-  without diacritics, so ``duong`` now finds ``đường``, and keeps ``ḑường`` as the exact
-  form, which the search page's query (``đ`` → ``ḑ``, tones kept) matches for exact
-  ranking. The page's JavaScript turns ``ḑ`` back into ``đ`` in titles, excerpts and
-  filters, so readers see the original.
-- Korean is not segmented by Pagefind: a word inside a longer compound written without
-  spaces (``투자`` in ``외국인투자환경``) would not be found. Every Hangul word of three
-  or more syllables adds its suffixes to a hidden metadata field, which Pagefind
-  searches by prefix: that is a substring search over Hangul words.
-- For the network index: ``site`` and ``kind`` filters, the site's name and the page's
-  absolute URL on its own domain (sites.yaml ``url``).
+Pagefind never reads a published page: it indexes pages that
+:mod:`portal.stages.search.staging` makes from the page's trusted record and its body's
+text (Vietnamese as syllable pairs, :mod:`portal.stages.search.vietnamese`), and
+:mod:`portal.stages.search.bundle` then puts what readers see (the original text and
+fields) into the bundle's fragments.
 
 A site's copies of the directives addressed to every portal are not in its own bundle
 but in one shared bundle, and the network-wide index is split into shards: both are
@@ -32,7 +23,6 @@ what it was built from and is reused (hard-linked) when nothing changed.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 import os
 import re
@@ -44,33 +34,29 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from portal.model import i18n
 from portal.model.errors import Problem
 from portal.model.sites import Network, Site
+from portal.stages.search import bundle as bundle_files
+from portal.stages.search import staging, vietnamese
+from portal.stages.search.staging import RecordError, Staged, page_language, stage
+
+__all__ = ["RecordError", "Staged", "page_language", "stage"]
 
 BUNDLE = "pagefind"                       # <site>/pagefind/
 SHARED_BUNDLE = "pagefind-chi-dao"        # <site>/pagefind-chi-dao/: directives for every site (portal.stages.search.network)
 NETWORK_PAGE = "tim-kiem-toan-tinh"       # <home>/tim-kiem-toan-tinh/ (page) and .../pagefind/ (bundle)
 KEY_FILE = ".portal-search-key"
-VERSION = "2"                             # bump when staging changes: every bundle is rebuilt
-D_FOR_INDEX = {"đ": "\u1e11", "Đ": "\u1e10"}  # đ → ḑ, Đ → Ḑ: a d that Pagefind folds to d, for the index only
-#: files of the Pagefind bundle that the portal does not use (it has its own UI)
-UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
+VERSION = "3"                             # bump when staging changes: every bundle is rebuilt
+#: files of the Pagefind bundle that the portal does not use (it has its own UI, and runs the search in the page)
+UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
 #: the kinds of portal as the theme names them (msgids of portals.html)
 KIND_LABELS = {"province": "Provincial portal", "department": "Departments and agencies", "district": "Districts",
                "ward": "Wards", "commune": "Communes"}
 TIMEOUT = 3600
 
-_BODY_MARK = b"data-pagefind-body"
-_SHARED_MARK = b"data-search-shared"
-_LANG_RE = re.compile(r'<html[^>]*\slang="([^"]+)"', re.I)
+_RECORD_MARK = b'id="search-record"'
 _CANONICAL_RE = re.compile(r'<link rel="canonical" href="([^"]+)"')
-_TAG_RE = re.compile(r"<[^>]+>")
-_IGNORED_RE = re.compile(r"<(p|div|span)[^>]*data-pagefind-ignore[^>]*>.*?</\1>", re.S)
-_HANGUL_RUN = re.compile(r"[\uac00-\ud7a3]{3,}")
-_LANG_CODES = {tag.lower(): code for code, tag in i18n.HTML_LANG.items()}
-
 
 class SearchIndexError(Exception):
     """Pagefind could not build a bundle (its message says why)."""
@@ -98,75 +84,26 @@ def pagefind_version() -> str:
     return version("pagefind_bin_extended")
 
 
-# --- what Pagefind sees -------------------------------------------------------------------
+# --- what Pagefind sees: see portal.stages.search.staging ------------------------------------
 
-def mark_d(text: str) -> str:
-    """``đường`` → ``ḑường``: Pagefind folds the cedilla away, so ``duong`` matches."""
-    for d, marked in D_FOR_INDEX.items():  # str.replace: many times faster than str.translate on long text
-        text = text.replace(d, marked)
-    return text
-
-
-def hangul_suffixes(text: str) -> list[str]:
-    """The suffixes (two syllables or more) of every Hangul word of three syllables or more."""
-    seen: dict[str, None] = {}
-    for run in _HANGUL_RUN.findall(text):
-        for i in range(1, len(run) - 1):
-            seen.setdefault(run[i:], None)
-    return list(seen)
+def _head(raw: bytes) -> bytes:
+    """The part of a page before its ``<body>`` (where the search record is)."""
+    at = raw.find(b"<body")
+    return raw if at < 0 else raw[:at]
 
 
-def page_language(doc: str) -> str:
-    """The portal's language code of a page (``zh`` for ``zh-Hans``), from ``<html lang>``."""
-    m = _LANG_RE.search(doc[:2000])
-    tag = m.group(1) if m else "vi"
-    return _LANG_CODES.get(tag.lower(), tag.split("-")[0].lower())
+def _is_content(raw: bytes) -> bool:
+    """Whether a page has a search record in its head (a post, page or document)."""
+    return _RECORD_MARK in _head(raw)
 
 
-def _article(doc: str) -> str | None:
-    """The element that carries ``data-pagefind-body`` (the templates' ``<article>``)."""
-    at = doc.find("data-pagefind-body")
-    start = doc.rfind("<article", 0, at)
-    end = doc.rfind("</article>")
-    if at < 0 or start < 0 or end < at:
-        return None
-    return doc[start:end]  # without its closing tag: the stage adds hidden fields, then closes it
-
-
-def _hidden(kind: str, name: str, value: str) -> str:
-    """An element that Pagefind reads for a filter or metadata but does not index as text."""
-    return f'<span data-pagefind-ignore data-pagefind-{kind}="{name}">{html.escape(value, quote=False)}</span>'
-
-
-def stage(doc: str, extra: dict[str, dict[str, str]] | None = None) -> tuple[str, str] | None:
-    """The HTML that Pagefind indexes for one published page, and the page's language.
-
-    *extra* adds hidden fields: ``{"filter": {"site": "Xã Một"}, "meta": {"href": "https://…"}}``.
-    """
-    article = _article(doc)
-    if article is None:
-        return None
-    lang = page_language(doc)
-    tag = i18n.HTML_LANG.get(lang, lang)
-    fields = []
-    for kind, values in (extra or {}).items():
-        fields += [_hidden(kind, name, value) for name, value in values.items()]
-    if lang == "ko":
-        text = html.unescape(_TAG_RE.sub(" ", _IGNORED_RE.sub(" ", article)))
-        parts = hangul_suffixes(text)
-        if parts:
-            fields.append(_hidden("meta", "ko_parts", " ".join(parts)))
-    # Pagefind skips <footer>: the article's own footer holds its tags, which should be found.
-    article = article.replace("<footer", "<div data-portal-footer").replace("</footer>", "</div>")
-    body = mark_d(article + "".join(fields) + "</article>")
-    return (f'<!doctype html><html lang="{tag}"><head><meta charset="utf-8"><title></title></head>'
-            f"<body>{body}</body></html>\n"), lang
-
-
-def _is_shared(head: bytes) -> bool:
-    """Whether a page's article carries ``data-search-shared`` (in the network's shared index)."""
-    at = head.find(_BODY_MARK)
-    return _SHARED_MARK in head[at: at + 80]
+def _is_shared(raw: bytes) -> bool:
+    """Whether a page is a directive for every site (its record says ``"shared": true``: the shared bundle)."""
+    try:
+        record = staging.read_record(_head(raw).decode("utf-8", "replace"))
+    except RecordError:
+        return False
+    return bool(record and record.get("shared"))
 
 
 def _html_pages(tree: Path) -> Iterator[tuple[str, Path]]:
@@ -186,9 +123,8 @@ def content_pages(tree: Path, shared: bool | None = None) -> Iterator[tuple[str,
     (``data-search-shared``), True keeps only those, None keeps every page.
     """
     for rel, path in _html_pages(tree):
-        with path.open("rb") as f:
-            head = f.read()
-        if _BODY_MARK in head and (shared is None or _is_shared(head) == shared):
+        raw = path.read_bytes()
+        if _is_content(raw) and (shared is None or _is_shared(raw) == shared):
             yield rel, path
 
 
@@ -207,19 +143,30 @@ def _combine(digests: Iterable[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-def _text_digest(text: str) -> str:
-    return hashlib.sha1(text.encode()).hexdigest()
+def _text_digest(staged: Staged) -> str:
+    """What a page's bundle depends on: what Pagefind indexes of it and what readers see of it."""
+    h = hashlib.sha1(staged.html.encode())
+    h.update(json.dumps(staged.display, ensure_ascii=False, sort_keys=True).encode())
+    return h.hexdigest()
 
 
-def _digest(items: Iterable[tuple[str, str]]) -> str:
-    return _combine((rel, _text_digest(text)) for rel, text in items)
+def _digest(items: Iterable[tuple[str, Staged]]) -> str:
+    return _combine((rel, _text_digest(staged)) for rel, staged in items)
 
 
 def _read_key(bundle: Path) -> str | None:
+    """What *bundle* was built from: its key file, or (a bundle taken from a published release) its info file."""
     try:
         return (bundle / KEY_FILE).read_text(encoding="utf-8").strip()
     except OSError:
-        return None
+        key = bundle_files.read_info(bundle).get("key")
+        return key if isinstance(key, str) and key else None
+
+
+def write_key(bundle: Path, key: str, **more: object) -> None:
+    """Record what *bundle* was built from (the build's key file, and the published info file)."""
+    (bundle / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+    bundle_files.write_info(bundle, key=key, **more)
 
 
 def _link_tree(src: Path, dest: Path) -> None:
@@ -233,14 +180,21 @@ def _link_tree(src: Path, dest: Path) -> None:
     shutil.copytree(src, dest, copy_function=link)
 
 
-def run_pagefind(staged: list[tuple[str, str]], bundle: Path, workdir: Path) -> None:
-    """Write the staged pages under *workdir* and let Pagefind build *bundle* from them."""
+def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path) -> None:
+    """Write the staged pages under *workdir*, let Pagefind build *bundle* from them, then make it fit for readers.
+
+    The fragments get what readers see of each page (:func:`bundle.rewrite_fragments`) and
+    ``portal-search.json`` the bundle's frequent Vietnamese syllables. Raises
+    :class:`SearchIndexError` when Pagefind fails.
+    """
     site = Path(tempfile.mkdtemp(prefix=".stage-", dir=workdir))
+    displays: dict[str, dict] = {}
     try:
-        for rel, text in staged:
+        for rel, page in staged:
             dest = site / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
-            dest.write_text(text, encoding="utf-8")
+            dest.write_text(page.html, encoding="utf-8")
+            displays[url_of(rel)] = page.display
         if not staged:  # Pagefind needs a page: an empty index still answers "no results"
             (site / "index.html").write_text('<html lang="vi"><body></body></html>', encoding="utf-8")
         proc = subprocess.run([str(executable()), "--site", str(site), "--output-path", str(bundle), "--silent"],
@@ -252,17 +206,22 @@ def run_pagefind(staged: list[tuple[str, str]], bundle: Path, workdir: Path) -> 
         shutil.rmtree(site, ignore_errors=True)
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
+    bundle_files.rewrite_fragments(bundle, displays)
+    bundle_files.rechunk(bundle)
+    texts = [page.display["content"].split() + page.display["meta"].get("title", "").split()
+             for _, page in staged if page.lang == "vi"]
+    bundle_files.write_info(bundle, vietnamese.frequent_syllables(texts, len(texts)))
 
 
 # --- one site -----------------------------------------------------------------------------
 
-def stage_site(tree: Path, shared: bool | None = False) -> list[tuple[str, str]]:
+def stage_site(tree: Path, shared: bool | None = False) -> list[tuple[str, Staged]]:
     """A site's own pages as Pagefind sees them (by default without the directives of the shared bundle)."""
     staged = []
     for rel, path in content_pages(tree, shared):
         result = stage(path.read_text(encoding="utf-8"))
         if result is not None:
-            staged.append((rel, result[0]))
+            staged.append((rel, result))
     return staged
 
 
@@ -297,8 +256,8 @@ def read_record(bundle: Path) -> dict[str, list] | None:
     return record
 
 
-def site_digests(tree: Path, previous_bundle: Path | None,
-                 site_url: str = "") -> tuple[list[tuple[str, str]], dict[str, list]]:
+def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
+                 staged: dict[str, Staged] | None = None) -> tuple[list[tuple[str, str]], dict[str, list]]:
     """(path, staged digest) of the site's own content pages, and the record for the next build.
 
     A page whose file is the one the previous build staged (the incremental build links
@@ -306,6 +265,7 @@ def site_digests(tree: Path, previous_bundle: Path | None,
     recorded one. A build after one new directive so reads only the pages it rendered.
     The record also gives each page's kind (:data:`OWN`, :data:`COPY`, :data:`SHARED`,
     :data:`NONE`), which the network index reads instead of every page of every site.
+    *staged* (if given) gets the pages staged on the way (staging is the costly part).
     """
     old = (read_record(previous_bundle) if previous_bundle is not None else None) or {}
     record: dict[str, list] = {}
@@ -318,14 +278,16 @@ def site_digests(tree: Path, previous_bundle: Path | None,
         else:
             raw = path.read_bytes()
             digest, kind = "", NONE
-            if _BODY_MARK in raw:
+            if _is_content(raw):
                 if _is_shared(raw):
                     kind = SHARED
                 else:
                     doc = raw.decode("utf-8")
                     result = stage(doc)
                     if result is not None:
-                        digest = _text_digest(result[0])
+                        digest = _text_digest(result)
+                        if staged is not None:
+                            staged[rel] = result
                         kind = COPY if _is_copy(doc, site_url, rel) else OWN
         record[rel] = [*stat, digest, kind]
         if digest:
@@ -347,9 +309,15 @@ def recorded_pages(tree: Path, kinds: set[str]) -> list[tuple[str, Path]] | None
 
 
 def network_pages(bundle: Path) -> int | None:
-    """How many of a site's indexed pages the network index takes (its own, not copies), from its record."""
+    """How many of a site's indexed pages the network index takes (its own, not copies), from its record.
+
+    A bundle taken from a published release has no record: its info file has the count.
+    """
     record = read_record(bundle)
-    return None if record is None else sum(1 for r in record.values() if r[4] == OWN)
+    if record is None:
+        own = bundle_files.read_info(bundle).get("own")
+        return own if isinstance(own, int) and (bundle / bundle_files.INFO_FILE).is_file() else None
+    return sum(1 for r in record.values() if r[4] == OWN)
 
 
 def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False) -> IndexResult:
@@ -362,7 +330,8 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     """
     start = time.perf_counter()
     old_bundle = previous / BUNDLE if previous is not None and (previous / BUNDLE).is_dir() else None
-    digests, record = site_digests(tree, old_bundle, site.url)
+    cache: dict[str, Staged] = {}
+    digests, record = site_digests(tree, old_bundle, site.url, cache)
     key = _combine(digests)
     bundle = tree / BUNDLE
     if bundle.exists():
@@ -371,9 +340,10 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     if reused:
         _link_tree(old_bundle, bundle)  # type: ignore[arg-type]
     else:
-        staged = stage_site(tree)
-        run_pagefind(staged, bundle, tree.parent)
-        (bundle / KEY_FILE).write_text(key + "\n", encoding="utf-8")
+        staged = [(rel, cache[rel] if rel in cache else stage((tree / rel).read_text(encoding="utf-8")))
+                  for rel, _ in digests]
+        run_pagefind([(rel, page) for rel, page in staged if page is not None], bundle, tree.parent)
+        write_key(bundle, key, own=sum(1 for r in record.values() if r[4] == OWN))
     tmp = bundle / f".{STAT_FILE}.tmp"
     tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, bundle / STAT_FILE)  # a new file: the linked bundle's record stays the previous build's
@@ -390,7 +360,7 @@ def index_site_problems(network: Network, site: Site, tree: Path, previous: Path
     """:func:`index_site` for the build: a failure is a problem of the site (its old output stays)."""
     try:
         index_site(site, tree, previous, is_home=site.id == network.home)
-    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError, RecordError) as exc:
         return [Problem(f"content/sites/{site.id}", None,
                         f"search index failed: {exc} — the site keeps its previous output; check the pages, then build again")]
     return []

@@ -1,9 +1,19 @@
 /* The search page: results as you type, from this site's Pagefind bundles (same origin).
  *
  * Without JavaScript the page explains what to do (the header's form still opens it).
- * Vietnamese as people type it: the index holds "đ" as "ḑ" (U+1E11), which Pagefind folds
- * to "d" (see scripts/portal/search_index.py); the query maps đ → ḑ and keeps its tones,
- * so "duong" finds "đường" and "đường" ranks "đường" first. restore() shows "đ" again.
+ *
+ * What is asked (scripts/portal/stages/search/vietnamese.py is the other half): Vietnamese is
+ * indexed as pairs of syllables, "ʼthủʼtụcʼ", so that a query never needs the page list of a
+ * syllable found on every page. A query of several syllables asks for its pairs (the last one
+ * by prefix, as you type); a query of one syllable asks for every pair that begins with it,
+ * or, when the syllable is frequent in the bundle (portal-search.json), for the titles that
+ * hold it ("ʻxãʻ"). "đ" is "ḑ" in the index (Pagefind folds it to "d"), tones are kept so
+ * that exact spellings rank first.
+ *
+ * What is shown: every result is built with DOM text (createElement, textContent), never
+ * as HTML. A link is followed only when it is a root-relative path of this site, or, on the
+ * network page, a path of a site listed in sites.yaml (the index gives "/<site id>/<path>";
+ * the address and the name of the site come from the page's own configuration).
  */
 (function () {
   "use strict";
@@ -12,6 +22,7 @@
   var config = JSON.parse(document.getElementById("search-config").textContent);
   var S = config.strings;
   var lang = S.lang || document.documentElement.lang || "vi";
+  var network = root.getAttribute("data-scope") === "network";
   var form = root.querySelector("form");
   var input = document.getElementById("search-q");
   var body = root.querySelector("[data-search-body]");
@@ -20,23 +31,88 @@
   var more = root.querySelector("[data-search-more]");
   var filtersEl = root.querySelector("[data-search-filters]");
   var sortEl = document.getElementById("search-sort");
-  var PAGE = 10;
+  var PAGE = 10, EXCERPT = 28;
+  var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer"];
   var pagefind = null, loading = null, seq = 0, timer = null;
+  var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
+  var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
   var current = { source: null, shown: 0, terms: [] };
   var chosen = {};  // filter name -> [raw values]
+  var sites = {};   // network: site id -> {url, name}
+  (config.ids || []).forEach(function (id, i) { sites[id] = { url: config.sites[i], name: (config.names || [])[i] || id }; });
 
   // --- text --------------------------------------------------------------------------
   function restore(text) {
     return String(text == null ? "" : text).replace(/\u1e11/g, "đ").replace(/\u1e10/g, "Đ");
   }
-  /** The JS twin of portal.text.fold: drop tones and marks, đ → d (for finding words in text). */
+  /** The JS twin of portal.model.text.fold: drop tones and marks, đ → d (for finding words in text). */
   function fold(text) {
-    return String(text).replace(/đ/g, "d").replace(/Đ/g, "D").normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+    return String(text).replace(/[đḑ]/g, "d").replace(/[ĐḐ]/g, "D").normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
   }
-  /** What Pagefind is asked: NFC, đ → ḑ as in the index; Pagefind folds marks and ranks exact forms first. */
-  function pagefindQuery(q) {
-    return q.normalize("NFC").replace(/đ/g, "\u1e11").replace(/Đ/g, "\u1e10").replace(/\s+/g, " ").trim();
+  /** The syllables of a query as the index writes them: lower case, đ as ḑ, letters and digits apart. */
+  function querySyllables(q) {
+    var text = q.normalize("NFC").toLowerCase().replace(/đ/g, "\u1e11");
+    return text.match(/[\p{L}\p{Nl}\p{No}]+|\p{Nd}+/gu) || [];
+  }
+  function startsFrequent(f) {
+    for (var k in frequent) { if (k !== f && k.indexOf(f) === 0) return true; }
+    return false;
+  }
+  /** The syllables of a query with the index of the word each is in ("953/KH-UBND" is one word). */
+  function queryParts(q) {
+    var out = [];
+    q.normalize("NFC").split(/\s+/).filter(Boolean).forEach(function (word, w) {
+      querySyllables(word).forEach(function (s) { out.push({ syl: s, word: w }); });
+    });
+    return out;
+  }
+  /** Which pairs a query of n syllables asks for: 0-1, 2-3, … (and n-2 – n-1 when n is odd). Pages with
+   *  all of them hold every syllable of the query; phraseFirst() puts those where they follow each other first. */
+  function pairStarts(n) {
+    var starts = [];
+    for (var i = 0; i + 1 < n; i += 2) starts.push(i);
+    if (n % 2 === 1 && n > 1) starts.push(n - 2);
+    return starts;
+  }
+  /** What Pagefind is asked for a Vietnamese query (see the header). While typing, the last syllable
+   *  is matched by prefix ("quy hoa" finds "quy hoạch"); a submitted query (*complete*) is matched
+   *  syllable by syllable, which also loads no index chunk beside the words asked for. */
+  function pairTerms(parts, complete) {
+    var syl = parts.map(function (p) { return p.syl; });
+    var end = complete ? PAIR : "";
+    if (!syl.length) return "";
+    if (syl.length === 1) {
+      var f = fold(syl[0]).toLowerCase();
+      if (frequent[f]) return TITLE + syl[0] + TITLE;                // frequent: the titles that hold it
+      if (startsFrequent(f)) return PAIR + syl[0] + PAIR;            // "ch": the syllable itself, not chính, chỉ…
+      return PAIR + syl[0] + end;                                     // every pair it begins
+    }
+    var starts = pairStarts(syl.length);
+    return starts.map(function (i, k) {
+      return PAIR + syl[i] + PAIR + syl[i + 1] + (k + 1 < starts.length ? PAIR : end);
+    }).join(" ");
+  }
+  /** Results whose matched positions hold the query's words one after another (the phrase), or that matched
+   *  in their title, number or site name alone, come first, in Pagefind's order (its score). */
+  function phraseFirst(results, parts) {
+    if (parts.length < 3) return results;
+    var offsets = pairStarts(parts.length).map(function (i) { return parts[i].word; });
+    var phrase = [], rest = [];
+    results.forEach(function (r) {
+      var at = {};
+      (r.words || []).forEach(function (l) { at[l] = true; });
+      var hit = (r.words || []).some(function (p) {
+        return offsets.every(function (o) { return at[p + o - offsets[0]]; });
+      }) || (!(r.words || []).length && (r.matchedMetaFields || []).length > 0);
+      (hit ? phrase : rest).push(r);
+    });
+    return phrase.concat(rest);
+  }
+  /** The query as Pagefind gets it, in this page's language. */
+  function pagefindQuery(q, complete) {
+    if (lang === "vi") return pairTerms(queryParts(q), complete);
+    return q.normalize("NFC").replace(/\s+/g, " ").trim();
   }
   function fmt(template, values) {
     return template.replace(/\{(\w+)\}/g, function (m, k) { return k in values ? values[k] : m; });
@@ -83,65 +159,127 @@
     return marks.length;
   }
 
-  /** Pagefind's excerpt (plain text with <mark>), rebuilt as DOM nodes, never as HTML. */
+  /** The excerpt: the words around the matches, those at the matched positions marked. */
   function excerptNode(data, terms) {
     var p = el("p", { "class": "excerpt" });
-    var parts = restore(data.excerpt || "").split(/(<mark>|<\/mark>)/);
-    var inMark = false, marked = 0;
-    var decode = document.createElement("textarea");
-    parts.forEach(function (part) {
-      if (part === "<mark>") { inMark = true; return; }
-      if (part === "</mark>") { inMark = false; return; }
-      decode.innerHTML = part;  // textarea: entities decoded, no markup parsed
-      var text = decode.value;
-      if (!text) return;
-      if (inMark) { p.appendChild(el("mark", null, text)); marked++; }
-      else p.appendChild(document.createTextNode(text));
-    });
-    if (!marked && terms.length && data.content) {
-      // Matched in a hidden field (a Korean word inside a compound): find it in the text.
-      var content = restore(data.content), foldedContent = fold(content).toLowerCase();
-      var pos = -1;
-      terms.some(function (t) { pos = foldedContent.indexOf(t); return pos >= 0; });
-      if (pos >= 0) {
-        var start = Math.max(0, pos - 60), end = Math.min(content.length, pos + 140);
-        p.textContent = "";
-        highlight(p, (start > 0 ? "… " : "") + content.slice(start, end) + (end < content.length ? " …" : ""), terms);
-      }
+    var content = restore(data.content || "");
+    if (/\u200b/.test(content) || !content) {
+      // Chinese and Japanese: Pagefind's own excerpt (words it segmented), <mark> rebuilt as nodes.
+      var inMark = false;
+      restore(data.excerpt || "").split(/(<mark>|<\/mark>)/).forEach(function (part) {
+        if (part === "<mark>") { inMark = true; return; }
+        if (part === "</mark>") { inMark = false; return; }
+        var text = part.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&").replace(/\u200b/g, "");
+        if (text) p.appendChild(inMark ? el("mark", null, text) : document.createTextNode(text));
+      });
+      return p;
     }
+    var words = content.split(" ");
+    var locs = (data.locations || []).filter(function (l) { return l >= 0 && l < words.length; });
+    if (!locs.length) {
+      // Matched in the title or another field only: mark the query's words where the text has them.
+      var foldedWords = fold(content).toLowerCase();
+      var pos = -1;
+      terms.some(function (t) { pos = foldedWords.indexOf(t); return pos >= 0; });
+      var startChar = Math.max(0, pos - 60);
+      var text = content.slice(startChar, startChar + 200);
+      highlight(p, (startChar > 0 ? "… " : "") + text + (startChar + 200 < content.length ? " …" : ""), terms);
+      return p;
+    }
+    var marked = {};
+    // A position holds a pair of syllables: the next word is part of the match when it has a query syllable.
+    locs.forEach(function (l) {
+      marked[l] = true;
+      var next = words[l + 1] && fold(words[l + 1]).toLowerCase();
+      if (next && terms.some(function (t) { return next.indexOf(t) >= 0; })) marked[l + 1] = true;
+    });
+    var first = Math.min.apply(null, locs);
+    var start = Math.max(0, Math.min(first - 6, words.length - EXCERPT));
+    var end = Math.min(words.length, start + EXCERPT);
+    if (start > 0) p.appendChild(document.createTextNode("… "));
+    for (var i = start; i < end; i++) {
+      if (i > start) p.appendChild(document.createTextNode(" "));
+      if (marked[i]) p.appendChild(el("mark", null, words[i]));
+      else p.appendChild(document.createTextNode(words[i]));
+    }
+    if (end < words.length) p.appendChild(document.createTextNode(" …"));
     return p;
+  }
+
+  // --- where a result leads ----------------------------------------------------------
+  function httpBase(url) {
+    try {
+      var u = new URL(url);
+      return (u.protocol === "https:" || u.protocol === "http:") && !u.username && !u.password ? u : null;
+    } catch (e) { return null; }
+  }
+  /** A root-relative path that stays on its site: "/a/b/", never "//host", "/\\host" or a scheme. */
+  function safePath(path) {
+    return typeof path === "string" && /^\/(?![\/\\])/.test(path) && !/[\\\u0000-\u001f]/.test(path) ? path : null;
+  }
+  /** {href, site}: where a result leads and the site it belongs to (network), or null to leave it out. */
+  function target(data) {
+    var path = safePath(data.raw_url || data.url);
+    if (!path) return null;
+    if (!network) {
+      var local = new URL(path, location.origin);
+      return local.origin === location.origin ? { href: local.pathname + local.search, site: null } : null;
+    }
+    var m = /^\/([a-z0-9-]+)(\/.*)$/.exec(path);
+    var site = m && Object.prototype.hasOwnProperty.call(sites, m[1]) ? sites[m[1]] : null;
+    var base = site && httpBase(site.url);
+    if (!base) return null;
+    var href = new URL(m[2], base.origin).href;
+    if (new URL(href).origin !== base.origin) return null;
+    // Local preview (portal serve): a site's own URL becomes http://<id>.localhost:PORT/.
+    var host = location.hostname;
+    var shown = href;
+    if (host === "localhost" || /\.localhost$/.test(host)) {
+      shown = location.protocol + "//" + m[1] + ".localhost" + (location.port ? ":" + location.port : "") + m[2];
+    }
+    return { href: shown, canonical: href, site: site };
   }
 
   // --- Pagefind -----------------------------------------------------------------------
   // data-bundles lists the bundles searched together: a site's own and the shared directives'
   // (/pagefind-chi-dao/), or a shards.json that lists the network index's shards. The first is
-  // loaded, the others merged into it (one WebAssembly download); each is tagged with a "part"
-  // filter, so that results sorted by date can be merged part by part (see sortedSource).
-  var OPTIONS = { excerptLength: 28, ranking: { diacriticSimilarity: 3 } };  // tones carry meaning
-  var parts = 1;
+  // loaded, the others merged into it (one WebAssembly download). A sort by date uses each
+  // bundle's portal-dates.json.gz, loaded when a reader asks for it.
+  // Ranking: tones carry meaning (exact spellings first); a match in the title, a document's
+  // number or (network) the site's name counts more than one in the text.
+  var OPTIONS = {
+    excerptLength: EXCERPT, baseUrl: "/",
+    ranking: { diacriticSimilarity: 3, metaWeights: { title: 5, tw: 5, number: 20, site: 12 } }
+  };
+  var bundles = [];
+  function getJSON(url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.json();
+    });
+  }
+  function addInfo(info) {
+    ((info && info.frequent) || []).forEach(function (s) { frequent[s] = true; });
+  }
   function bundleList() {
     var listed = (root.getAttribute("data-bundles") || "/pagefind/").split(/\s+/).filter(Boolean);
     return Promise.all(listed.map(function (b) {
-      if (!/\.json$/.test(b)) return [b];
+      if (!/\.json$/.test(b)) {
+        return getJSON(b + "portal-search.json").then(addInfo, function () {}).then(function () { return [b]; });
+      }
       var base = b.replace(/[^\/]*$/, "");
-      return fetch(b).then(function (r) {
-        if (!r.ok) throw new Error(b + ": " + r.status);
-        return r.json();
-      }).then(function (names) { return names.map(function (n) { return base + n; }); });
+      return Promise.all([getJSON(b), getJSON(base + "portal-search.json").then(addInfo, function () {})])
+        .then(function (got) { return got[0].map(function (n) { return base + n; }); });
     })).then(function (lists) { return [].concat.apply([], lists); });
   }
   function load() {
     if (!loading) {
-      loading = bundleList().then(function (bundles) {
-        parts = bundles.length;
+      loading = bundleList().then(function (list) {
+        bundles = list;
         return import(bundles[0] + "pagefind.js").then(function (pf) {
-          return pf.options(OPTIONS).then(function () { return pf.init(); }).then(function () {
-            if (parts < 2) return null;
-            return pf.options({ mergeFilter: { part: "0" } }).then(function () {
-              return Promise.all(bundles.slice(1).map(function (b, i) {
-                return pf.mergeIndex(b, Object.assign({ mergeFilter: { part: String(i + 1) } }, OPTIONS));
-              }));
-            });
+          // In the page, not a Web Worker: one script less to download, and the search itself is small.
+          return pf.options(Object.assign({ noWorker: true }, OPTIONS)).then(function () { return pf.init(); }).then(function () {
+            return Promise.all(bundles.slice(1).map(function (b) { return pf.mergeIndex(b, OPTIONS); }));
           }).then(function () {
             pagefind = pf;
             return pf;
@@ -157,46 +295,40 @@
     var at = 0;
     return {
       count: results.length,
-      take: function (n) {
-        var slice = results.slice(at, at + n);
-        at += slice.length;
-        return Promise.all(slice.map(function (r) { return r.data(); }));
+      next: function () {
+        var r = results[at++];
+        return r ? r.data() : null;
       }
     };
   }
-  /** Results by date over several bundles: each bundle's are in order, the heads are compared by date. */
-  function sortedSource(lists, dir) {
-    var pos = lists.map(function () { return 0; });
-    function head(i) {
-      var r = lists[i][pos[i]];
-      if (!r) return Promise.resolve(null);
-      if (!r.loaded) r.loaded = r.data();
-      return r.loaded;
+  /** The dates of every bundle's pages (fragment name → "YYYY-MM-DDTHH:MM"), loaded when a reader sorts. */
+  var dates = {}, datesLoading = null;
+  function loadDates() {
+    if (!datesLoading) {
+      datesLoading = Promise.all(bundles.map(function (b) {
+        return fetch(b + "portal-dates.json.gz").then(function (r) {
+          if (!r.ok) throw new Error(b + "portal-dates.json.gz: " + r.status);
+          return r.arrayBuffer();
+        }).then(function (buf) {
+          // gzip as written; a server that sends it with Content-Encoding: gzip hands over JSON already
+          var bytes = new Uint8Array(buf);
+          if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+          return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+        }).then(function (map) { Object.assign(dates, map); });
+      }));
     }
-    function next() {
-      return Promise.all(lists.map(function (_, i) { return head(i); })).then(function (heads) {
-        var best = -1;
-        heads.forEach(function (d, i) {
-          if (!d) return;
-          var a = (d.meta && d.meta.date) || "", b = best < 0 ? null : (heads[best].meta && heads[best].meta.date) || "";
-          if (best < 0 || (dir === "asc" ? a < b : a > b)) best = i;
-        });
-        if (best < 0) return null;
-        pos[best]++;
-        return heads[best];
+    return datesLoading;
+  }
+  /** The results with a date, newest (desc) or oldest (asc) first. */
+  function byDate(results, dir) {
+    return loadDates().then(function () {
+      var dated = results.filter(function (r) { return dates[r.id]; });
+      dated.sort(function (a, b) {
+        var x = dates[a.id], y = dates[b.id];
+        return x === y ? 0 : (x < y) === (dir === "asc") ? -1 : 1;
       });
-    }
-    return {
-      count: lists.reduce(function (n, l) { return n + l.length; }, 0),
-      take: function (n) {
-        var out = [];
-        function step() {
-          if (out.length >= n) return out;
-          return next().then(function (d) { if (!d) return out; out.push(d); return step(); });
-        }
-        return Promise.resolve(step());
-      }
-    };
+      return dated;
+    });
   }
   function sumFilters(all) {
     var out = {};
@@ -208,59 +340,83 @@
     });
     return out;
   }
-  /** One search over every bundle: {source, filters}. */
-  function query(pf, q, filters) {
-    if (!sortEl.value || parts < 2) {
-      var opts = { filters: filters };
-      if (sortEl.value) opts.sort = { date: sortEl.value };
-      return pf.search(q || null, opts).then(function (res) {
-        return res && { source: rankedSource(res.results), filters: res.filters };
+  /** The results of several searches, each result once, best score first. */
+  function union(all) {
+    var seen = {}, out = [];
+    all.forEach(function (res) {
+      (res ? res.results : []).forEach(function (r) { if (!seen[r.id]) { seen[r.id] = true; out.push(r); } });
+    });
+    out.sort(function (a, b) { return b.score - a.score; });
+    return { results: out, filters: sumFilters(all.map(function (r) { return r && r.filters; })) };
+  }
+  /** Pairs that are not in the index at all (a query joining two phrases, "… tiến quy …") are left out,
+   *  then, if the rest are never together, each pair's results are shown: the chunks are loaded already. */
+  function relaxed(pf, terms, opts) {
+    var pairs = terms.split(" ");
+    return Promise.all(pairs.map(function (t) { return pf.search(t, opts); })).then(function (each) {
+      var found = pairs.filter(function (_, i) { return each[i] && each[i].results.length; });
+      if (!found.length || found.length === pairs.length) return union(each);
+      return pf.search(found.join(" "), opts).then(function (res) {
+        return res && res.results.length ? res : union(each);
       });
-    }
-    var searches = [];
-    for (var i = 0; i < parts; i++) {
-      searches.push(pf.search(q || null, { filters: Object.assign({}, filters, { part: String(i) }), sort: { date: sortEl.value } }));
-    }
-    return Promise.all(searches).then(function (all) {
-      if (all.some(function (r) { return !r; })) return null;
-      return {
-        source: sortedSource(all.map(function (r) { return r.results; }), sortEl.value),
-        filters: sumFilters(all.map(function (r) { return r.filters; }))
-      };
+    });
+  }
+  /** One search over every bundle: {source, filters}. */
+  function query(pf, q, filters, parts) {
+    var opts = { filters: filters };
+    return pf.search(q || null, opts).then(function (res) {
+      if (res && q && !res.results.length && lang === "vi" && q.indexOf(" ") > 0) return relaxed(pf, q, opts);
+      return res;
+    }).then(function (res) {
+      if (!res) return null;
+      var results = lang === "vi" ? phraseFirst(res.results, parts) : res.results;
+      return (sortEl.value ? byDate(results, sortEl.value) : Promise.resolve(results)).then(function (list) {
+        return { source: rankedSource(list), filters: res.filters };
+      });
     });
   }
 
-  function localHref(url) {
-    // Local preview (portal serve): a site's own URL becomes http://<id>.localhost:PORT/.
-    var host = location.hostname;
-    if (!(host === "localhost" || /\.localhost$/.test(host))) return url;
-    for (var i = 0; i < config.sites.length; i++) {
-      var base = config.sites[i];
-      if (url === base || url.indexOf(base + "/") === 0) {
-        return location.protocol + "//" + config.ids[i] + ".localhost" + (location.port ? ":" + location.port : "") + url.slice(base.length);
-      }
-    }
-    return url;
-  }
-
-  // --- filters ------------------------------------------------------------------------
+  // --- filters (their values are loaded when the reader opens them, or the address names one) ---
   function filterQuery() {
     var out = {};
     Object.keys(chosen).forEach(function (k) { if (chosen[k].length) out[k] = { any: chosen[k] }; });
     return out;
   }
 
-  function buildFilters(all) {
-    filtersEl.textContent = "";
-    var names = Object.keys(all).filter(function (k) { return k !== "part" && Object.keys(all[k]).length > 0; });
+  function loadFilters() {
+    if (!filtersLoaded) {
+      filtersLoaded = load().then(function (pf) { return pf.filters(); }).then(function (all) {
+        var params = new URLSearchParams(location.search);
+        // Filters from the address (?section=Tin tức&year=2026): matched against the index's own values.
+        Object.keys(all).forEach(function (name) {
+          var wanted = params.getAll(name);
+          if (!wanted.length) return;
+          chosen[name] = Object.keys(all[name]).filter(function (v) { return wanted.indexOf(restore(v)) >= 0; });
+        });
+        fillFilters(all);
+        return all;
+      });
+    }
+    return filtersLoaded;
+  }
+
+  var details = el("details", { "class": "filters" });
+  details.appendChild(el("summary", null, S.filters));
+  var filterBox = el("div", { "class": "filter-groups" });
+  details.appendChild(filterBox);
+  filtersEl.appendChild(details);
+  details.addEventListener("toggle", function () {
+    if (details.open) loadFilters().then(function () { run(true); });
+  });
+
+  function fillFilters(all) {
+    filterBox.textContent = "";
+    var names = Object.keys(all).filter(function (k) { return Object.keys(all[k]).length > 0; });
     names.sort(function (a, b) {
       var ia = FILTER_ORDER.indexOf(a), ib = FILTER_ORDER.indexOf(b);
       return (ia < 0 ? 99 : ia) - (ib < 0 ? 99 : ib);
     });
-    if (!names.length) return;
-    var details = el("details", { "class": "filters" });
     if (Object.keys(filterQuery()).length) details.open = true;
-    details.appendChild(el("summary", null, S.filters));
     names.forEach(function (name) {
       var fs = el("fieldset");
       fs.appendChild(el("legend", null, S[name] || name));
@@ -280,28 +436,27 @@
         row.appendChild(label);
         fs.appendChild(row);
       });
-      details.appendChild(fs);
+      filterBox.appendChild(fs);
     });
     var clear = el("button", { type: "button", "class": "filters-clear" }, S.clear);
     clear.addEventListener("click", function () {
       chosen = {};
-      filtersEl.querySelectorAll("input[type=checkbox]").forEach(function (b) { b.checked = false; });
+      filterBox.querySelectorAll("input[type=checkbox]").forEach(function (b) { b.checked = false; });
       run(true);
     });
-    details.appendChild(clear);
-    filtersEl.appendChild(details);
+    filterBox.appendChild(clear);
   }
 
   function updateCounts(counts) {
     if (!counts) return;
-    filtersEl.querySelectorAll("[data-count]").forEach(function (span) {
+    filterBox.querySelectorAll("[data-count]").forEach(function (span) {
       var key = span.getAttribute("data-count").split("\u0000");
       var n = counts[key[0]] && counts[key[0]][key[1]];
       span.textContent = "(" + (n || 0) + ")";
     });
   }
 
-  filtersEl.addEventListener("change", function (e) {
+  filterBox.addEventListener("change", function (e) {
     var box = e.target;
     if (!box.matches || !box.matches("input[data-filter]")) return;
     var name = box.getAttribute("data-filter");
@@ -312,35 +467,48 @@
   });
 
   // --- results ------------------------------------------------------------------------
-  function renderResult(data, terms) {
-    var li = el("li", { "class": "result" });
+  function renderResult(li, data, terms) {
+    var to = target(data);
+    if (!to) { li.remove(); return null; }
     var h = el("h2", { "class": "result-title" });
-    var href = data.meta && data.meta.href ? localHref(data.meta.href) : data.url;
-    var a = el("a", { href: href }, restore((data.meta && data.meta.title) || data.url));
-    if (data.meta && data.meta.href) a.setAttribute("data-site-url", data.meta.href);  // its own site's address
+    var a = el("a", { href: to.href }, restore((data.meta && data.meta.title) || to.href));
+    if (to.canonical) a.setAttribute("data-site-url", to.canonical);  // its own site's address
     h.appendChild(a);
     li.appendChild(h);
     var meta = el("p", { "class": "meta" }), bits = [];
     if (data.meta && data.meta.date) bits.push(el("time", { datetime: data.meta.date }, formatDate(data.meta.date)));
     if (data.meta && data.meta.section) bits.push(document.createTextNode(restore(data.meta.section)));
-    if (data.meta && data.meta.site) bits.push(el("span", { "class": "result-site" }, restore(data.meta.site)));
+    if (to.site) bits.push(el("span", { "class": "result-site" }, to.site.name));
     bits.forEach(function (b, i) { if (i) meta.appendChild(document.createTextNode(" · ")); meta.appendChild(b); });
     if (bits.length) li.appendChild(meta);
     li.appendChild(excerptNode(data, terms));
-    return li;
+    li.className = "result";
+    return a;
   }
 
+  /** Show the next PAGE results, each as soon as its fragment arrives (in their order). */
   function showMore(focusFirst) {
-    var mine = seq;
-    return current.source.take(PAGE).then(function (datas) {
-      if (mine !== seq) return;
-      var first = null;
-      datas.forEach(function (d) {
-        var li = renderResult(d, current.terms);
-        first = first || li.querySelector("a");
-        list.appendChild(li);
+    var mine = seq, pending = [], first = null;
+    for (var i = 0; i < PAGE && current.shown < current.source.count; i++) {
+      var li = el("li", { "class": "result-pending" });
+      list.appendChild(li);
+      current.shown++;
+      pending.push(li);
+    }
+    // The fragments load all at once; each result is shown as soon as it and those before it are there.
+    var chain = Promise.resolve(), source = current.source;
+    var loads = pending.map(function (li) {
+      var got = Promise.resolve(source.next());
+      chain = chain.then(function () { return got; }).then(function (data) {
+        if (mine !== seq) return;
+        if (!data) { li.remove(); return; }
+        var a = renderResult(li, data, current.terms);
+        first = first || a;
       });
-      current.shown += datas.length;
+      return chain;
+    });
+    return Promise.all(loads).then(function () {
+      if (mine !== seq) return;
       more.hidden = current.shown >= current.source.count;
       done();
       if (focusFirst && first) first.focus();
@@ -363,18 +531,29 @@
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
 
-  function run(now) {
+  /** Search now (Enter, a filter) or after a pause in typing; *complete*: the query was submitted
+   *  (default: as the last search was, so that a filter or a sort keeps how the words matched). */
+  var lastComplete = false;
+  function run(now, complete) {
     clearTimeout(timer);
     // While typing, a last word of one Latin letter ("d", "dau t") would load the index of
     // every word it begins: wait for the next letter (Enter or a filter searches at once).
     if (!now && /(^|\s)[a-z0-9]$/i.test(fold(input.value.trim()))) return;
-    timer = setTimeout(search, now ? 0 : 180);
+    // The index chunks of what is typed so far load at once (Pagefind's preload), the results
+    // after a pause: when the reader stops typing, only the results' own files are left to fetch.
+    if (!now && pagefind) {
+      var q = pagefindQuery(input.value);
+      if (q) pagefind.preload(q).catch(function () {});
+    }
+    timer = setTimeout(function () { search(complete === undefined ? lastComplete : complete); }, now ? 0 : 180);
   }
 
-  function search() {
+  function search(complete) {
     var mine = ++seq;
+    lastComplete = complete;
     var raw = input.value;
-    var q = pagefindQuery(raw);
+    var q = pagefindQuery(raw, complete);
+    var parts = lang === "vi" ? queryParts(raw) : [];
     var filters = filterQuery();
     var hasFilters = Object.keys(filters).length > 0;
     syncUrl(raw.trim());
@@ -382,16 +561,17 @@
     if (!q && !hasFilters) {
       list.textContent = "";
       more.hidden = true;
-      announce(S.empty);
+      announce(raw.trim() ? fmt(S.none, { query: raw.trim() }) : S.empty);
       done();
       return;
     }
     announce(S.searching);
     load().then(function (pf) {
-      return query(pf, q, filters);
+      if (mine !== seq) return null;
+      return query(pf, q, filters, parts);
     }).then(function (res) {
       if (mine !== seq || !res) return;
-      current = { source: res.source, shown: 0, terms: q ? fold(q).toLowerCase().split(" ").filter(Boolean) : [] };
+      current = { source: res.source, shown: 0, terms: raw.trim() ? fold(raw).toLowerCase().split(/\s+/).filter(Boolean) : [] };
       list.textContent = "";
       updateCounts(res.filters);
       var n = res.source.count, text;
@@ -400,6 +580,7 @@
       else text = fmt(n === 1 ? S.one : S.many, { count: n, query: raw.trim() });
       if (n > PAGE) text += " " + fmt(S.shown, { shown: PAGE, count: n });
       announce(text);
+      root.setAttribute("data-results-for", raw);  // the results now appearing are for this query
       return showMore(false);
     }).catch(function (err) {
       if (mine !== seq) return;
@@ -414,13 +595,13 @@
   var params = new URLSearchParams(location.search);
   input.value = params.get("q") || "";
   if (params.get("sort")) sortEl.value = params.get("sort");
-  input.addEventListener("input", function () { run(false); });
+  input.addEventListener("input", function () { run(false, false); });
   sortEl.addEventListener("change", function () { run(true); });
-  form.addEventListener("submit", function (e) { e.preventDefault(); run(true); });
+  form.addEventListener("submit", function (e) { e.preventDefault(); run(true, true); });
   more.addEventListener("click", function () { showMore(true); });
   input.addEventListener("keydown", function (e) {
     if (e.key === "ArrowDown") {
-      var first = list.querySelector("a");
+      var first = list.querySelector(".result-title a");
       if (first) { e.preventDefault(); first.focus(); }
     } else if (e.key === "Escape" && input.value) {
       e.preventDefault();
@@ -438,15 +619,12 @@
     else if (e.key === "ArrowUp") (i > 0 ? links[i - 1] : input).focus();
   });
 
-  load().then(function (pf) { return pf.filters(); }).then(function (all) {
-    // Filters from the address (?section=Tin tức&year=2026): matched against the index's own values.
-    Object.keys(all).forEach(function (name) {
-      var wanted = params.getAll(name);
-      if (!wanted.length) return;
-      chosen[name] = Object.keys(all[name]).filter(function (v) { return wanted.indexOf(restore(v)) >= 0; });
-    });
-    buildFilters(all);
-    run(true);
+  // The library, the WebAssembly and the page list load as the page opens (not the filters:
+  // they load when the reader opens them, or when the address asks for one).
+  var wantsFilters = FILTER_ORDER.some(function (name) { return params.getAll(name).length > 0; });
+  (wantsFilters ? loadFilters() : load()).then(function () {
+    if (input.value || wantsFilters) run(true, true);
+    else done();
   }).catch(function (err) {
     announce(S.error);
     if (window.console) console.error(err);

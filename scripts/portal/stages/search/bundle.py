@@ -1,0 +1,209 @@
+"""A Pagefind bundle made fit for readers, after Pagefind has written it.
+
+Pagefind indexed the pages :func:`portal.stages.search.staging.stage` made (Vietnamese as
+syllable-pair tokens, fields as tokens). Each page's *fragment* — the file a result's title,
+date and excerpt are read from — is rewritten here with what readers see: the original
+text (one word per indexed position, so the positions Pagefind returns still point at the
+right words), the display values of the fields, no anchors. A fragment keeps its name
+(Pagefind's hash of what it indexed, which also covers the display text: see
+:func:`display_digest`).
+
+``portal-search.json`` beside ``pagefind.js`` tells the search page which syllables are
+frequent (a query of one of them alone searches titles: :mod:`.vietnamese`).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+from pathlib import Path
+
+SIGNATURE = b"pagefind_dcd"
+INFO_FILE = "portal-search.json"
+DATES_FILE = "portal-dates.json.gz"
+INFO_VERSION = 1
+
+
+def read_fragment(path: Path) -> dict:
+    """A fragment file as JSON (``{"url", "content", "meta", "filters", "word_count", "anchors"}``)."""
+    data = gzip.decompress(path.read_bytes())
+    if data.startswith(SIGNATURE):
+        data = data[len(SIGNATURE):]
+    return json.loads(data)
+
+
+def write_fragment(path: Path, fragment: dict) -> None:
+    data = SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    tmp.replace(path)
+
+
+def display_digest(display: dict) -> str:
+    """A short digest of what readers see of a page (it goes into the index, so fragment names change with it)."""
+    return hashlib.sha1(json.dumps(display, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
+
+
+def rewrite_fragments(bundle: Path, displays: dict[str, dict]) -> int:
+    """Put the display text and fields of every page into the fragments of *bundle*.
+
+    *displays* maps each staged page's URL as Pagefind gives it (``/tin-tuc/x/``) to its
+    :attr:`Staged.display`. Returns how many fragments were rewritten; a fragment whose URL
+    is not in *displays* is left as Pagefind wrote it.
+
+    Also writes :data:`DATES_FILE`: each page's date and time by its fragment's name
+    (``{"vi_1a2b3c4": "2026-03-02T08:00"}``, gzip), which the search page loads only when
+    a reader sorts by date (instead of Pagefind's sort, which every page would download).
+    """
+    done = 0
+    dates: dict[str, str] = {}
+    for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
+        fragment = read_fragment(path)
+        display = displays.get(fragment.get("url", ""))
+        if display is None:
+            continue
+        if display.get("time"):
+            dates[path.name[: -len(".pf_fragment")]] = display["time"]
+        if display.get("own_content"):
+            fragment["content"] = display["content"]
+        fragment["meta"] = dict(display["meta"])
+        fragment["filters"] = display["filters"]
+        fragment["anchors"] = []
+        write_fragment(path, fragment)
+        done += 1
+    data = json.dumps(dates, separators=(",", ":"), sort_keys=True).encode()
+    (bundle / DATES_FILE).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    return done
+
+
+def write_info(bundle: Path, frequent: list[str] | None = None, **more: object) -> None:
+    """``portal-search.json``: what the search page needs to write its queries for this bundle.
+
+    ``frequent``: the syllables a query of one of them alone searches in titles. *more* keeps
+    what a build needs to reuse the bundle after it was published (``key``: what it was built
+    from; ``own``: a site's pages in the network index), since the build's bookkeeping files
+    (``.portal-*``) are not published. Values already in the file are kept unless given.
+    """
+    info = read_info(bundle) if (bundle / INFO_FILE).is_file() else {"version": INFO_VERSION}
+    if frequent is not None:
+        info["frequent"] = sorted(set(frequent))
+    info.setdefault("frequent", [])
+    info.update(more)
+    tmp = bundle / f".{INFO_FILE}.tmp"
+    tmp.write_text(json.dumps(info, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
+    tmp.replace(bundle / INFO_FILE)
+
+
+def read_info(bundle: Path) -> dict:
+    try:
+        info = json.loads((bundle / INFO_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {"version": INFO_VERSION, "frequent": []}
+    return info if isinstance(info, dict) else {"version": INFO_VERSION, "frequent": []}
+
+
+# --- the word index, in chunks of a bounded size -----------------------------------------------
+
+#: bytes (CBOR, before compression) of one chunk of the word index, beside its largest word
+CHUNK_BYTES = 16_000
+
+
+def _load(path: Path):
+    import cbor2
+
+    data = gzip.decompress(path.read_bytes())
+    return cbor2.loads(data[len(SIGNATURE):] if data.startswith(SIGNATURE) else data)
+
+
+def _dump(value) -> bytes:
+    import cbor2
+
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+
+
+def _prefixes(a: str, b: str) -> tuple[str, str]:
+    """The shortest prefixes that still tell two neighbouring words apart (Pagefind's ``get_prefixes``)."""
+    common = 0
+    for x, y in zip(b, a, strict=False):
+        if x != y:
+            break
+        common += 1
+    return a[: common + 1], b[: common + 1]
+
+
+def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES) -> int:
+    """Split every language's word index anew into chunks of about *chunk_bytes*; returns the chunks written.
+
+    Pagefind sizes its chunks by the positions of a word's plain form only: the positions
+    of its forms with diacritics (nearly every Vietnamese word) are not counted, so its
+    chunks grow to megabytes, and a query pays for every word beside the one it asks for.
+    The words (each with its page list, unchanged) are cut here by their encoded size; the
+    metadata file is written anew with the chunks' ranges (``from`` trimmed as Pagefind does,
+    ``to`` whole) and the entry file points at it. Old chunk and metadata files are removed.
+    """
+    entry_path = bundle / "pagefind-entry.json"
+    entry = json.loads(entry_path.read_text(encoding="utf-8"))
+    written = 0
+    for lang, info in entry["languages"].items():
+        meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
+        meta = _load(meta_path)
+        old = [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
+        words = [w for path in old for w in _load(path)[0]]
+        groups: list[list] = []
+        size = 0
+        for word in words:
+            n = len(_dump_raw(word))
+            # a chunk ends when full, or before a word that would overfill it (a large word stands alone)
+            if not groups or size >= chunk_bytes or (groups[-1] and size + n > chunk_bytes):
+                groups.append([])
+                size = 0
+            groups[-1].append(word)
+            size += n
+        # A chunk's range: from the shortest prefix that tells its first word from the previous chunk's
+        # last (as Pagefind trims it) to its last word whole. Pagefind trims the last word too, and then a
+        # query for that word falls outside every range and loads the chunks around it by prefix.
+        chunks = [[g[0][0], g[-1][0], ""] for g in groups]
+        for i in range(len(chunks) - 1):
+            chunks[i + 1][0] = _prefixes(chunks[i][1], chunks[i + 1][0])[1]
+        names: set[str] = set()
+        for chunk, group in zip(chunks, groups, strict=True):
+            data = _dump([group])
+            digest = hashlib.sha1(data).hexdigest()
+            n = 7
+            while f"{lang}_{digest[:n]}" in names:
+                n += 1
+            chunk[2] = f"{lang}_{digest[:n]}"
+            names.add(chunk[2])
+            (bundle / "index" / f"{chunk[2]}.pf_index").write_bytes(data)
+        for path in old:
+            if path.stem not in names:
+                path.unlink(missing_ok=True)
+        meta[2] = chunks
+        # Page lengths rank (BM25) only roughly: rounded to steps of √2 they take a few bytes instead of 15 kB
+        # at 10,000 pages. Pagefind's sorts are left out: every reader would download them (22 kB at 10,000
+        # pages); the page sorts by date with DATES_FILE, loaded when a reader asks for it.
+        meta[1] = [[page[0], _round_length(page[1])] for page in meta[1]]
+        meta[4] = []
+        meta_data = _dump(meta)
+        meta_hash = f"{lang}_{hashlib.sha1(meta_data).hexdigest()[:7]}"
+        (bundle / f"pagefind.{meta_hash}.pf_meta").write_bytes(meta_data)
+        if meta_hash != info["hash"]:
+            meta_path.unlink(missing_ok=True)
+        info["hash"] = meta_hash
+        written += len(chunks)
+    entry_path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    return written
+
+
+def _round_length(words: int) -> int:
+    """*words* to the nearest power of √2 (1, 2, 3, 4, 6, 8, 11, 16, 23, 32…)."""
+    import math
+
+    return round(2 ** (round(math.log2(words) * 2) / 2)) if words > 0 else 0
+
+
+def _dump_raw(value) -> bytes:
+    import cbor2
+
+    return cbor2.dumps(value)
