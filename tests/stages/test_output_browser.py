@@ -49,8 +49,10 @@ def _first(folder: Path) -> str | None:
 #: the sections whose first post stands for a page type: news, a legal document, a directive (a shared copy
 #: outside the provincial portal), a draft for comment
 POST_TYPES = (("article", "tin-tuc"), ("document", "van-ban"), ("directive", "chi-dao-dieu-hanh"), ("draft", "du-thao"))
-#: the agency's pages: about, and the contact page (with the contact details)
-PAGE_TYPES = (("page", "gioi-thieu"), ("contact", "lien-he"))
+#: the agency's pages: about, and the contact page (with the contact details); the interaction service's
+#: static pages (plugins/interaction: a question's form, its tracking, the survey, the monthly figures)
+PAGE_TYPES = (("page", "gioi-thieu"), ("contact", "lien-he"), ("ask", "hoi-dap/gui-cau-hoi"), ("lookup", "hoi-dap/tra-cuu"),
+              ("survey", "hoi-dap/khao-sat"), ("stats", "hoi-dap/thong-ke"))
 
 
 def pages_to_check(out: Path) -> list[tuple[str, str, str]]:
@@ -149,7 +151,7 @@ def test_axe_finds_no_violation(browser, served_sample):  # noqa: F811
     kinds = {kind for _, kind, _ in checked}
     assert len(checked) >= 60 and runs >= 2 * len(checked)
     assert kinds >= {"home", "list", "empty list", "article", "document", "directive", "draft", "page", "contact", "tag",
-                     "tags", "portals", "search", "network search", "404"}, kinds
+                     "tags", "portals", "search", "network search", "404", "ask", "lookup", "survey", "stats"}, kinds
     assert not too_wide, f"wider than a 360 px phone: {too_wide}"
     assert not found, "\n".join(f"{k}: {len(v)} pages, e.g. {v[:3]}" for k, v in found.items())
 
