@@ -200,3 +200,5 @@ def test_no_layout_shift_while_search_results_come(browser, served_sample, viewp
             page.wait_for_timeout(500)  # anything late (filters, counts) has come too
             shifts = page.evaluate("window.__shifts")
             assert shifts == [], (site, path, shifts)
+            summary = page.query_selector(".filters summary")  # the filters keep a usable width on a phone
+            assert summary is None or summary.bounding_box()["height"] < 48, (site, path, summary.bounding_box())
