@@ -26,6 +26,8 @@ from portal.stages.render import filters, incremental
 from portal.stages.search import network as network_index
 
 SETTINGS_FILE = "pelicanconf.py"
+#: the monthly scoring's data for the provincial portal's scoreboard pages (set by the build; see portal.score.board)
+SCOREBOARD: Path | None = None
 #: the contact page's URL path (``content/sites/<id>/pages/lien-he.md``), linked from every footer
 CONTACT_PAGE = "lien-he/"
 SOCIAL_NAMES = {"facebook": "Facebook", "zalo": "Zalo", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
@@ -141,6 +143,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_NOW": now,
         "PORTAL_SHARED_INDEX_OK": network_index.uses_shared_index(network, site, lang),
         "PORTAL_TRANSLATIONS": str(root / "translations"),
+        "PORTAL_SCOREBOARD": str(SCOREBOARD) if SCOREBOARD and ctx["is_home"] and first else "",
     }
     override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
         "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],
