@@ -90,7 +90,8 @@ sample-pdfs: $(STAMP) fonts
 	$(BIN)/python scripts/make-sample-pdfs.py
 
 # The validators the tests run over the built sample network (package.json, pinned): the Nu HTML Checker
-# (vnu-jar, run with Java: Debian's default-jre-headless, installed when missing) and axe-core (injected by Playwright).
+# (vnu-jar, run with Java: Debian's default-jre-headless, installed when missing), axe-core (injected by Playwright)
+# and Lighthouse (run with Debian's chromium through CHROME_PATH; node 18.16 or later, Debian's nodejs is enough).
 validators: node_modules/.installed
 	@command -v java >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \

@@ -68,6 +68,15 @@ CATALOG: dict[str, dict[str, str]] = {
     },
 }
 
+#: what citizens come for most: first in the phone's section menu, whatever the site's order (issue 19.2)
+MENU_FIRST = ("van-ban", "thu-tuc-hanh-chinh")
+
+
+def menu_order(slugs: list[str]) -> list[str]:
+    """*slugs* with :data:`MENU_FIRST` first, the others in their order."""
+    return [s for s in MENU_FIRST if s in slugs] + [s for s in slugs if s not in MENU_FIRST]
+
+
 #: Every portal must carry the sections that shared content lands in.
 REQUIRED = ("chi-dao-dieu-hanh",)
 

@@ -25,17 +25,22 @@ from portal.model.text import clean, nfc
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins",
-                "answer_days", "days_off", "make_up_days"}
+                "answer_days", "days_off", "make_up_days", "public_services"}
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
-    "sections", "description", "answer_days", "owner", "responsible",
+    "sections", "description", "answer_days", "owner", "responsible", "short_name",
 }
 #: working days a board has to answer a citizen's question unless sites.yaml says otherwise
 #: (the province's rule for the Q&A section; Decree 42/2022 art. 8 asks for a time limit)
 DEFAULT_ANSWER_DAYS = 10
 #: the person responsible for a portal (shown in every footer)
 RESPONSIBLE_KEYS = {"name", "position", "phone", "email"}
+#: the national public service portal (Cổng Dịch vụ công quốc gia), linked from every home page's
+#: "online public services" task unless ``network.public_services`` names another address
+DEFAULT_PUBLIC_SERVICES = "https://dichvucong.gov.vn"
+#: how Vietnamese portal names begin; the header's short name leaves it out (the kicker says it)
+PORTAL_PREFIX = "cổng thông tin điện tử "
 CONTACT_KEYS = {"address", "phone", "email", "fax", "hotline", "spokesperson"}
 SOCIAL_KEYS = {"facebook", "zalo", "youtube", "tiktok", "instagram"}
 SECTION_KEYS = {"slug", "name"}
@@ -70,6 +75,8 @@ class Site:
     owner: dict[str, str] = field(default_factory=dict)
     #: the person responsible for the portal: name, position (a position of the vocabulary), phone, email
     responsible: dict[str, str] = field(default_factory=dict)
+    #: the name for a phone's header, per language (``short_name`` in sites.yaml); see Network.short_name
+    short_names: dict[str, str] = field(default_factory=dict)
 
     @property
     def default_language(self) -> str:
@@ -106,6 +113,8 @@ class Network:
     make_up_days: dict[int, list[dt.date]] = field(default_factory=dict)
     #: the vocabularies of legal documents, their settings and the required items (legal.yaml + sites.yaml)
     legal: vocabulary.Legal = field(default_factory=vocabulary.defaults)
+    #: the address of the national public service portal (``network.public_services``)
+    public_services: str = DEFAULT_PUBLIC_SERVICES
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.sites}
@@ -128,6 +137,29 @@ class Network:
         """Working days a board has to answer a question sent to *site_id*."""
         site = self._by_id.get(site_id)
         return site.answer_days if site is not None and site.answer_days else self.answer_days
+    def display_name(self, site: Site, lang: str) -> str:
+        """The site's name without the words every portal's name begins with (the header's kicker says them).
+
+        ``Cổng Thông tin điện tử tỉnh Bắc Ninh`` → ``Tỉnh Bắc Ninh``; ``Xã Tiên Du`` stays.
+        """
+        name = site.name(lang)
+        if name.lower().startswith(PORTAL_PREFIX) and len(name) > len(PORTAL_PREFIX):
+            rest = name[len(PORTAL_PREFIX):]
+            return rest[0].upper() + rest[1:]
+        return name
+
+    def short_name(self, site: Site, lang: str) -> str:
+        """The name for the header of a phone: ``short_name`` from sites.yaml, else the display name
+        without the province's own name at its end (``Sở Nội vụ tỉnh Bắc Ninh`` → ``Sở Nội vụ``)."""
+        if site.short_names.get(lang):
+            return site.short_names[lang]
+        name = self.display_name(site, lang)
+        if site.id != self.home:
+            home = self.display_name(self.home_site, lang)
+            suffix = " " + home[0].lower() + home[1:]
+            if name.endswith(suffix) and len(name) > len(suffix):
+                return name[: -len(suffix)]
+        return name
 
     def children(self, site_id: str) -> list[Site]:
         return [s for s in self.sites if s.parent == site_id]
@@ -226,6 +258,24 @@ def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] |
         if not any(s.slug == required for s in result):
             c.add(line, _("sections of {where} lack '{required}' — every portal carries it (shared directives land there)", where=where, required=required))
     return result
+
+
+def _names(c: _Checker, value: Any, line: int, key: str) -> dict[str, str]:
+    """A text per language (``{vi: …, en: …}`` under *key*: ``name``, ``short_name``), each one line of text."""
+    raw = c.mapping(value, line, key)
+    names: dict[str, str] = {}
+    for lang, text in (raw or {}).items():
+        where = raw.line_of(lang) if isinstance(raw, yamlio.LineDict) else line
+        if lang not in LANGUAGES:
+            c.add(where, _("unsupported language '{lang}' in {key} — use one of {langs}",
+                           lang=short(str(lang), 20), key=key, langs=", ".join(LANGUAGES)))
+        elif not isinstance(text, str) or not text.strip():
+            c.add(where, _("{key}.{lang} is empty — write the portal's name there, or leave the language out", key=key, lang=lang))
+        elif problem := addresses.check_text(text, f"{key}.{lang}"):
+            c.add(where, problem)
+        else:
+            names[lang] = nfc(text.strip())
+    return names
 
 
 def _url(c: _Checker, value: Any, line: int) -> str:
@@ -348,6 +398,10 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     answer_days = _answer_days(c, net.get("answer_days"), net.line_of("answer_days"), "network") or DEFAULT_ANSWER_DAYS
     days_off = _dates_per_year(c, net.get("days_off"), net.line_of("days_off"), "days_off")
     make_up_days = _dates_per_year(c, net.get("make_up_days"), net.line_of("make_up_days"), "make_up_days")
+    public_services = net.get("public_services", DEFAULT_PUBLIC_SERVICES)
+    if problem := addresses.check_web_address(public_services, "network.public_services"):
+        c.add(net.line_of("public_services"), problem)
+        public_services = DEFAULT_PUBLIC_SERVICES
 
     defaults = c.mapping(data.get("defaults"), data.line_of("defaults"), "defaults")
     kind_sections: dict[str, list[Section]] = {
@@ -396,18 +450,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             c.add(raw.line_of("kind"), _("unknown kind '{kind}' for site '{id}' — use one of {kinds}",
                                          kind=short(kind, 30) if isinstance(kind, str) else "…", id=sid, kinds=", ".join(KINDS)))
             kind = "commune"
-        names_raw = c.mapping(raw.get("name"), raw.line_of("name"), _("name"))
-        names: dict[str, str] = {}
-        if names_raw is not None:
-            for lang, value in names_raw.items():
-                if lang not in LANGUAGES:
-                    c.add(names_raw.line_of(lang), _("unsupported language '{lang}' in name — use one of {langs}", lang=short(lang, 20), langs=", ".join(LANGUAGES)))
-                elif not isinstance(value, str) or not value.strip():
-                    c.add(names_raw.line_of(lang), f"name.{lang} is empty — write the portal's name")
-                elif problem := addresses.check_text(value, f"name.{lang}"):
-                    c.add(names_raw.line_of(lang), problem)
-                else:
-                    names[lang] = nfc(value.strip())
+        names = _names(c, raw.get("name"), raw.line_of("name"), "name")
         if "vi" not in names:
             c.add(raw.line_of("name"), _("site '{id}' has no name.vi — add name: {{vi: \"Cổng Thông tin điện tử …\"}}", id=sid))
             names.setdefault("vi", sid)
@@ -416,6 +459,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             {"vi": desc_raw} if isinstance(desc_raw, str)
             else {k: v for k, v in desc_raw.items() if isinstance(v, str)} if isinstance(desc_raw, dict) else {}
         )
+        short_names = _names(c, raw.get("short_name"), raw.line_of("short_name"), "short_name")
         url = _url(c, raw.get("url"), raw.line_of("url"))
         languages = _languages(c, raw.get("languages"), raw.line_of("languages"), default_langs)
         parent = raw.get("parent")
@@ -445,7 +489,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             id=sid, kind=kind, names=names, url=url, languages=languages, parent=parent,
             editors=editors, contact=contact, social=social,
             sections=sections if sections is not None else list(kind_sections[kind]),
-            description=description, line=line, owner=owner, responsible=responsible,
+            description=description, line=line, owner=owner, responsible=responsible, short_names=short_names,
             answer_days=_answer_days(c, raw.get("answer_days"), raw.line_of("answer_days"), f"site '{sid}'"),
         )
         site._parent_line = raw.line_of("parent")  # type: ignore[attr-defined]
@@ -489,6 +533,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         home=str(home), default_language=default_language, timezone=str(timezone),
         maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
         answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, legal=legal,
+        public_services=str(public_services),
     )
 
 
