@@ -56,7 +56,7 @@ def test_every_site_every_section_every_key_has_a_widget(network):
         assert list(by_name) == expected, site.id
         assert config["publish_mode"] == "editorial_workflow" and config["locale"] == "vi"
         assert config["slug"] == {"encoding": "ascii", "clean_accents": True, "sanitize_replacement": "-"}
-        assert config["local_backend"]["allowed_hosts"][0] == f"{site.id}.localhost"
+        assert config["local_backend"] == {"url": f"http://{site.id}.localhost:8000/admin/api/v1", "allowed_hosts": [f"{site.id}.localhost"]}
         if len(site.languages) > 1:
             assert config["i18n"] == {"structure": "multiple_files", "locales": site.languages, "default_locale": "vi"}
         else:
@@ -143,7 +143,7 @@ def test_names_are_data_not_markup(tmp_path):
     assert config["backend"]["name"] == "gitea" and config["backend"]["app_id"] == "abc"
     assert config["backend"]["base_url"] == "https://git.tinh.example.vn"
     policy = unescape(re.search(r'http-equiv="Content-Security-Policy" content="([^"]+)"', html).group(1))
-    assert "connect-src 'self' http://localhost:8081 https://git.tinh.example.vn" in policy
+    assert "connect-src 'self' blob: https://git.tinh.example.vn;" in policy
     assert "script-src 'self' 'unsafe-eval'" in policy and "object-src 'none'" in policy
     assert 'name="robots" content="noindex, nofollow"' in html
 

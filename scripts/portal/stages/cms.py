@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import io
 import shutil
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -41,9 +42,13 @@ from portal.model.sites import Network, Site
 BUNDLE_DIR = Path("node_modules/decap-cms/dist")
 BUNDLE_MAIN = "decap-cms.js"
 ADMIN = "admin"
+#: the local backend's path on each site's preview origin (forwarded to decap-server by portal.service.dispatch)
+EDITOR_API = "/admin/api/v1"
+#: the port ``make serve`` uses (``portal cms --serve-port``)
+SERVE_PORT = 8000
 #: what Decap needs beyond the pages' policy (portal.model.csp): its inline styles (emotion), ``eval``-compiled
 #: config schema checks (ajv), blob:/data: previews of uploaded images, the preview's about:blank frame,
-#: and fetches to the Git host's API (added per network) and the local backend
+#: and fetches to the Git host's API (added per network; the local backend is on the page's own origin)
 ADMIN_EXTRA = {
     "script_src": ["'unsafe-eval'"],
     "style_src": ["'unsafe-inline'"],
@@ -129,6 +134,8 @@ def backend(network: Network) -> dict[str, Any]:
     for key in ("base_url", "api_root", "auth_endpoint"):
         if getattr(s, key):
             out[key] = getattr(s, key)
+    if s.backend == "gitea" and not s.api_root and s.base_url:
+        out["api_root"] = s.base_url.rstrip("/") + "/api/v1"  # Gitea and Forgejo serve their API there
     out["squash_merges"] = True
     out["commit_messages"] = {
         "create": "Tạo {{collection}} “{{slug}}”", "update": "Sửa {{collection}} “{{slug}}”",
@@ -137,16 +144,18 @@ def backend(network: Network) -> dict[str, Any]:
     return out
 
 
-def local_backend(network: Network, site: Site) -> dict[str, Any]:
-    """Decap's ``local_backend``: ``decap-server`` on the same machine, only for the preview's host names."""
-    return {"url": f"http://localhost:{network.cms.local_port}/api/v1",
-            "allowed_hosts": [f"{site.id}.localhost", "localhost", "127.0.0.1"]}
+def local_backend(site: Site, serve_port: int) -> dict[str, Any]:
+    """Decap's ``local_backend``: decap-server behind ``portal service run --editor`` on the site's own preview
+    origin (``http://<id>.localhost:PORT/admin/api/v1``, :mod:`portal.service.dispatch`); Decap uses it only on
+    that host name, never on the published site."""
+    host = f"{site.id}.localhost"
+    return {"url": f"http://{host}:{serve_port}{EDITOR_API}", "allowed_hosts": [host]}
 
 
 def admin_policy(network: Network) -> str:
     """The admin page's Content-Security-Policy: the pages' policy and what Decap needs (:data:`ADMIN_EXTRA`)."""
     s = network.cms
-    connect = ["'self'", f"http://localhost:{network.cms.local_port}"]
+    connect = ["'self'", "blob:"]
     for url in (s.api_root, s.base_url):
         if url:
             from urllib.parse import urlsplit
@@ -270,7 +279,7 @@ def _collection(network: Network, name: str, label: str, folder: str, media: str
     return c
 
 
-def config(network: Network, site: Site) -> dict[str, Any]:
+def config(network: Network, site: Site, serve_port: int = SERVE_PORT) -> dict[str, Any]:
     """Decap's ``config.yml`` for *site* (a plain mapping; :func:`dump` writes it)."""
     languages = list(site.languages)
     base = f"content/sites/{site.id}"
@@ -289,7 +298,7 @@ def config(network: Network, site: Site) -> dict[str, Any]:
             "article", schema.SHARED_CATEGORY, shared=True, languages=languages, has_documents=has_documents, site=site))
     out: dict[str, Any] = {
         "backend": backend(network),
-        "local_backend": local_backend(network, site),
+        "local_backend": local_backend(site, serve_port),
         "publish_mode": "editorial_workflow",
         "locale": "vi",
         "site_url": site.url,
@@ -327,12 +336,12 @@ def cms_js() -> str:
     return CMS_JS % {"alt_message": json.dumps(_("An image needs its description — fill in 'Image description (alt text)' before saving"), ensure_ascii=False)}
 
 
-def write(network: Network, site: Site, dest: Path, *, root: Path | None = None) -> list[Path]:
+def write(network: Network, site: Site, dest: Path, *, root: Path | None = None, serve_port: int = SERVE_PORT) -> list[Path]:
     """Write *site*'s web editor into *dest* (``output/<id>/admin``): index.html, config.yml, cms.js and
     Decap's bundle from *root*'s ``node_modules`` (when installed: ``make`` installs it). Returns the files written."""
     dest.mkdir(parents=True, exist_ok=True)
     written = []
-    for name, text in (("index.html", index_html(network, site)), ("config.yml", dump(config(network, site))),
+    for name, text in (("index.html", index_html(network, site)), ("config.yml", dump(config(network, site, serve_port))),
                        ("cms.js", cms_js())):
         (dest / name).write_text(text, encoding="utf-8")
         written.append(dest / name)
@@ -344,3 +353,41 @@ def write(network: Network, site: Site, dest: Path, *, root: Path | None = None)
     for p in written:
         p.chmod(0o644)
     return written
+
+
+def free_port() -> int:
+    """A TCP port free on 127.0.0.1 now (for decap-server, which takes a port number, not a socket)."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start_local_backend(root: Path, repo: Path, port: int, *, timeout: float = 20.0) -> subprocess.Popen | None:
+    """Start ``decap-server`` (from *root*'s node_modules) on 127.0.0.1:*port*, writing into the checkout *repo*
+    (its ``fs`` mode: files in the working tree; the editorial workflow's branches and pull requests are the
+    production backends' part). Returns the process once it accepts connections, None without node or
+    decap-server. The caller stops it (``terminate()``)."""
+    import os
+    import socket
+    import time
+
+    script = root / "node_modules" / "decap-server" / "dist" / "index.js"
+    node = shutil.which("node")
+    if node is None or not script.is_file():
+        return None
+    env = {**os.environ, "PORT": str(port), "BIND_HOST": "127.0.0.1", "MODE": "fs",
+           "GIT_REPO_DIRECTORY": str(repo), "LOG_LEVEL": "warn"}
+    proc = subprocess.Popen([node, str(script)], cwd=str(repo), env=env, stdin=subprocess.DEVNULL)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            return None
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return proc
+        except OSError:
+            time.sleep(0.1)
+    proc.terminate()
+    return None

@@ -1,0 +1,190 @@
+"""The web editor in a real browser (issue 18): Decap CMS on a `make serve`-style origin with its local backend.
+
+A temporary copy of the project (never the repository's content/) is served as ``make serve`` does
+(``portal service run --sites output --editor``: the built site, the service, and ``/admin/api/v1``
+forwarded to ``decap-server`` writing into the copy). In Debian's chromium an editor opens
+``http://tien-du.localhost:PORT/admin/``, writes a news post in Vietnamese with an image and its
+description and saves it: the file under ``content/sites/tien-du/tin-tuc/`` has a folded slug and
+passes ``portal check``, the image is under the site's ``files/``. A post without its title, and a
+post with an image but no description, cannot be saved.
+"""
+
+from __future__ import annotations
+
+import shutil
+import struct
+import time
+import zlib
+from pathlib import Path
+
+import pytest
+
+from ..conftest import NOW, REPO
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+TITLE = "Xã Tiên Du đẩy mạnh chuyển đổi số: Đường làng sáng, xanh, sạch, đẹp"
+SLUG = "xa-tien-du-day-manh-chuyen-doi-so-duong-lang-sang-xanh-sach-dep"
+NEWS = "content/sites/tien-du/tin-tuc"
+
+pytestmark = pytest.mark.slow
+
+
+def _png(width: int, height: int) -> bytes:
+    """A small valid PNG (an editor's photo)."""
+    raw = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+
+
+@pytest.fixture(scope="module")
+def editor(tmp_path_factory):
+    """(copy of the project, port): tien-du built and served with the web editor and decap-server."""
+    from portal.model.sites import load_network
+    from portal.service import db
+    from portal.service.config import load_config
+    from portal.service.dispatch import EditorProxy, create_dispatcher, start_in_thread
+    from portal.stages import cms
+    from portal.stages.build import build
+
+    if not cms.bundle_files(REPO) or not (REPO / "node_modules" / "decap-server").is_dir() or not shutil.which("node"):
+        pytest.skip("Decap CMS and decap-server are not installed (make test installs them: npm ci)")
+    root = tmp_path_factory.mktemp("cms") / "proj"
+    for name in ("themes", "plugins", "translations", "content"):
+        shutil.copytree(REPO / name, root / name, ignore=shutil.ignore_patterns("*.mo", "__pycache__"))
+    for name in ("sites.yaml", "pelicanconf.py", "scoring.yaml"):
+        shutil.copy(REPO / name, root / name)
+    report = build(root, ["tien-du"], output=root / "output", now=NOW, jobs=1, search=False)
+    assert report.ok, report.all_problems()
+    cfg = load_config(root, env={}, db_url=f"sqlite:///{root / 'service.sqlite3'}")
+    db.migrate(cfg.db_url)
+    network = load_network(root)
+    backend_port = cms.free_port()
+    backend = cms.start_local_backend(REPO, root, backend_port)
+    assert backend is not None, "decap-server did not start"
+    running = start_in_thread(create_dispatcher(cfg, root / "output", editor=EditorProxy(
+        f"http://127.0.0.1:{backend_port}/api/v1", network.home)), cfg)
+    cms.write(network, network.site("tien-du"), root / "output" / "tien-du" / "admin", root=REPO, serve_port=running.port)
+    (root / "anh-ra-quan.png").write_bytes(_png(64, 48))
+    try:
+        yield root, running.port
+    finally:
+        running.stop()
+        backend.terminate()
+        backend.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (make test installs it: apt-get install chromium)")
+    playwright = pytest.importorskip("playwright.sync_api")
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield b
+        b.close()
+
+
+def _new_post(browser, port: int, collection: str = "tin-tuc"):
+    """A logged-in editor's tab on a new entry of *collection* (Vietnam's time zone, as the boards' computers)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
+    page.goto(f"http://tien-du.localhost:{port}/admin/")
+    page.get_by_role("button", name="Đăng nhập").click()     # the local backend: no account
+    page.wait_for_selector("text=Tin tức - Sự kiện")
+    page.goto(f"http://tien-du.localhost:{port}/admin/#/collections/{collection}/new")
+    page.wait_for_selector("[id^=title-field]")
+    return context, page, errors
+
+
+def _body(page, text: str) -> None:
+    page.locator('[data-slate-editor="true"]').click()
+    page.keyboard.type(text)
+
+
+def _image(page, path: Path) -> None:
+    page.get_by_role("button", name="Chọn một hình").click()
+    page.set_input_files("input[type=file]", str(path))
+    page.get_by_text(path.name).first.wait_for()
+    page.get_by_role("button", name="Lấy những cái đã chọn").click()
+
+
+def _publish(page) -> None:
+    page.get_by_role("button", name="Công bố", exact=True).click()
+    page.get_by_role("menuitem", name="Công bố ngay").click()
+
+
+def _wait_for(path: Path, seconds: float = 15) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if path.exists():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_a_news_post_with_an_image_is_saved_and_passes_portal_check(editor, browser):
+    from portal.model.sites import load_network
+    from portal.stages.check import check
+
+    root, port = editor
+    context, page, csp_errors = _new_post(browser, port)
+    try:
+        page.fill("[id^=title-field]", TITLE)
+        page.fill("[id^=summary-field]", "Hơn 500 đoàn viên, hội viên dọn vệ sinh các tuyến đường liên thôn.")
+        _image(page, root / "anh-ra-quan.png")
+        page.fill("[id^=image_alt-field]", "Đoàn viên thanh niên quét dọn đường làng")
+        page.fill("[id^=tags-field]", "môi trường, nông thôn mới")
+        _body(page, "Sáng 15/3, Ủy ban nhân dân xã Tiên Du tổ chức ra quân vệ sinh môi trường.")
+        _publish(page)
+        saved = root / NEWS / f"{SLUG}.md"
+        assert _wait_for(saved), sorted(p.name for p in (root / NEWS).iterdir())
+        page.get_by_text("Đã công bố").wait_for()
+    finally:
+        context.close()
+    text = saved.read_text(encoding="utf-8")
+    assert "\ncategory: tin-tuc\n" in text and "image: files/tin-tuc/anh-ra-quan.png" in text
+    assert "image_alt: Đoàn viên thanh niên quét dọn đường làng" in text
+    assert (root / "content/sites/tien-du/files/tin-tuc/anh-ra-quan.png").read_bytes() == (root / "anh-ra-quan.png").read_bytes()
+    assert "expires" not in text and "author" not in text   # fields left empty are not written
+    problems = check(load_network(root), [saved])
+    assert problems == [], "\n".join(map(str, problems))
+    assert csp_errors == []
+    assert not (REPO / NEWS / f"{SLUG}.md").exists()     # the repository's content is never touched
+
+
+def test_a_post_without_its_title_cannot_be_saved(editor, browser):
+    root, port = editor
+    before = sorted(p.name for p in (root / NEWS).iterdir())
+    context, page, _ = _new_post(browser, port)
+    try:
+        _body(page, "Bài viết chưa có tiêu đề.")
+        _publish(page)
+        page.get_by_text("Thiếu trường bắt buộc", exact=False).or_(page.locator("[class*=ControlErrorsList] li")).first.wait_for()
+        time.sleep(1)
+    finally:
+        context.close()
+    assert sorted(p.name for p in (root / NEWS).iterdir()) == before
+
+
+def test_an_image_without_its_description_cannot_be_saved(editor, browser):
+    root, port = editor
+    before = sorted(p.name for p in (root / NEWS).iterdir())
+    context, page, _ = _new_post(browser, port)
+    try:
+        page.fill("[id^=title-field]", "Ảnh chưa có mô tả")
+        _image(page, root / "anh-ra-quan.png")
+        _body(page, "Nội dung.")
+        _publish(page)
+        page.get_by_text("Ảnh cần có mô tả", exact=False).or_(page.get_by_text("An image needs its description")).first.wait_for()
+        time.sleep(1)
+    finally:
+        context.close()
+    assert sorted(p.name for p in (root / NEWS).iterdir()) == before
