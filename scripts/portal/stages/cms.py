@@ -25,6 +25,7 @@ and the save checks) and Decap's bundle copied from ``node_modules/decap-cms/dis
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -348,10 +349,15 @@ def write(network: Network, site: Site, dest: Path, *, root: Path | None = None,
     for src in bundle_files(root or network.root):
         target = dest / src.name
         if not target.exists() or target.stat().st_size != src.stat().st_size:
-            shutil.copyfile(src, target)
+            target.unlink(missing_ok=True)
+            try:
+                os.link(src, target)  # 5 MB per site: one copy on disk for the whole network where it can
+            except OSError:
+                shutil.copyfile(src, target)
         written.append(target)
     for p in written:
-        p.chmod(0o644)
+        if p.stat().st_mode & 0o777 != 0o644:
+            p.chmod(0o644)
     return written
 
 
@@ -369,7 +375,6 @@ def start_local_backend(root: Path, repo: Path, port: int, *, timeout: float = 2
     (its ``fs`` mode: files in the working tree; the editorial workflow's branches and pull requests are the
     production backends' part). Returns the process once it accepts connections, None without node or
     decap-server. The caller stops it (``terminate()``)."""
-    import os
     import socket
     import time
 
