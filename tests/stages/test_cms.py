@@ -157,3 +157,22 @@ def test_network_cms_is_validated(tmp_path):
         load_network(root)
     text = "\n".join(str(p) for p in exc.value.problems)
     assert "svn" in text and "no slash" in text and "colour" in text
+
+
+def test_decaps_translation_files_are_the_pipelines(tmp_path):
+    """Decap's multiple_files i18n writes foo.vi.md and foo.en.md: the pipeline reads them as an original and
+    its translation (the same as foo.md and foo.en.md)."""
+    from portal.stages.build import build
+    from portal.stages.check import check
+    from tests.conftest import NOW, write
+
+    root = make_project(tmp_path / "p")
+    write(root / "content/sites/tinh/tin-tuc/dang-ky.vi.md",
+          "---\ntitle: Đăng ký kinh doanh trực tuyến\ndate: 2026-03-01 08:00\ncategory: tin-tuc\n---\nNội dung.\n")
+    write(root / "content/sites/tinh/tin-tuc/dang-ky.en.md", "---\ntitle: Online business registration\n---\nBody.\n")
+    assert check(load_network(root), None) == []
+    report = build(root, ["tinh"], now=NOW, jobs=1, search=False)
+    assert report.ok, report.all_problems()
+    out = root / "output" / "tinh"
+    assert (out / "tin-tuc/dang-ky-kinh-doanh-truc-tuyen/index.html").is_file()
+    assert "Online business registration" in (out / "en/tin-tuc/dang-ky-kinh-doanh-truc-tuyen/index.html").read_text()
