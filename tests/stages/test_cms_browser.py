@@ -6,7 +6,10 @@ forwarded to ``decap-server`` writing into the copy). In Debian's chromium an ed
 ``http://tien-du.localhost:PORT/admin/``, writes a news post in Vietnamese with an image and its
 description and saves it: the file under ``content/sites/tien-du/tin-tuc/`` has a folded slug and
 passes ``portal check``, the image is under the site's ``files/``. A post without its title, and a
-post with an image but no description, cannot be saved.
+post with an image but no description, cannot be saved. On a department's portal (vi, en) a post and its
+English translation are saved as ``foo.vi.md`` and ``foo.en.md`` (no file for a language left empty),
+then edited; on the provincial portal a shared directive is created with its audience. (Only tien-du
+is built; the other two portals' folders hold just their editor, which is all these tests open.)
 """
 
 from __future__ import annotations
@@ -69,7 +72,8 @@ def editor(tmp_path_factory):
     assert backend is not None, "decap-server did not start"
     running = start_in_thread(create_dispatcher(cfg, root / "output", editor=EditorProxy(
         f"http://127.0.0.1:{backend_port}/api/v1", network.home)), cfg)
-    cms.write(network, network.site("tien-du"), root / "output" / "tien-du" / "admin", root=REPO, serve_port=running.port)
+    for site in ("tien-du", "so-noi-vu", "bac-ninh"):
+        cms.write(network, network.site(site), root / "output" / site / "admin", root=REPO, serve_port=running.port)
     (root / "anh-ra-quan.png").write_bytes(_png(64, 48))
     try:
         yield root, running.port
@@ -90,22 +94,22 @@ def browser():
         b.close()
 
 
-def _new_post(browser, port: int, collection: str = "tin-tuc"):
+def _new_post(browser, port: int, collection: str = "tin-tuc", site: str = "tien-du"):
     """A logged-in editor's tab on a new entry of *collection* (Vietnam's time zone, as the boards' computers)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Ho_Chi_Minh", locale="vi-VN")
     page = context.new_page()
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if "Content Security Policy" in m.text else None)
-    page.goto(f"http://tien-du.localhost:{port}/admin/")
+    page.goto(f"http://{site}.localhost:{port}/admin/")
     page.get_by_role("button", name="Đăng nhập").click()     # the local backend: no account
     page.wait_for_selector("text=Tin tức - Sự kiện")
-    page.goto(f"http://tien-du.localhost:{port}/admin/#/collections/{collection}/new")
+    page.goto(f"http://{site}.localhost:{port}/admin/#/collections/{collection}/new")
     page.wait_for_selector("[id^=title-field]")
     return context, page, errors
 
 
-def _body(page, text: str) -> None:
-    page.locator('[data-slate-editor="true"]').click()
+def _body(page, text: str, pane: int = 0) -> None:
+    page.locator('[data-slate-editor="true"]').nth(pane).click()
     page.keyboard.type(text)
 
 
@@ -143,6 +147,9 @@ def test_a_news_post_with_an_image_is_saved_and_passes_portal_check(editor, brow
         page.fill("[id^=image_alt-field]", "Đoàn viên thanh niên quét dọn đường làng")
         page.fill("[id^=tags-field]", "môi trường, nông thôn mới")
         _body(page, "Sáng 15/3, Ủy ban nhân dân xã Tiên Du tổ chức ra quân vệ sinh môi trường.")
+        preview = page.frame_locator("iframe").first       # the preview: the portal's CSS, its article's layout
+        assert preview.locator("article.post h1").inner_text() == TITLE
+        assert preview.locator('link[href="/theme/css/portal.css"]').count() == 1
         _publish(page)
         saved = root / NEWS / f"{SLUG}.md"
         assert _wait_for(saved), sorted(p.name for p in (root / NEWS).iterdir())
@@ -188,3 +195,63 @@ def test_an_image_without_its_description_cannot_be_saved(editor, browser):
     finally:
         context.close()
     assert sorted(p.name for p in (root / NEWS).iterdir()) == before
+
+
+def test_a_post_and_its_english_translation_then_an_edit(editor, browser):
+    from portal.model.sites import load_network
+    from portal.stages.check import check
+
+    root, port = editor
+    folder = root / "content/sites/so-noi-vu/tin-tuc"
+    slug = "so-noi-vu-tap-huan-chuyen-doi-so-cho-can-bo-cap-xa"
+    context, page, _ = _new_post(browser, port, site="so-noi-vu")
+    try:
+        page.locator("[id^=date-field]").first.fill("2026-03-02T08:30")
+        page.locator("[id^=title-field]").nth(0).fill("Sở Nội vụ tập huấn chuyển đổi số cho cán bộ cấp xã")
+        _body(page, "Ngày 2/3, Sở Nội vụ tổ chức lớp tập huấn.", pane=0)
+        page.locator("[id^=title-field]").nth(1).fill("Department of Home Affairs trains commune officials in digital transformation")
+        _body(page, "On 2 March the Department held a training course.", pane=1)
+        _publish(page)
+        assert _wait_for(folder / f"{slug}.en.md")
+        page.get_by_text("Đã công bố").wait_for()
+        page.locator("[id^=summary-field]").nth(0).fill("Hơn 200 cán bộ tham gia.")
+        _publish(page)
+        deadline = time.monotonic() + 15
+        while "Hơn 200 cán bộ" not in (folder / f"{slug}.vi.md").read_text(encoding="utf-8") and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        context.close()
+    vi, en = (folder / f"{slug}.vi.md").read_text(encoding="utf-8"), (folder / f"{slug}.en.md").read_text(encoding="utf-8")
+    assert "summary: Hơn 200 cán bộ tham gia." in vi and "date: 2026-03-02 08:30" in vi
+    assert "title: Department of Home Affairs trains" in en and "category" not in en
+    assert sorted(p.name for p in folder.glob(f"{slug}.*")) == [f"{slug}.en.md", f"{slug}.vi.md"]
+    problems = check(load_network(root), [folder / f"{slug}.vi.md", folder / f"{slug}.en.md"])
+    assert problems == [], "\n".join(map(str, problems))
+
+
+def test_a_shared_directive_with_its_audience_on_the_provincial_portal(editor, browser):
+    from portal.model.sites import load_network
+    from portal.stages.check import check
+
+    root, port = editor
+    slug = "chi-thi-ve-phong-chong-dich-benh-gia-cam"
+    context, page, _ = _new_post(browser, port, collection="shared", site="bac-ninh")
+    try:
+        page.locator("[id^=date-field]").first.fill("2026-03-03T07:00")
+        page.locator("[id^=title-field]").nth(0).fill("Chỉ thị về phòng, chống dịch bệnh gia cầm")
+        _body(page, "Yêu cầu các xã, phường triển khai ngay các biện pháp phòng dịch.")
+        audience = page.locator("[id^=audience-field]").first
+        for choice in ("commune", "Xã Tiên Du"):
+            audience.click()
+            page.keyboard.type(choice)
+            page.keyboard.press("Enter")
+        _publish(page)
+        assert _wait_for(root / "content/shared" / f"{slug}.vi.md")
+    finally:
+        context.close()
+    saved = root / "content/shared" / f"{slug}.vi.md"
+    text = saved.read_text(encoding="utf-8")
+    assert "audience:\n  - commune\n  - tien-du\n" in text and "category: chi-dao-dieu-hanh" in text
+    assert sorted(p.name for p in (root / "content/shared").glob(f"{slug}.*")) == [f"{slug}.vi.md"]
+    problems = check(load_network(root), [saved])
+    assert problems == [], "\n".join(map(str, problems))
