@@ -48,7 +48,8 @@ def _first(folder: Path) -> str | None:
 
 #: the sections whose first post stands for a page type: news, a legal document, a directive (a shared copy
 #: outside the provincial portal), a draft for comment
-POST_TYPES = (("article", "tin-tuc"), ("document", "van-ban"), ("directive", "chi-dao-dieu-hanh"), ("draft", "du-thao"))
+POST_TYPES = (("article", "tin-tuc"), ("document", "van-ban"), ("directive", "chi-dao-dieu-hanh"), ("draft", "du-thao"),
+              ("procedure", "thu-tuc-hanh-chinh"))
 #: the agency's pages: about, and the contact page (with the contact details); the interaction service's
 #: static pages (plugins/interaction: a question's form, its tracking, the survey, the monthly figures)
 PAGE_TYPES = (("page", "gioi-thieu"), ("contact", "lien-he"), ("ask", "hoi-dap/gui-cau-hoi"), ("lookup", "hoi-dap/tra-cuu"),
@@ -68,8 +69,10 @@ def pages_to_check(out: Path) -> list[tuple[str, str, str]]:
                 result.append((site, "network search", f"/{p}tim-kiem-toan-tinh/?q={QUERIES[p]}"))
             for kind, section in POST_TYPES:
                 slug = _first(base / section)
-                if slug:
+                if slug and slug not in ("loai", "co-quan", "linh-vuc", "nam", "hieu-luc", "cap"):
                     result.append((site, kind, f"/{p}{section}/{slug}/"))
+            if (base / "co-cau-to-chuc").is_dir():
+                result.append((site, "organisation", f"/{p}co-cau-to-chuc/"))
             for kind, slug in PAGE_TYPES:
                 if (base / slug / "index.html").is_file():
                     result.append((site, kind, f"/{p}{slug}/"))
@@ -90,6 +93,10 @@ def pages_to_check(out: Path) -> list[tuple[str, str, str]]:
             empty = sorted(d.name for d in base.iterdir() if d.name in SECTION_SLUGS and not _first(d))
             if empty:
                 result.append((site, "empty list", f"/{p}{empty[0]}/"))
+        # the tables of documents and procedures and their filter pages, the board's audit (default language)
+        result += [(site, "documents", "/van-ban/"), (site, "documents-filter", "/van-ban/hieu-luc/con-hieu-luc/"),
+                   (site, "procedures", "/thu-tuc-hanh-chinh/")]
+    result.append(("bac-ninh", "audit", "/kiem-tra-thong-tin-bat-buoc/"))
     return result
 
 

@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from portal.model import addresses, yamlio
+from portal.model import addresses, vocabulary, yamlio
 from portal.model import limits as limits_model
 from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.limits import Limits
@@ -29,11 +29,13 @@ NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits",
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
-    "sections", "description", "answer_days", "short_name",
+    "sections", "description", "answer_days", "owner", "responsible", "short_name",
 }
 #: working days a board has to answer a citizen's question unless sites.yaml says otherwise
 #: (the province's rule for the Q&A section; Decree 42/2022 art. 8 asks for a time limit)
 DEFAULT_ANSWER_DAYS = 10
+#: the person responsible for a portal (shown in every footer)
+RESPONSIBLE_KEYS = {"name", "position", "phone", "email"}
 #: the national public service portal (Cổng Dịch vụ công quốc gia), linked from every home page's
 #: "online public services" task unless ``network.public_services`` names another address
 DEFAULT_PUBLIC_SERVICES = "https://dichvucong.gov.vn"
@@ -69,6 +71,10 @@ class Site:
     line: int = 0
     #: working days to answer a question sent to this portal (None: the network's ``answer_days``)
     answer_days: int | None = None
+    #: the governing agency (cơ quan chủ quản) per language, e.g. {"vi": "UBND xã Tiên Du", "en": "…"}
+    owner: dict[str, str] = field(default_factory=dict)
+    #: the person responsible for the portal: name, position (a position of the vocabulary), phone, email
+    responsible: dict[str, str] = field(default_factory=dict)
     #: the name for a phone's header, per language (``short_name`` in sites.yaml); see Network.short_name
     short_names: dict[str, str] = field(default_factory=dict)
 
@@ -105,6 +111,8 @@ class Network:
     days_off: dict[int, list[dt.date]] = field(default_factory=dict)
     #: Saturdays or Sundays announced as working days to make up for them (``network.make_up_days``)
     make_up_days: dict[int, list[dt.date]] = field(default_factory=dict)
+    #: the vocabularies of legal documents, their settings and the required items (legal.yaml + sites.yaml)
+    legal: vocabulary.Legal = field(default_factory=vocabulary.defaults)
     #: the address of the national public service portal (``network.public_services``)
     public_services: str = DEFAULT_PUBLIC_SERVICES
 
@@ -364,7 +372,8 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     if not isinstance(data, dict):
         raise PortalError([Problem(rel, 1, _("must be a mapping with 'network' and 'sites' — see README.md"))])
 
-    c.unknown_keys(data, {"network", "defaults", "sites"}, "sites.yaml")
+    c.unknown_keys(data, {"network", "defaults", "sites", "documents", "audit"}, "sites.yaml")
+    legal = vocabulary.extend(vocabulary.defaults(), data.get("documents"), data.get("audit"), c.add, data.line_of)
 
     net = c.mapping(data.get("network"), data.line_of("network"), "network")
     if net is None:
@@ -474,11 +483,13 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
                     else:
                         social[k] = v
         sections = _sections(c, raw.get("sections"), raw.line_of("sections"), _("site '{id}'", id=sid))
+        owner = _owner(c, raw.get("owner"), raw.line_of("owner"), sid)
+        responsible = _responsible(c, raw.get("responsible"), raw.line_of("responsible"), sid, legal)
         site = Site(
             id=sid, kind=kind, names=names, url=url, languages=languages, parent=parent,
             editors=editors, contact=contact, social=social,
             sections=sections if sections is not None else list(kind_sections[kind]),
-            description=description, line=line, short_names=short_names,
+            description=description, line=line, owner=owner, responsible=responsible, short_names=short_names,
             answer_days=_answer_days(c, raw.get("answer_days"), raw.line_of("answer_days"), f"site '{sid}'"),
         )
         site._parent_line = raw.line_of("parent")  # type: ignore[attr-defined]
@@ -516,11 +527,58 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         raise PortalError(c.problems)
     for s in sites:
         del s._parent_line  # type: ignore[attr-defined]
+    legal = legal.with_owners(vocabulary.Term(s.owner["vi"], tuple((k, v) for k, v in s.owner.items() if k != "vi"))
+                              for s in sites if s.owner.get("vi"))
     return Network(
         home=str(home), default_language=default_language, timezone=str(timezone),
         maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
-        answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, public_services=str(public_services),
+        answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, legal=legal,
+        public_services=str(public_services),
     )
+
+
+def _owner(c: _Checker, value: Any, line: int, sid: str) -> dict[str, str]:
+    """``owner``: the governing agency, as text (Vietnamese) or a mapping of languages."""
+    if value is None:
+        return {}
+    names = {"vi": value} if isinstance(value, str) else value if isinstance(value, dict) else None
+    if names is None or not isinstance(names.get("vi"), str) or not names["vi"].strip():
+        c.add(line, _("owner of '{id}' must name the governing agency — write owner: \"UBND xã …\" or owner: {{vi: …, en: …}}", id=sid))
+        return {}
+    out: dict[str, str] = {}
+    for lang, text in names.items():
+        if lang not in LANGUAGES or not isinstance(text, str):
+            c.add(line, _("owner of '{id}': '{lang}' is not a language — use one of {langs}", id=sid, lang=short(str(lang), 20),
+                          langs=", ".join(LANGUAGES)))
+        elif problem := addresses.check_text(text, f"{sid}: owner.{lang}"):
+            c.add(line, problem)
+        else:
+            out[lang] = nfc(text.strip())
+    return out
+
+
+def _responsible(c: _Checker, value: Any, line: int, sid: str, legal: vocabulary.Legal) -> dict[str, str]:
+    """``responsible``: the person responsible for the portal, {name, position[, phone, email]}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str) or not isinstance(value.get("position"), str):
+        c.add(line, _("responsible of '{id}' must give name and position — write responsible: {{name: \"…\", position: \"…\"}}", id=sid))
+        return {}
+    c.unknown_keys(value, RESPONSIBLE_KEYS, f"responsible of '{sid}'")
+    out: dict[str, str] = {}
+    for key in RESPONSIBLE_KEYS & set(value):
+        text = value[key]
+        what = f"{sid}: responsible.{key}"
+        problem = (addresses.check_phone(text, what) if key == "phone" else addresses.check_email(text, what) if key == "email"
+                   else addresses.check_text(text, what))
+        if problem:
+            c.add(value.line_of(key), problem)
+        else:
+            out[key] = nfc(str(text).strip())
+    if "position" in out and legal.positions.find(out["position"]) is None:
+        c.add(value.line_of("position"), _("position '{position}' of {id}'s responsible is not in the list of positions — {hint} (add it to documents.positions with its English name)",
+                                           position=short(out["position"], 60), id=sid, hint=legal.positions.hint(out["position"])))
+    return out
 
 
 def _limits(c: _Checker, value: Any, line: int) -> Limits:

@@ -53,7 +53,18 @@ def site_context(network: Network, site: Site, lang: str) -> dict[str, Any]:
         "parent": {"id": parent.id, "name": parent.name(lang), "url": parent.url} if parent else None,
         "home": {"id": home.id, "name": home.name(lang), "url": home.url},
         "is_home": site.id == network.home,
+        "owner": site.owner.get(lang) or site.owner.get("vi", ""),
+        "responsible": _responsible(network, site, lang),
     }
+
+
+def _responsible(network: Network, site: Site, lang: str) -> dict[str, str] | None:
+    """The person responsible for the portal, the position in *lang* (vocabulary ``positions``)."""
+    r = site.responsible
+    if not r:
+        return None
+    term = network.legal.positions.find(r.get("position", ""))
+    return {**r, "position": term.label(lang) if term else r.get("position", "")}
 
 
 def _language_facts(site: Site, lang: str) -> dict[str, Any]:
