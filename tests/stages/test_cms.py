@@ -37,6 +37,8 @@ def _expected_keys(kind: str, category: str, shared: bool) -> set[str]:
 def _vocabulary(network, name: str) -> list[str]:
     if name == "statuses":
         return list(content.STATUSES)
+    if name == "priorities":
+        return list(schema.PRIORITIES)
     if name == "audience":
         from portal.model.sections import KINDS
 

@@ -27,7 +27,7 @@ from portal.model.messages import _
 
 #: widget kinds (mapped onto Decap's widgets by portal.stages.cms)
 WIDGETS = ("string", "text", "datetime", "date", "select", "list", "image", "file", "attachments", "relations",
-           "signer", "hidden", "number", "markdown")
+           "signer", "hidden", "number", "markdown", "gallery", "infographic", "video")
 #: sections whose forms offer a document's keys (any article may carry them; the editor offers them where
 #: documents are written: van-ban and the shared directives, DESIGN.md "Content")
 DOCUMENT_FORMS = (documents.CATEGORY,)
@@ -41,6 +41,12 @@ DATE_FORMAT = "YYYY-MM-DD"
 SLUG_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 NUMBER_PATTERN = r"^\d{1,6}(/\d{4})?/[^\s/]+$"
 CODE_PATTERN = r"^\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?$"
+#: a press release's month (YYYY-MM), a radio bulletin's duration (m:ss or h:mm:ss), an https address
+PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+DURATION_PATTERN = r"^(\d+:)?\d{1,2}:\d{2}$"
+HTTPS_PATTERN = r"^https://\S+$"
+#: a radio bulletin's priorities (portal.model.outreach.PRIORITIES, issue 16)
+PRIORITIES = ("normal", "priority", "emergency")
 
 
 @dataclass(frozen=True)
@@ -126,6 +132,25 @@ def fields() -> dict[str, Field]:
         # files of documents and drafts, relations between documents
         Field("attachments", _("Attachments"), "attachments", _("Files under the site's files/, each with its role")),
         Field("relations", _("Related documents"), "relations", _("Other documents by number")),
+        # multimedia on any post (issue 16: portal.model.media): every image with its alt text
+        Field("gallery", _("Photo gallery"), "gallery", _("Images under the site's files/, each with its description and caption")),
+        Field("infographic", _("Infographic"), "infographic", _("An image and its full text alternative (required)")),
+        Field("video", _("Video"), "video", _("A video file with its captions (.vtt), or the address of an allowed video page")),
+        # a press release (issue 16: portal.model.outreach)
+        Field("period", _("Month covered"), "string", _("YYYY-MM, e.g. 2026-11"), pattern=PERIOD_PATTERN,
+              pattern_hint=_("a month written YYYY-MM, e.g. 2026-11")),
+        Field("briefing_date", _("Press briefing"), "datetime"),
+        Field("spokesperson", _("Spokesperson"), "string", _("Name and position")),
+        # a commune radio bulletin (issue 16): the body is the transcript
+        Field("audio", _("Audio file"), "file", _("The recording under the site's files/; the body is its transcript")),
+        Field("duration", _("Duration"), "string", _("m:ss, e.g. 4:35"), pattern=DURATION_PATTERN,
+              pattern_hint=_("a duration written m:ss, e.g. 4:35")),
+        Field("broadcast", _("Broadcast"), "datetime", _("When it went on air (default: the date)")),
+        Field("priority", _("Priority"), "select", vocabulary="priorities"),
+        # a directive imported from another portal's feed (portal import-feed)
+        Field("canonical", _("Source address"), "string", _("The https:// address of the original"), pattern=HTTPS_PATTERN,
+              pattern_hint=_("an address starting with https://")),
+        Field("source_id", _("Source item id"), "string", _("Set by portal import-feed")),
         # a question answered through the interaction service (written by the service, editable)
         Field("received", _("Received"), "date"),
         Field("due", _("Answer due"), "date"),

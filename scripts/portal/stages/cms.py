@@ -217,6 +217,9 @@ def _options(network: Network, vocabulary: str) -> list[dict[str, str]]:
     legal = network.legal
     if vocabulary == "statuses":
         return [{"label": _("Published"), "value": "published"}, {"label": _("Draft, not published"), "value": "draft"}]
+    if vocabulary == "priorities":
+        labels = {"normal": _("Normal"), "priority": _("Priority"), "emergency": _("Emergency")}
+        return [{"label": labels[p], "value": p} for p in schema.PRIORITIES]
     if vocabulary == "audience":
         kinds = [{"label": _("Every portal of kind {kind}", kind=k), "value": k} for k in KINDS]
         return kinds + [{"label": s.name("vi"), "value": s.id} for s in network.sites]
@@ -271,6 +274,26 @@ def _widget(network: Network, f: schema.Field, media: str, has_documents: bool, 
                 sub = {"name": kind, "label": rel.label("vi"), "widget": "list", "required": False}
             subs.append(sub)
         return {"widget": "object", "collapsed": True, "fields": subs}
+    if w == "gallery":
+        return {"widget": "list", "summary": "{{fields.alt}}", "fields": [
+            {"name": "image", "label": _("Image"), "widget": "image", "choose_url": False},
+            {"name": "alt", "label": _("Image description (alt text)"), "widget": "string"},
+            {"name": "caption", "label": _("Caption"), "widget": "string", "required": False},
+        ]}
+    if w == "infographic":
+        return {"widget": "object", "fields": [
+            {"name": "image", "label": _("Image"), "widget": "image", "choose_url": False},
+            {"name": "alt", "label": _("Image description (alt text)"), "widget": "string"},
+            {"name": "text", "label": _("Text alternative"), "widget": "text"},
+        ]}
+    if w == "video":
+        return {"widget": "object", "fields": [
+            {"name": "src", "label": _("Video file"), "widget": "file", "choose_url": False, "required": False},
+            {"name": "poster", "label": _("Poster image"), "widget": "image", "choose_url": False, "required": False},
+            {"name": "captions", "label": _("Captions (.vtt)"), "widget": "file", "choose_url": False, "required": False},
+            {"name": "embed", "label": _("Address of an allowed video page"), "widget": "string", "required": False},
+            {"name": "title", "label": _("Title"), "widget": "string", "required": False},
+        ]}
     if w == "hidden":
         return {"widget": "hidden"}
     raise ValueError(f"unknown widget kind {w!r} of {f.key}")
@@ -296,7 +319,7 @@ def fields(network: Network, kind: str, category: str, *, shared: bool, language
             d["pattern"] = [f.pattern, f.pattern_hint]
         if not ff.required:
             d["required"] = False
-            if f.widget == "signer":  # Decap checks an object's required fields even when the object is optional
+            if f.widget in ("signer", "infographic"):  # Decap checks an object's required fields even when it is optional
                 d["fields"] = [{**sub, "required": False} for sub in d["fields"]]
         elif f.widget in ("attachments",) or (f.widget == "select" and f.multiple):
             d["min"] = 1
