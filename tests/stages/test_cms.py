@@ -178,3 +178,18 @@ def test_decaps_translation_files_are_the_pipelines(tmp_path):
     out = root / "output" / "tinh"
     assert (out / "tin-tuc/dang-ky-kinh-doanh-truc-tuyen/index.html").is_file()
     assert "Online business registration" in (out / "en/tin-tuc/dang-ky-kinh-doanh-truc-tuyen/index.html").read_text()
+
+
+def test_portal_cms_writes_the_built_sites_editors(tmp_path):
+    from portal.cli import main
+
+    root = make_project(tmp_path / "p")
+    (root / "output" / "tinh").mkdir(parents=True)
+    assert main(["--root", str(root), "cms", "--serve-port", "8123"]) == 0
+    config = _load((root / "output/tinh/admin/config.yml").read_text())
+    assert config["local_backend"]["url"] == "http://tinh.localhost:8123/admin/api/v1"
+    assert (root / "output/tinh/admin/index.html").is_file() and (root / "output/tinh/admin/cms.js").is_file()
+    assert not (root / "output/so-a").exists()
+    assert main(["--root", str(root), "cms", "--site", "so-a", "--output", str(tmp_path / "o")]) == 0
+    assert (tmp_path / "o/so-a/admin/config.yml").is_file()
+    assert main(["--root", str(root), "cms", "--site", "nowhere"]) == 2
