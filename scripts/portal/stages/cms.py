@@ -17,9 +17,10 @@ For a site, :func:`config` builds Decap's ``config.yml`` (decapcms.org/docs/conf
   is the merge), ``locale: vi``, the backend of ``network.cms`` and ``local_backend`` (``decap-server``).
 
 :func:`write` writes ``admin/index.html`` (Jinja, autoescaped; its own Content-Security-Policy,
-:data:`ADMIN_POLICY`; ``noindex``), ``admin/config.yml`` (ruamel.yaml: every value, site names and
-vocabularies included, is YAML data, never concatenated text), ``admin/cms.js`` (the preview style
-and the save checks) and Decap's bundle copied from ``node_modules/decap-cms/dist`` (nothing from a CDN).
+:func:`admin_policy`; ``noindex``), ``admin/config.yml`` (ruamel.yaml: every value, site names and
+vocabularies included, is YAML data, never concatenated text), ``admin/cms.js`` (the preview, the
+checks before a save, no file for a language left empty) and Decap's bundle copied from ``node_modules/decap-cms/dist`` (nothing from a CDN).
+:func:`start_local_backend` starts ``decap-server`` for ``portal service run --editor`` (``make serve``).
 """
 
 from __future__ import annotations
