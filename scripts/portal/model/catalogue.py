@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from portal.model import links
+from portal.model import links, media
 from portal.model.content import Post, check_body, read_post, validate
 from portal.model.errors import Problem, did_you_mean
 from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
@@ -237,7 +237,52 @@ def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) ->
             if resolved is not None:
                 out.append({**item, "path": resolved} if isinstance(item, dict) else resolved)
         post.meta["attachments"] = out
+    problems += _media_links(network, post, one)
     return problems
+
+
+def _media_links(network: Network, post: Post, one) -> list[Problem]:
+    """The files of ``gallery``, ``infographic``, ``video`` and ``audio`` (:mod:`portal.model.media`).
+
+    A file under the site's ``files/`` becomes its ``/files/…`` path; audio and video may instead be an
+    address on ``network.media_url`` listed in ``media.yaml`` (kept as the address).
+    """
+    problems: list[Problem] = []
+    manifest: dict[str, media.MediaEntry] | None = None
+    for key, container, field_name, kind in media.file_refs(post.meta):
+        value = str(container[field_name]).strip()
+        line = post.line(key)
+        if value.startswith(("https://", "http://")) and kind in ("audio", "video"):
+            path = media.media_path(value, network.media_url)
+            if path is None:
+                problems.append(Problem(post.rel, line, _(
+                    "'{target}' is not on the province's media origin ({origin}) — put the file under files/, or on network.media_url and list it in media.yaml",
+                    target=links.short(value), origin=network.media_url or _("none: network.media_url is not set"))))
+                continue
+            if manifest is None:
+                manifest = load_media_manifest(network.root)
+            if path not in manifest:
+                problems.append(Problem(post.rel, line, _(
+                    "'{target}' is not listed in media.yaml — add it with its size and SHA-256: portal media add --from DIR {path}",
+                    target=links.short(value), path=path)))
+                continue
+            container[field_name] = value
+            continue
+        resolved = one(value, line)
+        if resolved is not None:
+            container[field_name] = resolved
+    return problems
+
+
+_MANIFESTS: dict[str, dict[str, media.MediaEntry]] = {}
+
+
+def load_media_manifest(root: Path) -> dict[str, media.MediaEntry]:
+    """``media.yaml`` of the project (read once per process; its problems are reported by ``portal check``)."""
+    key = str(root)
+    if key not in _MANIFESTS:
+        _MANIFESTS[key] = media.load_manifest(root)[0]
+    return _MANIFESTS[key]
 
 
 def resolve_links(network: Network, posts: list[Post], index: links.LinkIndex, render: Renderer) -> list[Problem]:

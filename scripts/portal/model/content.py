@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.model import yamlio
+from portal.model import media, outreach, yamlio
 from portal.model.errors import Problem, did_you_mean
 from portal.model.limits import DEFAULT, Limits
 from portal.model.links import Ref, short
@@ -35,10 +35,12 @@ DRAFT_KEYS = {"comment_from", "comment_until", "drafting_agency", "report", "ado
 #: questions answered through the interaction service (category hoi-dap): tracking code, dates, who answered,
 #: who asked (a name only with the sender's consent, otherwise initials); never a phone, e-mail or address
 QA_KEYS = {"code", "received", "due", "answered", "answered_by", "asker"}
-#: which category admits which extra keys, and which of them are dates
-CATEGORY_KEYS = {"du-thao": DRAFT_KEYS, "hoi-dap": QA_KEYS}
-DATE_KEYS = ("issued", "effective", "comment_from", "comment_until", "received", "due", "answered")
-PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
+#: which category admits which extra keys, and which of them are dates (press releases and radio bulletins:
+#: portal.model.outreach; a procedure's code in the National Database, read leniently until the documents issue)
+CATEGORY_KEYS = {"du-thao": DRAFT_KEYS, "hoi-dap": QA_KEYS, outreach.PRESS_CATEGORY: set(outreach.PRESS_KEYS),
+                 outreach.RADIO_CATEGORY: set(outreach.RADIO_KEYS), "thu-tuc-hanh-chinh": {"code"}}
+DATE_KEYS = ("issued", "effective", "comment_from", "comment_until", "received", "due", "answered", "briefing_date", "broadcast")
+PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order", *media.KEYS}
 STATUSES = ("published", "draft")
 
 #: Paths a page may not take: they belong to lists, feeds, search, files, the theme, languages.
@@ -261,7 +263,8 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
 
     known = PAGE_KEYS if post.kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if post.shared else set())
     if post.kind == "article":
-        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set())
+        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set()) | media.KEYS
+        known = known | outreach.keys_for(str(meta.get("category") or ("chi-dao-dieu-hanh" if post.shared else "")), post.shared)
     for key in list(meta):
         if key not in known:
             hint = _("audience is only for content/shared/") if key == "audience" else did_you_mean(key, known)
@@ -331,6 +334,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
     if post.kind == "article" and meta.get("category") == "hoi-dap" and meta.get("slug") in QA_RESERVED:
         add(Problem(rel, where, _("post address /hoi-dap/{slug}/ is taken by the Q&A section's own page — give the post another slug: (slug: …)",
                                   slug=meta["slug"])))
+    if post.kind == "article" and meta.get("category") == outreach.PRESS_CATEGORY and meta.get("slug") == outreach.PRESS_ARCHIVE:
+        add(Problem(rel, where, _("post address /{category}/{slug}/ is taken by the section's monthly archive — give the post another slug: (slug: …)",
+                                  category=outreach.PRESS_CATEGORY, slug=meta["slug"])))
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
         add(Problem(rel, where, _("page address /{slug}/ is taken by a section or the site itself — give the page another slug: (slug: …)",
                                   slug=meta["slug"])))
@@ -359,7 +365,10 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             add(Problem(rel, post.line("attachments"), _("attachments must be a list of file paths — write attachments: [files/qd-123.pdf]")))
         else:
             meta["attachments"] = attachments
-
+    # multimedia, press releases, radio bulletins, imported directives (issue 16)
+    post.problems.extend(media.validate(meta, post.line, rel))
+    if post.kind == "article":
+        post.problems.extend(outreach.validate(meta, post.line, rel, post.body))
 
 
 def check_body(post: Post) -> None:
