@@ -277,6 +277,11 @@ def _media_links(network: Network, post: Post, one) -> list[Problem]:
 _MANIFESTS: dict[str, dict[str, media.MediaEntry]] = {}
 
 
+def load_media_manifest_from(settings: dict) -> dict[str, media.MediaEntry]:
+    """The manifest of the project whose site a Pelican run renders (``PATH`` is content/sites/<id>)."""
+    return load_media_manifest(Path(settings["PATH"]).parents[2])
+
+
 def load_media_manifest(root: Path) -> dict[str, media.MediaEntry]:
     """``media.yaml`` of the project (read once per process; its problems are reported by ``portal check``)."""
     key = str(root)

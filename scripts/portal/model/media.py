@@ -119,6 +119,12 @@ def page_url(path: str) -> str:
     return MEDIA_PREFIX + quote(path, safe="/-._~")
 
 
+def page_src(url: str, media_url: str) -> str:
+    """What a page loads for a file named in front matter: ``/files/…`` as it is, a media origin address as ``/media/…``."""
+    path = media_path(url, media_url) if isinstance(url, str) and url.startswith("http") else None
+    return page_url(path) if path is not None else url
+
+
 def origin_url(path: str, media_url: str) -> str:
     """The media origin's own address of *path* (for feeds and podcast apps)."""
     return media_url.rstrip("/") + "/" + quote(path, safe="/-._~")
