@@ -288,8 +288,8 @@ def podcast(items: list[Any], settings: dict[str, Any], feed_path: str, cover_pa
     rss = ET.Element("rss", {"version": "2.0"})
     ch = ET.SubElement(rss, "channel")
 
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, tag, attrs)
+    def sub(parent: ET.Element, tag: str, text: str | None = None, attrs: dict[str, str] | None = None, **kw: str) -> ET.Element:
+        el = ET.SubElement(parent, tag, {**(attrs or {}), **kw})
         if text is not None:
             el.text = text
         return el
@@ -307,7 +307,7 @@ def podcast(items: list[Any], settings: dict[str, Any], feed_path: str, cover_pa
     if site.get("contact", {}).get("email"):
         sub(owner, f"{{{ITUNES_NS}}}email", site["contact"]["email"])
     sub(ch, f"{{{ITUNES_NS}}}image", href=_absolute(site["url"], cover_path))
-    sub(ch, f"{{{ITUNES_NS}}}category", text="Government")
+    sub(ch, f"{{{ITUNES_NS}}}category", attrs={"text": "Government"})
     sub(ch, f"{{{ITUNES_NS}}}explicit", "false")
     sub(ch, f"{{{ITUNES_NS}}}type", "episodic")
     sub(ch, f"{{{PODCAST_NS}}}guid", podcast_guid(feed_url))
