@@ -12,7 +12,6 @@ The whole set stays under 300 kB.
 
 from __future__ import annotations
 
-import math
 import subprocess
 import tempfile
 from pathlib import Path

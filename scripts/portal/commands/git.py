@@ -7,6 +7,7 @@ printed by :func:`portal.cli.main` as ``path:LINE: message — fix``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -96,6 +97,20 @@ def cmd_publish(args: argparse.Namespace) -> int:
         hidden = report.unlisted
         where = f"--target {args.target}"
         warnings = [f"{r.site}: {r.warning}" for r in report.sites if r.warning]
+    published = [(r.site, r.previous, list(r.diff.added)) for r in (results if args.branch else report.sites)
+                 if (r.commit if args.branch else r.release)]
+    if published:  # notices to the boards of the sites where a new directive went live (issue 16.7); never blocks
+        from portal.model.sites import load_network as _load
+        from portal.stages.outreach import notices
+
+        queued, delivery, error = notices.after_publish(_load(root), published, dt.datetime.now(dt.UTC))
+        if error:
+            warnings.append(_("notices to the boards not sent ({error}); run portal notify", error=error))
+        elif delivery is not None:
+            for e in delivery.errors:
+                warnings.append(_("a notice was not delivered, kept for the next publish: {error}", error=e))
+            if queued or delivery.sent:
+                say(_("{queued} notice(s) queued, {sent} sent to the boards", queued=len(queued), sent=len(delivery.sent)))
     for site in hidden:  # reported on every publish until retired (issue 12.8)
         say(_("warning: {site} is published but no longer in sites.yaml — it stays live until you take it out of service: portal retire --site {site} {where}",
               site=site, where=where))
