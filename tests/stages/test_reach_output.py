@@ -82,7 +82,7 @@ def test_every_json_feed_validates_and_carries_the_extension(built_sample):
     assert not problems, problems[:20]
     doc = json.loads(read(out / "bac-ninh" / "feeds" / "thong-tin-bao-chi.json"))
     ext = doc["items"][0]["_portal"]
-    assert ext["kind"] == "press_release" and ext["press"]["period"] == "2026-11" and ext["site_kind"] == "province"
+    assert ext["kind"] == "press_release" and ext["press"]["period"] == "2026-10" and ext["site_kind"] == "province"
     shared = json.loads(read(out / "tien-du" / "feeds" / "chi-dao-dieu-hanh.json"))["items"]
     directive = next(i for i in shared if i["_portal"].get("document"))
     assert directive["id"].startswith("https://bacninh.gov.vn/chi-dao-dieu-hanh/")  # one id across the network: its canonical
@@ -186,7 +186,7 @@ def test_qr_poster_and_printed_article_and_procedure(built_sample):
 def test_press_archive_by_month(built_sample):
     out, _ = built_sample
     html = read(out / "bac-ninh" / "thong-tin-bao-chi" / "theo-thang" / "index.html")
-    assert 'id="thang-2026-11"' in html and "Nguyễn Văn Bình" in html
+    assert 'id="thang-2026-10"' in html and "Nguyễn Văn Bình" in html
     assert 'href="/thong-tin-bao-chi/theo-thang/"' in read(out / "bac-ninh" / "thong-tin-bao-chi" / "index.html")
     assert (out / "bac-ninh" / "feeds" / "thong-tin-bao-chi.atom.xml").is_file()
 
