@@ -274,7 +274,7 @@ def _media_links(network: Network, post: Post, one) -> list[Problem]:
     return problems
 
 
-_MANIFESTS: dict[str, dict[str, media.MediaEntry]] = {}
+_MANIFESTS: dict[tuple[str, int], dict[str, media.MediaEntry]] = {}
 
 
 def load_media_manifest_from(settings: dict) -> dict[str, media.MediaEntry]:
@@ -283,8 +283,12 @@ def load_media_manifest_from(settings: dict) -> dict[str, media.MediaEntry]:
 
 
 def load_media_manifest(root: Path) -> dict[str, media.MediaEntry]:
-    """``media.yaml`` of the project (read once per process; its problems are reported by ``portal check``)."""
-    key = str(root)
+    """``media.yaml`` of the project (read once per process and version; its problems are reported by ``portal check``)."""
+    try:
+        stamp = (root / media.MANIFEST_FILE).stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    key = (str(root), stamp)
     if key not in _MANIFESTS:
         _MANIFESTS[key] = media.load_manifest(root)[0]
     return _MANIFESTS[key]
