@@ -29,7 +29,7 @@ def _code(url: str):
 def inline(url: str, label: str = "", scale: int = 3, css: str = "qr") -> Markup:
     """The QR code of *url* as an inline ``<svg>``: ``role="img"`` with *label*, or hidden from assistive
     technology when *label* is empty (the address is then written beside it as text)."""
-    svg = _code(url).svg_inline(scale=scale, border=4, dark="#000", light="#fff", svgclass=css, lineclass=None, omitsize=False)
+    svg = _code(url).svg_inline(scale=scale, border=4, dark="#000", light="#fff", svgclass=css, lineclass=None, omitsize=True)
     aria = f' role="img" aria-label="{htmllib.escape(label)}"' if label else ' aria-hidden="true" focusable="false"'
     return Markup(svg.replace("<svg ", f"<svg{aria} ", 1))
 
