@@ -6,7 +6,7 @@ language, names, contacts) from sites.yaml: see scripts/portal/stages/render/sit
 
 THEME = "themes/portal"
 PLUGIN_PATHS = ["plugins"]
-PLUGINS = ["portal_reader", "shared_directives", "portal_theme", "sitemap", "incremental", "interaction",
+PLUGINS = ["portal_reader", "shared_directives", "portal_theme", "sitemap", "incremental", "interaction", "scoreboard",
            "media", "qr", "syndication", "press"]
 
 TIMEZONE = "Asia/Ho_Chi_Minh"

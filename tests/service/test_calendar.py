@@ -8,7 +8,7 @@ import pytest
 
 from portal.model.errors import PortalError
 from portal.model.sites import load_network
-from portal.service.calendar import WorkingCalendar
+from portal.model.workdays import WorkingCalendar
 
 from ..conftest import make_project
 from .conftest import RECEIVED, SERVICE_SITES

@@ -29,8 +29,8 @@ def test_migrate_create_user_list_export_and_purge(proj, monkeypatch, capsys):
     assert main(["--root", str(proj), "service", "create-user", "y", "--site", "xa-mot"]) == 2
 
     from portal.model.sites import load_network
+    from portal.model.workdays import WorkingCalendar
     from portal.service import db, workflow
-    from portal.service.calendar import WorkingCalendar
     from portal.service.config import load_config
 
     cfg = load_config(proj, env={}, db_url=url)

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import inspect, select
 
 from portal.model.sites import load_network
+from portal.model.workdays import WorkingCalendar
 from portal.service import accounts, db, export, workflow
-from portal.service.calendar import WorkingCalendar
 from portal.service.config import load_config
 from portal.service.models import AuditEntry, Comment, Question
 from portal.service.purge import purge

@@ -47,12 +47,16 @@ SEARCH_OFF_FLAG = "--no-search"
 #: The build option that builds only what changed since a Git revision (issue 5).
 SINCE_FLAG = "--since"
 SCALING = (0.25, 0.5)
+#: months of history of the network the scoring row scores (issue 17)
+SCORE_HISTORY = 12
+#: the scoring of one month: at most this share of our full build (issue 17)
+SCORE_LIMIT = 0.10
 
 
 @dataclass
 class Measure:
     name: str
-    kind: str                 # full | incremental | peer | scaling
+    kind: str                 # full | incremental | peer | scaling | score
     command: list[str]
     ok: bool = False
     seconds: float | None = None
@@ -373,6 +377,24 @@ class Bench:
                                      search=search, note=f"{changed}; {how}; expected sites: {len(affected)}"),
                              full_out, fresh=False)
 
+        # the monthly scoring (issue 17): one month of the same network with twelve months of merges
+        if "score" not in skip:
+            from portal.bench.synth import generate_history
+
+            hnet = o.work / "net-history"
+            last = dt.date.today().replace(day=1) - dt.timedelta(days=1)
+            t0 = time.perf_counter()
+            generate_history(hnet, o.scale, o.source, months=SCORE_HISTORY, until=(last.year, last.month))
+            self.info["history_generate_seconds"] = time.perf_counter() - t0
+            month = f"{last.year:04d}-{last.month:02d}"
+            m = self.measure(Measure("scoring one month", "score",
+                                     [o.python, "-m", "portal.cli", "--root", str(hnet), "score", "--month", month, "--format", "json"],
+                                     note=f"portal score --month {month} on the network with {SCORE_HISTORY} months of merges "
+                                          f"(every site, every criterion, near-duplicates over the window)"),
+                             o.work / "no-pages", fresh=False)
+            m.pages = m.pages or None
+            shutil.rmtree(hnet, ignore_errors=True)
+
         # scaling: the same build at a fraction of the posts and directives
         if "scaling" not in skip:
             points = []
@@ -427,6 +449,10 @@ class Bench:
             if m and full:
                 out.append({"target": f"{name} ≤ {limit:.0%} of our full build", "value": m.seconds / full.seconds,  # type: ignore[operator]
                             "limit": limit})
+        score = self.find("scoring one month")
+        if score and full:
+            out.append({"target": f"scoring one month ≤ {SCORE_LIMIT:.0%} of our full build (issue 17)",
+                        "value": score.seconds / full.seconds, "limit": SCORE_LIMIT})  # type: ignore[operator]
         peaks = [m.peak_rss_mb for m in self.results if m.ok and m.kind != "peer" and m.peak_rss_mb]
         if peaks:
             out.append({"target": "peak memory of any process ≤ 1 GiB (MiB)", "value": max(peaks), "limit": 1024})
@@ -465,7 +491,10 @@ def print_report(report: dict, console) -> None:
             continue
         peer = by_name.get("Hugo + Pagefind" if m["search"] else "Hugo")
         ratio = f"{m['seconds'] / peer['seconds']:.2f}" if peer and m["kind"] in ("full", "peer", "scaling") else ""
-        share = f"{100 * m['seconds'] / full['seconds']:.1f}%" if full and m["kind"] == "incremental" else ""
+        share = f"{100 * m['seconds'] / full['seconds']:.1f}%" if full and m["kind"] in ("incremental", "score") else ""
+        if m["kind"] == "score":
+            table.add_row(m["name"], f"{m['seconds']:.2f}", "", "", f"{m['peak_rss_mb']:.0f}", "", share, "")
+            continue
         table.add_row(m["name"], f"{m['seconds']:.2f}", str(m["pages"]), f"{m['pages_per_s']:.0f}",
                       f"{m['peak_rss_mb']:.0f}", ratio, share, str(m["sites"]))
     console.print(table, width=width)
@@ -513,9 +542,9 @@ def cli_run(args, root: Path, out, err) -> int:
         print("--sites must be at least 3 (a province, a department, a commune)", file=sys.stderr)
         return 2
     skip = {s.strip() for item in args.skip or () for s in item.split(",") if s.strip()}
-    unknown = skip - {"hugo", "naive", "incremental", "scaling"}
+    unknown = skip - {"hugo", "naive", "incremental", "scaling", "score"}
     if unknown:
-        print(f"--skip {', '.join(sorted(unknown))}: not a part of the bench — use hugo, naive, incremental, scaling", file=sys.stderr)
+        print(f"--skip {', '.join(sorted(unknown))}: not a part of the bench — use hugo, naive, incremental, scaling, score", file=sys.stderr)
         return 2
     opts = Options(scale=scale, scale_name=args.scale if not any(getattr(args, k) is not None for k in ("sites", "posts", "directives", "languages")) else f"{args.scale} (changed)",
                    work=work,

@@ -151,3 +151,235 @@ def generate(dest: Path, scale: Scale, source: Path, seed: int = 42) -> Path:
         (shared / f"chi-thi-{i + 1:05d}.md").write_text(
             f'---\ntitle: "{title}"\ndate: {date}\n{audience}---\n{_paragraphs(rng, rng.randint(3, 5))}\n', encoding="utf-8")
     return dest
+
+
+# --------------------------------------------------------------------------- a network with history
+
+
+#: how a site publishes over the months: a factor per month (index 0 = the oldest month)
+PROFILES = {
+    "steady": lambda i, n: 1.0,
+    "growing": lambda i, n: 0.3 + 1.4 * i / max(1, n - 1),
+    "declining": lambda i, n: 1.7 - 1.4 * i / max(1, n - 1),
+    "sporadic": lambda i, n: (1.8 if i % 3 == 0 else 0.3),
+    "lapsing": lambda i, n: (0.0 if i in (n // 2, n // 2 + 1) else 1.1),
+}
+
+
+@dataclass
+class _Batch:
+    """One pull request: files added (path → text) and renamed (old → new), by one site's editor, merged at *merged*."""
+
+    site: str
+    authored: int
+    merged: int
+    files: dict[str, str]
+    renames: dict[str, str]
+
+
+def _fast_import(dest: Path, initial: dict[str, tuple[str, str]], batches: list[_Batch], start: int) -> None:
+    """Write the history with ``git fast-import``: the initial commit, then each batch as a branch commit merged into main."""
+    import subprocess
+
+    chunks: list[bytes] = []
+
+    def data(text: str | bytes) -> None:
+        raw = text.encode("utf-8") if isinstance(text, str) else text
+        chunks.append(f"data {len(raw)}\n".encode() + raw + b"\n")
+
+    def who(name: str, email: str, when: int) -> bytes:
+        return f"{name} <{email}> {when} +0700\n".encode()
+
+    mark = 1
+    chunks.append(b"commit refs/heads/main\nmark :1\n" + b"author " + who("Trung tâm CNTT", "ttcntt@example.vn", start)
+                  + b"committer " + who("Trung tâm CNTT", "ttcntt@example.vn", start))
+    data("Khởi tạo mạng lưới cổng thông tin")
+    for path, (mode, text) in sorted(initial.items()):
+        chunks.append(f"M {mode} inline {path}\n".encode())
+        data(text)
+    main = 1
+    for b in batches:
+        blobs: dict[str, int] = {}
+        for path, text in b.files.items():
+            mark += 1
+            chunks.append(f"blob\nmark :{mark}\n".encode())
+            data(text)
+            blobs[path] = mark
+        mark += 1
+        branch = mark
+        editor = (f"Biên tập viên {b.site}", f"btv@{b.site}.example.vn")
+        chunks.append(f"commit refs/heads/de-xuat\nmark :{branch}\n".encode() + b"author " + who(*editor, b.authored)
+                      + b"committer " + who(*editor, b.authored))
+        data(f"{b.site}: bài mới")
+        chunks.append(f"from :{main}\n".encode())
+        changes = b"".join(f"M 100644 :{m} {p}\n".encode() for p, m in blobs.items())
+        changes += b"".join(f"R {old} {new}\n".encode() for old, new in b.renames.items())
+        chunks.append(changes)
+        mark += 1
+        board = (f"Ban Biên tập {b.site}", f"btb@{b.site}.example.vn")
+        chunks.append(f"commit refs/heads/main\nmark :{mark}\n".encode() + b"author " + who(*board, b.merged)
+                      + b"committer " + who(*board, b.merged))
+        data(f"Duyệt đăng: {b.site}")
+        chunks.append(f"from :{main}\nmerge :{branch}\n".encode() + changes)
+        main = mark
+    chunks.append(b"done\n")
+    subprocess.run(["git", "init", "-q", "-b", "main", str(dest)], check=True)
+    subprocess.run(["git", "fast-import", "--quiet", "--done"], input=b"".join(chunks), cwd=dest, check=True)
+    subprocess.run(["git", "branch", "-q", "-D", "de-xuat"], cwd=dest, check=False)
+    subprocess.run(["git", "checkout", "-q", "-f", "main"], cwd=dest, check=True)
+
+
+DETAIL_WORDS = ["mã hồ sơ", "kinh phí", "số hộ", "thôn", "tờ trình", "diện tích", "lượt", "km", "số người", "điểm"]
+
+
+def _details(rng: random.Random) -> str:
+    """A paragraph of figures (codes, amounts, counts): what makes one real news item unlike another."""
+    return "Số liệu: " + ", ".join(f"{w} {rng.randint(10, 99999)}" for w in rng.choices(DETAIL_WORDS, k=25)) + "."
+
+
+def generate_history(dest: Path, scale: Scale, source: Path, months: int = 12, until: tuple[int, int] | None = None,
+                     seed: int = 42) -> Path:
+    """A synthetic network in a new Git repository at *dest*, with *months* months of merges (issue 17).
+
+    The last month is *until* (year, month), by default the month before this one, so that every
+    month is complete. Each site publishes by a profile (steady, growing, declining, sporadic,
+    lapsing: two months with nothing), and leaves some sections without news for months; posts are
+    merged as pull requests (a branch commit by the site's editor, a merge by its board, dated in
+    the month), some with back-dated front matter, some reposting another portal's news (near
+    duplicates), some very short; documents carry issue dates (some published late), notices
+    deadlines; a few files are renamed in a later month. Half the sites have an interaction export
+    (``data/interaction/``) for each month; one month has a board adjustment. *dest* must not exist
+    or be empty. Returns *dest*.
+    """
+    import calendar
+    import datetime as dt
+    import json
+
+    rng = random.Random(seed)
+    dest.mkdir(parents=True, exist_ok=True)
+    if any(dest.iterdir()):
+        raise ValueError(f"{dest} is not empty: a history is written into a new folder")
+    if until is None:
+        today = dt.date.today()
+        until = (today.year - (today.month == 1), (today.month - 2) % 12 + 1)
+    month_list = []
+    y, m = until
+    for _ in range(months):
+        month_list.append((y, m))
+        y, m = (y - 1, 12) if m == 1 else (y, m - 1)
+    month_list.reverse()
+    kinds = _kinds(scale.sites)
+    langs = ["vi", "en", "ja", "zh", "ko"][: max(1, scale.languages)]
+    ids = ["tinh"] + [f"{k[:2]}-{i:04d}" for i, k in enumerate(kinds[1:], 1)]
+    lines = ["network:", "  home: tinh", "  default_language: vi", "  timezone: Asia/Ho_Chi_Minh", "sites:"]
+    for n, (sid, kind) in enumerate(zip(ids, kinds, strict=True)):
+        lines += [f"  - id: {sid}", f"    kind: {kind}", f'    name: {{vi: "Cổng thông tin {sid}"}}', f"    url: https://{sid}.example.vn"]
+        lines.append(f"    languages: [{', '.join(langs)}]" if kind == "province" else
+                     ("    languages: [vi, en]" if kind == "department" and n % 2 else ""))
+        if kind != "province":
+            lines.append("    parent: tinh")
+        if n % 3:
+            lines.append(f'    contact: {{address: "Số {n} đường Lý Thái Tổ", phone: "0222 3822 {n:03d}", email: "btb@{sid}.example.vn"}}')
+    initial: dict[str, tuple[str, str]] = {
+        "sites.yaml": ("100644", "\n".join(x for x in lines if x) + "\n"),
+        ".gitignore": ("100644", ".cache/\noutput/\n"),
+    }
+    if (source / "scoring.yaml").is_file():
+        initial["scoring.yaml"] = ("100644", (source / "scoring.yaml").read_text(encoding="utf-8"))
+    for name in ("themes", "plugins", "translations", "pelicanconf.py"):
+        initial[name] = ("120000", str((source / name).resolve()))
+    for sid in ids:
+        for slug, title in (("gioi-thieu", "Giới thiệu"), ("co-cau-to-chuc", "Cơ cấu tổ chức"), ("lien-he", "Liên hệ")):
+            initial[f"content/sites/{sid}/pages/{slug}.md"] = ("100644", f"---\ntitle: {title}\n---\n{_paragraphs(rng, 2)}\n")
+    tz = dt.timezone(dt.timedelta(hours=7))
+    y0, m0 = month_list[0]
+    start = int(dt.datetime(y0, m0, 1, 7, 0, tzinfo=tz).timestamp()) - 86400 * 20
+
+    profiles = list(PROFILES)
+    site_profile = {sid: ("steady" if sid == "tinh" else profiles[i % len(profiles)]) for i, sid in enumerate(ids)}
+    weights = {sid: sum(PROFILES[site_profile[sid]](i, months) for i in range(months)) or 1.0 for sid in ids}
+    per_site = [scale.posts // scale.sites + (1 if i < scale.posts % scale.sites else 0) for i in range(scale.sites)]
+    batches: list[_Batch] = []
+    counter = 0
+    published: list[tuple[str, str, str]] = []   # (site, path, text) of earlier posts, for reposts
+    renamable: list[tuple[str, str]] = []
+    for mi, (yy, mm) in enumerate(month_list):
+        days = calendar.monthrange(yy, mm)[1]
+        for si, (sid, kind, total) in enumerate(zip(ids, kinds, per_site, strict=True)):
+            factor = PROFILES[site_profile[sid]](mi, months)
+            count = round(total * factor / weights[sid])
+            if not count:
+                continue
+            sections = [s for s in DEFAULTS[kind] if s != "chi-dao-dieu-hanh"]
+            neglected = set(sections[-(si % 4):]) if si % 4 else set()   # sections this site leaves without news
+            live = [s for s in sections if s not in neglected] or sections
+            files: dict[str, str] = {}
+            day = 1 + (si * 7 + mi) % (days - 1)
+            merged_at = dt.datetime(yy, mm, day, 9 + si % 8, (si * 13) % 60, tzinfo=tz)
+            for k in range(count):
+                counter += 1
+                cat = "tin-tuc" if k % 2 == 0 else live[(k // 2 + mi) % len(live)]
+                title = _title(rng, counter)
+                back = rng.random() < 0.1
+                shown = merged_at - dt.timedelta(days=rng.randint(35, 90) if back else rng.randint(0, 2))
+                extra = ""
+                if cat == "van-ban":
+                    issued = merged_at.date() - dt.timedelta(days=rng.choice([1, 2, 3, 4, 9, 15]))
+                    extra = f'number: "{counter}/QĐ-UBND"\ndoc_type: Quyết định\nissued: {issued.isoformat()}\n'
+                elif cat == "du-thao":  # a draft for comment: open 30 days (or too few), its report published or not
+                    until = merged_at.date() + dt.timedelta(days=rng.choice([29, 19]))
+                    extra = f"comment_from: {merged_at.date().isoformat()}\ncomment_until: {until.isoformat()}\n"
+                    extra += "report: files/bao-cao-tong-hop-y-kien.pdf\n" if rng.random() < 0.6 else ""
+                elif cat == "thong-bao" and rng.random() < 0.5:
+                    extra = f"expires: {(merged_at.date() + dt.timedelta(days=rng.choice([-2, 1, 5, 14]))).isoformat()}\n"
+                image = 'image: files/anh.jpg\nimage_alt: "Ảnh minh họa"\n' if rng.random() < 0.2 else ""
+                r = rng.random()
+                if r < 0.04 and published:
+                    _osite, _opath, body = rng.choice(published[-400:])
+                    body = body + "\n\n(Theo Cổng thông tin điện tử tỉnh.)"
+                elif r < 0.08:
+                    body = "Tin vắn: hội nghị diễn ra sáng nay."
+                else:
+                    body = _paragraphs(rng, rng.randint(3, 6)) + "\n\n" + _details(rng)
+                path = f"content/sites/{sid}/{cat}/{slugify(title)}.md"
+                files[path] = (f'---\ntitle: "{title}"\ndate: {shown.strftime("%Y-%m-%d %H:%M")}\ncategory: {cat}\n{extra}{image}'
+                               f'summary: "{rng.choice(OBJECTS).capitalize()}."\n---\n{body}\n')
+                published.append((sid, path, body))
+                if rng.random() < 0.01:
+                    renamable.append((sid, path))
+            renames: dict[str, str] = {}
+            for rsid, old in [x for x in renamable if x[0] == sid and x[1] not in files][:1]:
+                renamable.remove((rsid, old))
+                renames[old] = old.replace(".md", "-sua-ten.md")
+            batches.append(_Batch(sid, int((merged_at - dt.timedelta(hours=20)).timestamp()), int(merged_at.timestamp()),
+                                  files, renames))
+        directives: dict[str, str] = {}
+        for d in range(max(1, scale.directives // months)):
+            counter += 1
+            audience = "" if d % 10 else "audience: [commune, ward]\n"
+            directives[f"content/shared/chi-thi-{counter:06d}.md"] = (
+                f'---\ntitle: "Chỉ thị số {counter}/CT-UBND về {rng.choice(OBJECTS)}"\ndate: {yy}-{mm:02d}-{min(days, 10 + d % 15):02d}\n'
+                f"{audience}---\n{_paragraphs(rng, rng.randint(3, 5))}\n\n{_details(rng)}\n")
+        at = dt.datetime(yy, mm, min(days, 12), 15, 0, tzinfo=tz)
+        batches.append(_Batch("tinh", int(at.timestamp()) - 3600, int(at.timestamp()), directives, {}))
+        extras: dict[str, str] = {}
+        for si, sid in enumerate(ids):
+            if si % 2 == 0:
+                received = 5 + (si + mi) % 9
+                on_time = received - (si + mi) % 3
+                extras[f"data/interaction/{sid}/{yy}-{mm:02d}.json"] = json.dumps({  # the service's schema 1
+                    "schema": 1, "site": sid, "month": f"{yy}-{mm:02d}",
+                    "questions": {"received": received, "answered": received - (mi % 2), "answered_on_time": on_time - (mi % 2),
+                                  "overdue": mi % 2, "open": mi % 2, "average_days": 3.5 + si % 5, "forwarded_out": 0,
+                                  "duplicates": 0, "rejected": 0},
+                    "ratings": {"count": 3 + (si * 7 + mi) % 40, "average": round(3 + ((si + mi) % 20) / 10, 1)},
+                    "drafts": [],
+                }, ensure_ascii=False, indent=1) + "\n"
+        if mi == months - 2 and len(ids) > 2:
+            extras[f"scoring/adjustments/{yy}-{mm:02d}.yaml"] = (
+                'approved_by: "Trưởng Ban Biên tập Cổng Thông tin điện tử tỉnh"\nadjustments:\n'
+                f'  - site: {ids[2]}\n    deduction: correction\n    reason: "Đính chính tin sai số liệu sau phản ánh của người dân"\n')
+        close = dt.datetime(yy, mm, days, 23, 0, tzinfo=tz) + dt.timedelta(days=1)
+        batches.append(_Batch("tinh", int(close.timestamp()) - 3600, int(close.timestamp()), extras, {}))
+    _fast_import(dest, initial, batches, start)
+    return dest

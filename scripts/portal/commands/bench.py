@@ -9,12 +9,21 @@ from portal.commands.common import err, out, root_of
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from portal.bench.synth import Scale, generate
+    from portal.bench.synth import Scale, generate, generate_history
 
     scale = Scale.preset(args.preset)
     for key in ("sites", "posts", "directives", "languages"):
         if getattr(args, key) is not None:
             setattr(scale, key, getattr(args, key))
+    if args.history:
+        dest = Path(args.dest)
+        if dest.exists() and any(dest.iterdir()):
+            err.print(f"{dest} is not empty: --history writes a new Git repository into an empty or new folder")
+            return 2
+        generate_history(dest, scale, root_of(args), months=args.history)
+        out.print(f"wrote a synthetic network of {scale.sites} sites and {scale.posts} posts with {args.history} months of merges "
+                  f"into the Git repository {dest}; score it with: portal --root {dest} score --month YYYY-MM")
+        return 0
     dest = generate(Path(args.dest), scale, root_of(args))
     out.print(f"wrote a synthetic network of {scale.sites} sites, {scale.posts} posts, "
               f"{scale.directives} directives into {dest}; build it with: portal --root {dest} build")
@@ -43,6 +52,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     g.add_argument("--posts", type=int)
     g.add_argument("--directives", type=int)
     g.add_argument("--languages", type=int)
+    g.add_argument("--history", type=int, metavar="MONTHS", help="a Git repository with MONTHS months of merges, varied by site (for portal score)")
     g.set_defaults(func=cmd_synth)
 
     m = sub.add_parser("bench", help="measure our builds against Hugo and naive Pelican on a synthetic network")
@@ -55,7 +65,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--json", metavar="PATH", help="also write the results as JSON")
     m.add_argument("--dir", help="work folder (default: TMPDIR/portal-bench; emptied first, removed after unless --keep)")
     m.add_argument("--timeout", type=float, default=7200, help="seconds allowed to each measured command (default 7200)")
-    m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental or scaling (repeatable)")
+    m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental, scaling or score (repeatable)")
     m.add_argument("--keep", action="store_true", help="keep the generated networks and outputs")
     m.set_defaults(func=cmd_bench)
 

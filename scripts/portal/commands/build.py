@@ -47,11 +47,13 @@ def cmd_build(args: argparse.Namespace) -> int:
         if not sites:
             out.print(_("shard {k}/{n} has no sites (there are fewer sites than shards): nothing to build", k=k, n=n))
             return 0
+    scoreboard = _scoreboard(root, sites, quiet=args.quiet, output=Path(args.output) if args.output else None,
+                             with_home=not getattr(args, "shard", None) and not getattr(args, "no_search", False))
     with progress:
         report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
                        search=not getattr(args, "no_search", False), seed_from=getattr(args, "target", None),
-                       with_home=not getattr(args, "shard", None))
+                       with_home=not getattr(args, "shard", None), scoreboard=scoreboard)
     if not args.quiet:
         table = Table(title=_("{n} sites, {pages} pages, {seconds} s", n=len(report.results), pages=report.pages,
                                 seconds=f"{report.seconds:.1f}"))
@@ -72,6 +74,28 @@ def cmd_build(args: argparse.Namespace) -> int:
         for p in problems:
             print(p, file=sys.stderr)
     return 0 if report.ok else 1
+
+
+def _scoreboard(root: Path, sites: list[str] | None, *, quiet: bool, output: Path | None = None,
+                with_home: bool = False) -> Path | None:
+    """The monthly scoring's data for the provincial portal's scoreboard pages, when it is built (issue 17).
+
+    It is built when named, when every site is, and (*with_home*) when the build adds it because it has no output.
+    """
+    from portal.model.sites import load_network
+
+    if not (root / "scoring.yaml").is_file():
+        return None
+    network = load_network(root)
+    out = output or network.root / "output"
+    if sites is not None and network.home not in sites and not (with_home and not (out / network.home).is_dir()):
+        return None
+    from portal.score.board import prepare
+
+    board = prepare(root)  # an invalid scoring.yaml or adjustments file stops the build (exit 2), like sites.yaml
+    if board.note and not quiet:
+        err.print(f"[yellow]note:[/] scoreboard: {board.note}")
+    return board.dest
 
 
 def cmd_assemble(args: argparse.Namespace) -> int:
@@ -102,6 +126,10 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     network = load_network(root_of(args))
     problems = check(network, [Path(p) for p in args.paths] or None)
+    if not args.paths or any(Path(p).name == "scoring.yaml" or "scoring" in Path(p).parts for p in args.paths):
+        from portal.score.adjustments import check_files
+
+        problems += check_files(network)
     for p in problems:
         print(p, file=sys.stderr)
     if problems:

@@ -107,8 +107,8 @@ def cmd_create_user(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from portal.model.sites import load_network
+    from portal.model.workdays import WorkingCalendar
     from portal.service import db, workflow
-    from portal.service.calendar import WorkingCalendar
 
     cfg = _config(args)
     network = load_network(cfg.root)

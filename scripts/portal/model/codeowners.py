@@ -3,6 +3,7 @@
 - ``content/sites/<id>/`` → that site's ``editors`` (its Editorial Board); a site without
   editors falls back to its parent's board, then to the maintainers;
 - ``content/shared/`` → the provincial portal's editors;
+- ``scoring.yaml`` and ``scoring/`` (the monthly scoring's rubric, adjustments, approved reports) → the same board;
 - everything else (code, theme, translations, sites.yaml) → the network's ``maintainers``.
 
 CODEOWNERS takes the last matching line, so the catch-all comes first. ``portal check``
@@ -48,6 +49,9 @@ def render(network: Network) -> str:
         lines += ["# (no network.maintainers in sites.yaml)", ""]
     lines.append("# Shared directives: the provincial portal's board")
     lines.append(f"/content/shared/  {' '.join(_board(network, network.home_site))}")
+    lines += ["", "# The monthly scoring (rubric, adjustments, reports): the provincial portal's board approves it"]
+    lines.append(f"/scoring.yaml  {' '.join(_board(network, network.home_site))}")
+    lines.append(f"/scoring/  {' '.join(_board(network, network.home_site))}")
     lines += ["", "# Each portal's content: its own Editorial Board"]
     width = max((len(f"/content/sites/{s.id}/") for s in network.sites), default=0)
     for s in network.sites:

@@ -173,6 +173,28 @@ def end_of_day(value: dt.datetime) -> dt.datetime:
     return value
 
 
+def split_front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:
+    """(front matter, body) of a content file's bytes, without validating them; None when there is no valid front matter.
+
+    For readers of many files that need no line numbers (the plan's audiences, the monthly scoring).
+    """
+    try:
+        text, _bad = clean(raw.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        return None
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return None
+    try:
+        meta = yamlio.load("\n".join(lines[1:end])) or {}
+    except yamlio.YamlError:
+        return None
+    return (dict(meta), "\n".join(lines[end + 1:])) if isinstance(meta, dict) else None
+
+
 def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo, limits: Limits = DEFAULT) -> Post:
     """Parse one file; problems go to ``post.problems`` (the post may be partial then).
 

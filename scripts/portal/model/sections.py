@@ -13,7 +13,7 @@ LANGUAGES = ("vi", "en", "ja", "zh", "ko")
 #: bundles, files, the theme, the interaction service and the web editor, languages.
 RESERVED_PATHS = frozenset({
     "feeds", "tag", "page", "theme", "static", "files", "pagefind", "pagefind-chi-dao", "tim-kiem",
-    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "api", "admin", "editor", "sitemap", "robots", "404", *LANGUAGES,
+    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "cham-diem", "api", "admin", "editor", "sitemap", "robots", "404", *LANGUAGES,
     "qr", "media", "changes",  # the QR poster, the media origin's proxied path, the changes feed (issue 16)
 })
 

@@ -47,8 +47,8 @@ from starlette.staticfiles import StaticFiles
 
 from portal.model import csp, i18n
 from portal.model.sites import Network, load_network
+from portal.model.workdays import WorkingCalendar
 from portal.service import accounts, db, forms, mail, workflow
-from portal.service.calendar import WorkingCalendar
 from portal.service.config import ServiceConfig
 from portal.service.hosts import HostMap
 from portal.service.limits import RateLimiter

@@ -33,7 +33,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.model.sites import Network
-from portal.service.calendar import WorkingCalendar
+from portal.model.workdays import WorkingCalendar
 from portal.service.models import SURVEY_QUESTIONS, Comment, Question, Rating, SurveyResponse
 
 SCHEMA = 1

@@ -28,8 +28,8 @@ from sqlalchemy.orm import Session
 
 from portal.model.content import parse_date, read_post, validate
 from portal.model.sites import Network
+from portal.model.workdays import WorkingCalendar
 from portal.service import publish
-from portal.service.calendar import WorkingCalendar
 from portal.service.config import ServiceConfig
 from portal.service.forms import FormError, initials, new_code
 from portal.service.models import OPEN_STATES, AuditEntry, Comment, Question, Rating, SurveyResponse, User

@@ -264,6 +264,7 @@ def build(
     search: bool = True,
     seed_from: Path | str | None = None,
     with_home: bool = False,
+    scoreboard: Path | str | None = None,
 ) -> BuildReport:
     """Build *sites* (default: all) of the project at *root* into *output* (default root/output).
 
@@ -272,6 +273,8 @@ def build(
     some sites on a fresh clone produces complete sites. *with_home*: when the provincial
     portal has no output, build it too (the shared directives' bundle is made from its
     pages); not for a shard of a sharded build (``portal assemble`` makes the bundles).
+    *scoreboard* is the folder of the monthly scoring's data (``portal.score.board``): the
+    provincial portal's ``scoreboard`` plugin publishes its pages from it.
     """
     global _NETWORK, _OUTPUT, _NOW, _REPARSE_SHARED, _FULL, _SEARCH, _PROVENANCE
     start = time.perf_counter()
@@ -321,6 +324,9 @@ def build(
             on_result(r)
     n_jobs = max(1, min(jobs or default_jobs(), len(to_build) or 1))
     _preload()
+    from portal.stages.render import site as render
+
+    render.SCOREBOARD = Path(scoreboard).resolve() if scoreboard else None
     # One fresh process per site: Pelican's process-wide state never leaks between sites.
     for r in run_sites(to_build, n_jobs, network.limits.build_seconds, out):
         results.append(r)

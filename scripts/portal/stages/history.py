@@ -225,3 +225,69 @@ def prepare(root: Path | str, sites: Iterable[str] | None = None) -> str | None:
     HISTORY.clear()
     HISTORY.update(history)
     return note
+
+
+@dataclass(frozen=True)
+class Step:
+    """One commit of the main line (HEAD's first-parent chain) and what it changed against the one before.
+
+    ``changes`` are ``(status, path, old_path)`` with project-relative paths: status ``A`` added,
+    ``M`` modified, ``D`` deleted, ``R`` renamed from ``old_path``, ``C`` copied from it. A merge is
+    compared with its first parent, so a pull request's files arrive at the merge (the board's sign-off).
+    """
+
+    sha: str
+    date: dt.datetime
+    changes: tuple[tuple[str, str, str | None], ...]
+
+
+def mainline(root: Path | str, paths: Iterable[str] = ("content", "sites.yaml")) -> tuple[list[Step], str | None]:
+    """Every main-line commit that changed *paths* (project-relative), oldest first: one ``git log`` pass.
+
+    Returns (steps, note): the note says why there are none (not a Git checkout, no commits, a
+    shallow clone — whose history would move items into the wrong month). Renames are detected
+    (``-M``), so a moved file keeps its identity. Dates are committer dates (UTC).
+    """
+    pr = repository.open_repo(root)
+    if pr is None or not repository.has_commits(pr):
+        return [], "not a Git checkout with commits: there is no history to read"
+    if repository.is_shallow(pr):
+        return [], ("this is a shallow Git clone: the history is incomplete — fetch it whole "
+                    "(git fetch --unshallow; in CI actions/checkout with fetch-depth: 0)")
+    specs = [pr.to_repo(p) for p in paths]
+    try:
+        out = pr.git.log("--first-parent", "--reverse", "--diff-merges=first-parent", "-M", "--name-status", "-z",
+                         f"--format={_REC}%H{_SEP}%ct", "HEAD", "--", *specs)
+    except git.GitCommandError as exc:
+        return [], f"cannot read Git history ({exc.stderr.strip() or exc})"
+    steps: list[Step] = []
+    for record in out.split(_REC):
+        if not record.strip("\0\n"):
+            continue
+        header, _, rest = record.partition("\0")
+        header = header.strip()
+        if not header:
+            header, _, rest = rest.partition("\0")
+        sha, ct = header.strip().split(_SEP)
+        fields = [f.strip("\n") for f in rest.split("\0")]
+        changes: list[tuple[str, str, str | None]] = []
+        i = 0
+        while i < len(fields):
+            status = fields[i]
+            i += 1
+            if not status:
+                continue
+            if status[0] in "RC":
+                old, new = fields[i], fields[i + 1]
+                i += 2
+                rel_old, rel_new = pr.from_repo(old), pr.from_repo(new)
+                if rel_new is not None:
+                    changes.append((status[0], rel_new, rel_old))
+            else:
+                path = fields[i]
+                i += 1
+                rel = pr.from_repo(path)
+                if rel is not None:
+                    changes.append((status[0], rel, None))
+        steps.append(Step(sha, _stamp(ct), tuple(changes)))
+    return steps, None

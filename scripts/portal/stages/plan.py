@@ -14,6 +14,7 @@ plus untracked files.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -22,7 +23,7 @@ import git
 
 from portal.model import yamlio
 from portal.model.catalogue import resolve_audience
-from portal.model.content import Post, split_language
+from portal.model.content import Post, split_front_matter, split_language
 from portal.model.messages import _
 from portal.model.sites import Network, load_network
 from portal.model.text import nfc
@@ -30,6 +31,8 @@ from portal.stages import repository
 
 #: any change under these (project-relative) rebuilds every site
 EVERY_SITE = ("themes/", "plugins/", "translations/", "pelicanconf.py", "scripts/portal/", "pyproject.toml")
+#: the monthly scoring's rubric, adjustments and approved reports: the provincial portal's scoreboard (issue 17)
+SCORING = "scoring/"
 #: fields of a site's entry that every portal shows (the directory of portals)
 NETWORK_VISIBLE = ("kind", "name", "url")
 
@@ -130,23 +133,8 @@ def diff_changes(pr: repository.ProjectRepo, base: git.Commit) -> list[Change]:
 
 def _front_matter(raw: bytes | None) -> dict[str, Any] | None:
     """The front matter of a file's bytes; None when it cannot be read (be conservative then)."""
-    if raw is None:
-        return None
-    try:
-        text = nfc(raw.decode("utf-8-sig")).replace("\r\n", "\n")
-    except UnicodeDecodeError:
-        return None
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return None
-    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
-    if end is None:
-        return None
-    try:
-        meta = yamlio.load("\n".join(lines[1:end])) or {}
-    except yamlio.YamlError:
-        return None
-    return dict(meta) if isinstance(meta, dict) else None
+    found = split_front_matter(raw) if raw is not None else None
+    return found[0] if found else None
 
 
 def _audience(network: Network, rel: str, read) -> set[str] | None:
@@ -222,6 +210,8 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
             parts = p.split("/")
             if len(parts) >= 4:
                 r.add([parts[2]], _("interaction data {path} changed", path=p))
+                if re.fullmatch(r"\d{4}-\d{2}\.json", parts[-1]) and len(parts) == 4:  # a monthly export: the scoreboard reads it
+                    r.add([network.home], _("monthly scoring: {path} changed (the provincial portal's scoreboard)", path=p))
         elif p.startswith("content/shared/"):
             if not p.endswith(".md"):
                 r.all(_("shared file {path} changed", path=p))
@@ -235,6 +225,8 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
             r.add(old | new, why + (_(" (audience changed)") if old != new and old and new else ""))
         elif p == "sites.yaml":
             _sites_yaml(r, read_old(p), read_new(p))
+        elif p == "scoring.yaml" or p.startswith(SCORING):
+            r.add([network.home], _("monthly scoring: {path} changed (the provincial portal's scoreboard)", path=p))
         elif p.startswith(EVERY_SITE):
             r.all(_("{path} changed", path=p))
     return r

@@ -26,6 +26,8 @@ from portal.stages.render import filters, incremental, media
 from portal.stages.search import network as network_index
 
 SETTINGS_FILE = "pelicanconf.py"
+#: the monthly scoring's data for the provincial portal's scoreboard pages (set by the build; see portal.score.board)
+SCOREBOARD: Path | None = None
 #: the contact page's URL path (``content/sites/<id>/pages/lien-he.md``), linked from every footer
 CONTACT_PAGE = "lien-he/"
 #: the site's default sharing card (Open Graph), drawn by portal.stages.render.media.card_image
@@ -147,6 +149,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_MIME": media_model.mime_type,
         "PORTAL_SIZES": {"column": media.SIZES, "gallery": media.GALLERY_SIZES},
         "PORTAL_CSP_EMBED": csp.policy(frame_src=sorted(network.embed_origins)),
+        "PORTAL_SCOREBOARD": str(SCOREBOARD) if SCOREBOARD and ctx["is_home"] and first else "",
     }
     override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
         "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],

@@ -1,4 +1,4 @@
-"""Working days: deadlines for answers, days taken, on time or late.
+"""Working days: deadlines for answers, days taken, on time or late (the interaction service, the monthly scoring).
 
 A working day is Monday to Friday that is not a public holiday of Vietnam (the ``holidays``
 library's ``VN`` calendar, with its substituted days off) and not one of the government's
