@@ -14,7 +14,6 @@ Personal data never enters Git: the answer's file names the sender only with the
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 import re
 from dataclasses import dataclass
@@ -22,8 +21,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import git
-from ruamel.yaml import YAML
 
+from portal.model import yamlio
 from portal.service.forms import scrub
 from portal.stages import repository
 
@@ -58,12 +57,7 @@ def _local(moment: dt.datetime, tz: ZoneInfo) -> str:
 
 def front_matter(meta: dict) -> str:
     """YAML front matter text for *meta*, keys in order (ruamel.yaml, as content is read)."""
-    y = YAML(typ="rt")
-    y.width = 1000
-    y.allow_unicode = True
-    buf = io.StringIO()
-    y.dump(meta, buf)
-    return buf.getvalue().strip()
+    return yamlio.front_matter(meta)
 
 
 def question_file(q, tz: ZoneInfo, site_name: str) -> tuple[str, str]:

@@ -33,8 +33,6 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from ruamel.yaml import YAML
-
 from portal.model import catalogue, yamlio
 from portal.model.errors import PortalError, Problem
 from portal.model.messages import _
@@ -214,17 +212,6 @@ def _known_ids(network: Network, branch: str | None) -> set[str]:
     return found
 
 
-def _front_matter(meta: dict[str, Any]) -> str:
-    import io
-
-    y = YAML(typ="rt")
-    y.width = 1000
-    y.allow_unicode = True
-    buf = io.StringIO()
-    y.dump(meta, buf)
-    return buf.getvalue().strip()
-
-
 def item_file(item: FeedItem, audience: list[str], feed_title: str, tz: ZoneInfo, now: dt.datetime) -> tuple[str, str]:
     """(slug, Markdown text) of the shared directive an item becomes."""
     title = item.title[:TITLE_MAX].strip()
@@ -240,7 +227,7 @@ def item_file(item: FeedItem, audience: list[str], feed_title: str, tz: ZoneInfo
     body = to_markdown(item.html) if item.html else ""
     source = feed_title or item.url.split("/")[2]
     body = (body + "\n\n" if body else "") + f"Nguồn: [{source.replace('[', '(').replace(']', ')')}]({item.url})\n"
-    return slugify(title) or "chi-dao", f"---\n{_front_matter(meta)}\n---\n{body}"
+    return slugify(title) or "chi-dao", f"---\n{yamlio.front_matter(meta)}\n---\n{body}"
 
 
 def import_feed(network: Network, source: str, *, audience: list[str], branch: str | None, now: dt.datetime,

@@ -16,9 +16,7 @@ import posixpath
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from ruamel.yaml import YAML
-
-from portal.model import catalogue, outreach
+from portal.model import catalogue, outreach, yamlio
 from portal.model.errors import PortalError, Problem
 from portal.model.messages import _
 from portal.model.sites import Network, Site
@@ -34,17 +32,6 @@ def month_range(month: str, tz: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
     start = dt.datetime(year, m, 1, tzinfo=tz)
     end = dt.datetime(year + (m == 12), m % 12 + 1, 1, tzinfo=tz)
     return start, end
-
-
-def _front_matter(meta: dict) -> str:
-    import io
-
-    y = YAML(typ="rt")
-    y.width = 1000
-    y.allow_unicode = True
-    buf = io.StringIO()
-    y.dump(meta, buf)
-    return buf.getvalue().strip()
 
 
 def _md_text(text: str) -> str:
@@ -99,7 +86,7 @@ def draft(network: Network, site: Site, month: str, now: dt.datetime) -> tuple[s
               f"Cơ quan báo chí cần thêm thông tin xin liên hệ Ban Biên tập {site.name('vi')}"
               + (f", điện thoại {site.contact['phone']}" if site.contact.get("phone") else "")
               + (f", thư điện tử {site.contact['email']}" if site.contact.get("email") else "") + ".", ""]
-    return rel, f"---\n{_front_matter(meta)}\n---\n" + "\n".join(lines)
+    return rel, f"---\n{yamlio.front_matter(meta)}\n---\n" + "\n".join(lines)
 
 
 def write_draft(root: Path, rel: str, text: str, *, force: bool = False) -> Path:
