@@ -114,7 +114,7 @@ def _image(root: Path, name: str, path: Path, output: Path) -> tuple[MediaInfo |
     try:
         with Image.open(path) as im:
             if im.width * im.height > MAX_PIXELS:
-                return None, _("the image is {w}×{h} pixels, more than {limit} million — resize it (2000 px wide is plenty)",
+                return None, "!" + _("the image is {w}×{h} pixels, more than {limit} million — resize it (2000 px wide is plenty)",
                                w=im.width, h=im.height, limit=MAX_PIXELS // 1_000_000)
             im = ImageOps.exif_transpose(im)
             width, height = im.size
@@ -142,7 +142,9 @@ def _image(root: Path, name: str, path: Path, output: Path) -> tuple[MediaInfo |
                     _link(cached, output / vname)
                     info.variants[w][fmt] = "/" + vname
             return info, None
-    except (OSError, ValueError, Image.DecompressionBombError, SyntaxError) as exc:
+    except Image.DecompressionBombError:
+        return None, "!" + _("the image is more than {limit} million pixels — resize it (2000 px wide is plenty)", limit=MAX_PIXELS // 1_000_000)
+    except (OSError, ValueError, SyntaxError) as exc:
         return None, _("the image cannot be read ({reason}) — save it again as JPEG or PNG", reason=str(exc)[:120])
 
 
@@ -169,10 +171,12 @@ def prepare(root: Path, inputs: Inputs | None, output: Path) -> list[Problem]:
         ext = media_model.extension(f.name)
         if ext in media_model.IMAGE_EXTENSIONS:
             info, problem = _image(root, f.name, f.path, output)
-            if problem:
-                problems.append(Problem(_rel(root, f.path), None, problem))
+            if problem and f.size and problem.startswith("!"):
+                problems.append(Problem(_rel(root, f.path), None, problem[1:]))
             elif info is not None:
                 INFO[f.name] = info
+            else:  # a file Pillow cannot read is published as it is, without sizes (a browser may still show it)
+                INFO[f.name] = MediaInfo(f.name, f.size, _digest(f.path))
         elif ext in media_model.AUDIO_TYPES or ext in media_model.VIDEO_TYPES:
             INFO[f.name] = _audio(f.name, f.path)
         else:
@@ -227,7 +231,8 @@ def responsive_body(html: str) -> str:
     def one(m: re.Match) -> str:
         attrs = {k: htmllib.unescape(v) for k, v in _ATTR.findall(m.group(1))}
         src = attrs.get("src", "")
-        if info_of(src) is None:
+        info = info_of(src)
+        if info is None or not info.variants:  # not one of the site's images, or one Pillow could not read: as written
             return m.group(0)
         title = attrs.get("title")
         extra = f' title="{htmllib.escape(title)}"' if title else ""
