@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= reference
 
-.PHONY: all setup hooks build serve test lint check translations clean bench chromium validators bench-search postgresql nginx bench-service
+.PHONY: all setup hooks build serve test lint check translations clean bench chromium validators bench-search postgresql nginx bench-service fonts sample-pdfs
 
 all: build
 
@@ -46,7 +46,7 @@ check: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 
-test: $(STAMP) chromium validators postgresql nginx
+test: $(STAMP) chromium validators postgresql nginx fonts
 	$(BIN)/ruff check scripts plugins tests pelicanconf.py
 	$(BIN)/python -m pytest -q
 
@@ -82,8 +82,20 @@ nginx:
 bench-service: $(STAMP) postgresql
 	$(BIN)/portal service bench --rate 200 --seconds 30 --postgres --json bench/service-results.json
 
+# A Unicode TrueType font for the PDFs the tests, the sample and the benchmark generate (fpdf2): Debian's DejaVu Sans.
+fonts:
+	@test -f /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
+	  else echo "DejaVu Sans is missing and cannot be installed without root: PDFs are written with ASCII text" >&2; exit 0; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq fonts-dejavu-core >/dev/null; }
+
+# The sample network's PDF attachments, written from the documents' Markdown (committed: builds never need this).
+sample-pdfs: $(STAMP) fonts
+	$(BIN)/python scripts/make-sample-pdfs.py
+
 # The validators the tests run over the built sample network (package.json, pinned): the Nu HTML Checker
-# (vnu-jar, run with Java: Debian's default-jre-headless, installed when missing) and axe-core (injected by Playwright).
+# (vnu-jar, run with Java: Debian's default-jre-headless, installed when missing), axe-core (injected by Playwright)
+# and Lighthouse (run with Debian's chromium through CHROME_PATH; node 18.16 or later, Debian's nodejs is enough).
 validators: node_modules/.installed
 	@command -v java >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=; elif command -v sudo >/dev/null 2>&1; then SUDO=sudo; \
@@ -107,7 +119,7 @@ clean:
 
 # Our builds against Hugo and naive Pelican on a synthetic network (README: Scale and benchmarks).
 # make bench SCALE=small  (under 2 minutes); make bench  (the reference province, 150 sites)
-bench: $(STAMP)
+bench: $(STAMP) fonts
 	$(BIN)/portal bench --scale $(SCALE) --json bench-results.json
 
 # Extract the theme's strings, merge them into every catalog, compile (the build also compiles stale ones);

@@ -41,6 +41,7 @@ sites:
     kind: commune
     name: {vi: "Xã Một"}
     url: https://xamot.example.vn
+    owner: "UBND xã Một"
     parent: tinh
     editors: ["@org/btb-xa-mot"]
   - id: xa-hai
@@ -76,6 +77,21 @@ def post(root: Path, rel: str, title: str, date: str = "2026-01-10", category: s
     return write(root / rel, "\n".join(lines))
 
 
+def document(root: Path, site: str, name: str, title: str, *, number: str, doc_type: str, issuer: str,
+             issued: str, date: str | None = None, fields: str = "[Xây dựng - Đô thị]", body: str = "Nội dung văn bản.",
+             pdf_text: str | None = None, **extra: str) -> Path:
+    """A legal document of *site* (``van-ban/<name>.md``) with its PDF (``files/van-ban/<name>.pdf``)."""
+    from portal.bench.pdf import write_pdf
+
+    write_pdf(root / f"content/sites/{site}/files/van-ban/{name}.pdf", [issuer, f"Số: {number}"], title,
+              [pdf_text or f"{title}. Văn bản số {number} do {issuer} ban hành."])
+    extra.setdefault("signer", "Nguyễn Văn A")
+    extra.setdefault("summary", f'"{title} (số {number})."')
+    extra.setdefault("attachments", f"[{{path: files/van-ban/{name}.pdf, role: full_text}}]")
+    return post(root, f"content/sites/{site}/van-ban/{name}.md", title, date=date or issued, category="van-ban",
+                number=number, doc_type=doc_type, issuer=f'"{issuer}"', issued=issued, fields=fields, body=body, **extra)
+
+
 def make_project(root: Path, sites_yaml: str = MINI_SITES) -> Path:
     """A project checkout with the repo's theme, plugins and settings and the given sites."""
     root.mkdir(parents=True, exist_ok=True)
@@ -97,9 +113,8 @@ def mini_content(root: Path) -> None:
     post(root, "content/sites/xa-mot/tin-tuc/ban-nhap.md", "Bản nháp chưa duyệt", status="draft")
     post(root, "content/sites/xa-mot/tin-tuc/tuong-lai.md", "Tin hẹn giờ đăng", date="2027-01-05 08:00")
     post(root, "content/sites/xa-mot/tin-tuc/het-han.md", "Thông báo đã hết hạn", expires="2026-06-30")
-    post(root, "content/sites/xa-mot/van-ban/qd-12.md", "Quyết định về quy hoạch", category="van-ban",
-         number="12/QĐ-UBND", doc_type="Quyết định", issuer="UBND xã Một", signer="Nguyễn Văn A",
-         issued="2026-01-05", effective="2026-01-20")
+    document(root, "xa-mot", "qd-12", "Quyết định về quy hoạch", number="12/QĐ-UBND", doc_type="Quyết định",
+             issuer="UBND xã Một", issued="2026-01-05", effective="2026-01-20")
     # NFD on disk: "Hội nghị" with decomposed tones
     nfd = "Hội nghị tổng kết năm".encode().decode("utf-8")
     import unicodedata

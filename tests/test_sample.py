@@ -36,7 +36,7 @@ def test_sample_directives_cover_the_rules():
     audiences = [p.meta.get("audience") for p in originals]
     assert any(a and set(a) == {"commune", "ward"} for a in audiences)
     assert any(a and len(a) == 2 and all(x in net for x in a) for a in audiences)
-    assert any("expires" in p.meta for p in originals)
+    assert any("valid_until" in p.meta for p in originals)  # a document ends, it never vanishes (expires is refused)
     assert any(p.meta.get("status") == "draft" for p in originals)
     assert any(str(p.meta.get("date", "")) > NOW.date().isoformat() for p in originals)
 

@@ -6,8 +6,8 @@
   ``portal service export``) in the site's default language. Forms post to the service on the
   same origin (``/api/…``) and work without JavaScript.
 - On every article, the rating block (the template's ``partials/interaction.html``).
-- On each draft for comment (category ``du-thao``): its comment period, read leniently from
-  ``comment_from`` / ``comment_until`` (YYYY-MM-DD), the comment form while it is open, the
+- On each draft for comment (category ``du-thao``): its comment period and state from the drafts
+  model (:mod:`portal.model.drafts`), the comment form while it is open, the
   approved comments (``data/interaction/<site>/gop-y/<draft>/*.json``, committed by the service
   on the board's branch) and, once closed, their count and the board's ``report``.
 """
@@ -20,8 +20,7 @@ from pathlib import Path
 from pelican import signals
 from pelican.generators import Generator
 
-from portal.model import catalogue
-from portal.model.content import parse_date
+from portal.model import catalogue, drafts
 
 #: the pages this plugin writes, under the site's default language
 PAGES = {
@@ -71,30 +70,29 @@ def draft_comments(settings: dict, slug: str) -> list[dict]:
 
 
 def annotate_drafts(generator) -> None:
-    """Give each draft for comment its period, state and approved comments (part of the page's key)."""
+    """Give each draft for comment its period, state and approved comments (part of the page's key).
+
+    The period and state come from the drafts model (:mod:`portal.model.drafts`, read by the
+    catalogue into ``post.draft``): ``not_yet`` before the period, ``open`` within it, ``closed``
+    after it (compiling, report published or adopted); ``report`` is the resolved address of the
+    report on the comments.
+    """
     settings = generator.settings
     now = settings.get("PORTAL_NOW")
     for article in generator.articles:
-        if getattr(article.category, "slug", "") != "du-thao":
+        if getattr(article.category, "slug", "") != drafts.CATEGORY:
             continue
         post = catalogue.CURRENT.get(article.source_path)
-        meta = post.meta if post is not None else {}
-        tz = now.tzinfo if now else None
-        start, until = parse_date(meta.get("comment_from"), tz), parse_date(meta.get("comment_until"), tz)
-        today = now.date() if now else None
+        draft = post.draft if post is not None else None
         state = "none"
-        if until is not None and today is not None:
-            if start is not None and today < start.date():
-                state = "not_yet"
-            elif today <= until.date():
-                state = "open"
-            else:
-                state = "closed"
+        if draft is not None and now is not None and draft.comment_until is not None:
+            key = drafts.state(draft, now.date()).key
+            state = {"upcoming": "not_yet", "open": "open"}.get(key, "closed")
         comments = draft_comments(settings, article.slug)
         article.metadata["interaction"] = {
-            "state": state, "from": start.date().isoformat() if start else "",
-            "until": until.date().isoformat() if until else "",
-            "agency": str(meta.get("drafting_agency") or ""), "report": str(meta.get("report") or ""),
+            "state": state, "from": draft.comment_from.isoformat() if draft and draft.comment_from else "",
+            "until": draft.comment_until.isoformat() if draft and draft.comment_until else "",
+            "agency": draft.agency if draft else "", "report": draft.report if draft else "",
             "comments": comments,
         }
         article.interaction = article.metadata["interaction"]

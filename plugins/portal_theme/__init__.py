@@ -1,7 +1,7 @@
 """Pelican plugin: what the portal theme needs from a run.
 
 - the theme's strings in the run's language (gettext catalogs compiled by Babel);
-- the home page's blocks: latest directives and the latest posts of each section;
+- the home page's blocks of what is new, in order (:func:`home_blocks`);
 - Atom feeds readers and aggregators accept (issue 13.5): absolute links (pages themselves use
   root-relative links), ids from the site's URL (``tag:host,date:/path``, a shared directive's from
   its canonical copy, so it keeps one id across the network), ``xml:lang``, a section feed titled
@@ -19,7 +19,15 @@ from pelican import signals
 
 from portal.model import i18n
 
+#: posts per home-page block: the portal's own news and notices, and the provincial portal's directions
 HOME_ITEMS = 5
+#: posts per home-page block of the other sections
+HOME_ITEMS_OTHER = 3
+#: the provincial directives on another portal's home page: a shorter block, after the portal's own news
+HOME_DIRECTIVES_ELSEWHERE = 3
+#: a portal's own news and notices come first on its home page
+HOME_FIRST = ("tin-tuc", "thong-bao")
+DIRECTIVES = "chi-dao-dieu-hanh"
 written: list[str] = []
 
 
@@ -47,13 +55,36 @@ def every_section_listed(generator) -> None:
 
 
 def home_blocks(generator) -> None:
+    """The home page's blocks of what is new, in the order citizens look for them (issue 19.1).
+
+    ``home_sections``: one entry per section with posts in this language (a block with nothing to
+    show is not there), each ``{"slug", "articles", "lead", "more"}``: first the portal's own news and
+    notices (up to :data:`HOME_ITEMS`, the first with its summary); then the directions
+    (*chỉ đạo điều hành*): the provincial portal's own in full, on every other portal a shorter block
+    of the provincial directives (:data:`HOME_DIRECTIVES_ELSEWHERE` and a link to all); then the
+    other sections, :data:`HOME_ITEMS_OTHER` each, in the site's order.
+    """
+    site = generator.settings.get("PORTAL_SITE") or {}
     by_section: dict[str, list] = {}
     for article in generator.articles:  # newest first
         items = by_section.setdefault(article.category.slug, [])
         if len(items) < HOME_ITEMS:
             items.append(article)
+    order = [s["slug"] for s in site.get("sections", ())] or list(by_section)
+    first = [slug for slug in HOME_FIRST if slug in order]
+    blocks = []
+    for slug in [*first, DIRECTIVES, *(s for s in order if s not in (*first, DIRECTIVES))]:
+        articles = by_section.get(slug)
+        if not articles:
+            continue
+        if slug in first or (slug == DIRECTIVES and site.get("is_home")):
+            blocks.append({"slug": slug, "articles": articles, "lead": True, "more": False})
+        elif slug == DIRECTIVES:
+            blocks.append({"slug": slug, "articles": articles[:HOME_DIRECTIVES_ELSEWHERE], "lead": False, "more": True})
+        else:
+            blocks.append({"slug": slug, "articles": articles[:HOME_ITEMS_OTHER], "lead": False, "more": False})
+    generator.context["home_sections"] = blocks
     generator.context["section_articles"] = by_section
-    generator.context["latest_directives"] = by_section.get("chi-dao-dieu-hanh", [])
 
 
 def render_fragments(generator) -> None:

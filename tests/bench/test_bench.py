@@ -19,7 +19,8 @@ from portal.model.sites import load_network
 
 from ..conftest import REPO
 
-NOT_PAGES = {"tag", "cac-cong-thanh-phan", "feeds", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh", "qr"}
+NOT_PAGES = {"kiem-tra-thong-tin-bat-buoc", "tag", "cac-cong-thanh-phan", "feeds", "theme", "pagefind", "tim-kiem",
+             "tim-kiem-toan-tinh", "qr"}
 
 
 def content_pages(site_dir: Path, sections: set[str]) -> set[str]:

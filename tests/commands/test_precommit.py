@@ -73,7 +73,7 @@ def test_invalid_yaml_a_big_file_and_a_private_key_are_refused(repo):
     (root / "data/lich.yaml").write_text("ngay: [1, 2]\n", encoding="utf-8")
 
     big = root / "content/sites/xa-mot/files/video.mp4"
-    big.parent.mkdir(parents=True)
+    big.parent.mkdir(parents=True, exist_ok=True)
     big.write_bytes(b"\0" * (6 * 1024 * 1024))
     res = commit(repo)
     assert res.returncode != 0 and "content/sites/xa-mot/files/video.mp4: 6.0 MB is over the 5 MB limit" in res.stdout
@@ -130,7 +130,7 @@ def test_the_hook_reads_a_site_as_the_build_does(repo):
     """A link, another format or raw script are refused before they are committed (the build's own list of inputs)."""
     root, _ = repo
     head = gitrepo.git(root, "rev-parse", "HEAD")
-    (root / "content/sites/xa-mot/files").mkdir()
+    (root / "content/sites/xa-mot/files").mkdir(exist_ok=True)
     os.symlink("../../../../.git/config", root / "content/sites/xa-mot/files/cfg.txt")
     write(root / "content/sites/xa-mot/tin-tuc/bao-cao.rst", "Báo cáo\n#######\n\n.. include:: /etc/passwd\n")
     write(root / "content/sites/xa-mot/tin-tuc/html.md", "---\ntitle: HTML\ndate: 2026-11-01\ncategory: tin-tuc\n---\n"

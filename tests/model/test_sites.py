@@ -150,3 +150,34 @@ def test_limits_and_embed_origins(tmp_path):
 def test_limits_and_embed_origins_are_validated(tmp_path, extra, needle):
     got = problems_of(tmp_path, MINI_SITES.replace("  maintainers: [\"@org/maint\"]\n", "  maintainers: [\"@org/maint\"]\n" + extra))
     assert any(p.startswith("sites.yaml:6: ") and needle in p for p in got), got
+
+
+def test_public_services_address_default_and_own(tmp_path):
+    from portal.model.sites import DEFAULT_PUBLIC_SERVICES
+
+    write(tmp_path / "sites.yaml", MINI_SITES)
+    assert load_network(tmp_path).public_services == DEFAULT_PUBLIC_SERVICES == "https://dichvucong.gov.vn"
+    own = MINI_SITES.replace('  maintainers: ["@org/maint"]\n',
+                             '  maintainers: ["@org/maint"]\n  public_services: https://dichvucong.tinh.example.vn/dvc/\n')
+    write(tmp_path / "sites.yaml", own)
+    assert load_network(tmp_path).public_services == "https://dichvucong.tinh.example.vn/dvc/"
+    bad = own.replace("https://dichvucong.tinh.example.vn/dvc/", '"javascript:alert(1)"')
+    found = problems_of(tmp_path, bad)
+    assert len(found) == 1 and found[0].startswith("sites.yaml:6: network.public_services") and "http(s)" in found[0]
+
+
+def test_short_names_for_a_phones_header(tmp_path):
+    text = MINI_SITES.replace('    name: {vi: "Sở A"}\n', '    name: {vi: "Sở A tỉnh Thử", en: "Test Department A"}\n'
+                              '    short_name: {en: "Department A"}\n')
+    write(tmp_path / "sites.yaml", text)
+    net = load_network(tmp_path)
+    home, dept, commune = net.site("tinh"), net.site("so-a"), net.site("xa-mot")
+    assert net.display_name(home, "vi") == "Tỉnh Thử" and net.short_name(home, "vi") == "Tỉnh Thử"
+    assert net.short_name(home, "en") == "Test Province Portal"  # no rule for English: the name
+    assert net.display_name(dept, "vi") == "Sở A tỉnh Thử" and net.short_name(dept, "vi") == "Sở A"  # the province is implied
+    assert net.short_name(dept, "en") == "Department A"  # as sites.yaml says
+    assert net.short_name(commune, "vi") == net.display_name(commune, "vi") == "Xã Một"
+    bad = text.replace('short_name: {en: "Department A"}', 'short_name: {fr: "A", vi: ""}')
+    found = problems_of(tmp_path, bad)
+    assert any("unsupported language 'fr' in short_name" in p for p in found)
+    assert any("short_name.vi is empty" in p for p in found)

@@ -52,6 +52,8 @@ sites:
     parent: tinh
     editors: ["@org/btb-xa-hai"]
     contact: {address: "Thôn Đoài, xã Hai", email: "xahai@example.vn"}
+documents:
+  issuers: [UBND tỉnh Thử, Sở A, UBND xã Một, UBND xã Hai]
 """
 
 RUBRIC = """\
@@ -115,6 +117,20 @@ def article(title: str, category: str, body: str, date: str = "2026-01-06", **ex
     return "\n".join(lines)
 
 
+def document(site_dir: str, name: str, title: str, number: str, issuer: str, issued: str) -> dict[str, str | bytes]:
+    """A legal document of the sample history (``van-ban/<name>.md``) with the keys a document needs and its PDF."""
+    import tempfile
+
+    from portal.bench.pdf import write_pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        pdf = write_pdf(Path(tmp) / "x.pdf", [issuer, f"Số: {number}"], title, ["Quyết định kèm theo."]).read_bytes()
+    md = article(title, "van-ban", "Quyết định kèm theo.", number=f'"{number}"', doc_type="Quyết định", issuer=f'"{issuer}"',
+                 signer="Nguyễn Văn A", issued=issued, summary=f'"{title}."', fields="[Bộ máy hành chính]",
+                 attachments=f"[files/van-ban/{name}.pdf]")
+    return {f"{site_dir}/van-ban/{name}.md": md, f"{site_dir}/files/van-ban/{name}.pdf": pdf}
+
+
 def pull_request(root: Path, branch: str, files: dict[str, str | bytes], merged: str,
                  moves: dict[str, str] | None = None) -> str:
     """Files written (and moved) on a branch by an editor, merged into main by the board at *merged*."""
@@ -149,8 +165,7 @@ def make_history(root: Path) -> Path:
         f"{m}/tin-tuc/n2.md": article("Tập huấn chuyển đổi số", "tin-tuc", long_text(2)),
         f"{m}/tin-tuc/n3.md": article("Khánh thành nhà văn hóa", "tin-tuc", long_text(3)),
         f"{m}/tin-tuc/n4.md": article("Tổng kết vụ mùa", "tin-tuc", long_text(4)),
-        f"{m}/van-ban/qd-1.md": article("Quyết định thành lập tổ công tác", "van-ban", "Quyết định kèm theo.", number='"1/QĐ-UBND"',
-                                        issued="2026-01-05"),
+        **document(m, "qd-1", "Quyết định thành lập tổ công tác", "1/QĐ-UBND", "UBND xã Một", "2026-01-05"),
     }, "2026-01-07T10:00:00+07:00")
     pull_request(root, "tinh-1", {f"{t}/tin-tuc/t1.md": article("Hội nghị tổng kết năm", "tin-tuc", long_text(10))},
                  "2026-01-10T10:00:00+07:00")
@@ -169,13 +184,13 @@ def make_history(root: Path) -> Path:
         f"{m}/tin-tuc/n8.md": article("Tin ngắn", "tin-tuc", words(30, 8)),                                          # short
     }, "2026-02-03T09:00:00+07:00")
     pull_request(root, "so-a-2", {
-        f"{a}/van-ban/qd-2.md": article("Quyết định ban hành quy chế", "van-ban", "Quyết định kèm theo.", issued="2026-02-13"),
+        **document(a, "qd-2", "Quyết định ban hành quy chế", "2/QĐ-SA", "Sở A", "2026-02-13"),
         f"{a}/tin-tuc/a3.md": article("Sở A đón Tết", "tin-tuc", long_text(32)),
     }, "2026-02-23T10:00:00+07:00")
     pull_request(root, "xa-hai-1", {
         f"{h}/tin-tuc/h1.md": article("Xã Hai làm đường", "tin-tuc", long_text(40)),
         f"{h}/tin-tuc/h2.md": article("Xã Hai làm đường (đăng lại)", "tin-tuc", long_text(40) + " Cập nhật."),      # repeats h1
-        f"{h}/van-ban/qd-3.md": article("Quyết định giao kế hoạch", "van-ban", "Quyết định kèm theo.", issued="2026-02-02"),
+        **document(h, "qd-3", "Quyết định giao kế hoạch", "3/QĐ-UBND", "UBND xã Hai", "2026-02-02"),
     }, "2026-02-25T10:00:00+07:00")
     pull_request(root, "tinh-export-2", {"data/interaction/tinh/2026-02.json":
                  '{"site": "tinh", "month": "2026-02", "questions": {"received": 3, "answered": 3, "answered_on_time": 3, "overdue": 0}}\n'},
@@ -187,7 +202,7 @@ def make_history(root: Path) -> Path:
     pull_request(root, "tinh-2", {
         f"{t}/tin-tuc/t2.md": article("Tỉnh đón nhà đầu tư", "tin-tuc", long_text(11)),
         f"{t}/tin-tuc/t3.md": article("Tỉnh khánh thành cầu", "tin-tuc", long_text(12)),
-        f"{t}/van-ban/qd-t.md": article("Quyết định của tỉnh", "van-ban", "Quyết định kèm theo.", issued="2026-03-06"),
+        **document(t, "qd-t", "Quyết định của tỉnh", "4/QĐ-UBND", "UBND tỉnh Thử", "2026-03-06"),
     }, "2026-03-10T10:00:00+07:00")
     pull_request(root, "shared-2", {"content/shared/ct-2.md": article("Chỉ thị về mùa khô", "", long_text(21)).replace("category: \n", "")},
                  "2026-03-12T15:00:00+07:00")

@@ -33,10 +33,16 @@ def service_project(root: Path) -> Path:
     post(root, "content/sites/xa-mot/du-thao/quy-dinh-cho.md", "Dự thảo quy định quản lý chợ xã Một",
          category="du-thao", date="2026-03-01", slug="quy-dinh-cho", comment_from="2026-03-01",
          comment_until="2027-12-31", drafting_agency="Phòng Kinh tế xã Một",
+         attachments="[{path: files/du-thao/quy-dinh-cho.pdf, role: draft}]",
          body="## Điều 1\n\nPhạm vi điều chỉnh.\n\n## Điều 2\n\nĐối tượng áp dụng.")
     post(root, "content/sites/xa-mot/du-thao/quy-dinh-cu.md", "Dự thảo quy định đã hết hạn góp ý",
          category="du-thao", date="2026-01-01", slug="quy-dinh-cu", comment_from="2026-01-01",
-         comment_until="2026-01-31", report="files/bao-cao.pdf")
+         comment_until="2026-01-31", report="files/bao-cao.pdf", drafting_agency="Phòng Kinh tế xã Một",
+         attachments="[{path: files/du-thao/quy-dinh-cu.pdf, role: draft}]")
+    from portal.bench.pdf import write_pdf
+
+    for name in ("quy-dinh-cho", "quy-dinh-cu"):
+        write_pdf(root / f"content/sites/xa-mot/files/du-thao/{name}.pdf", ["UBND xã Một", "DỰ THẢO"], "Quy định quản lý chợ", ["Điều 1."])
     write(root / "content/sites/xa-mot/files/bao-cao.pdf", "%PDF-1.4 báo cáo\n")
     post(root, "content/sites/xa-mot/hoi-dap/cap-giay-phep-xay-dung.md",
          "Thủ tục cấp giấy phép xây dựng nhà ở riêng lẻ tại xã", category="hoi-dap", date="2026-02-10",

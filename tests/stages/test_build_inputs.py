@@ -11,6 +11,7 @@ from urllib.parse import unquote
 
 import pytest
 
+from portal.bench.pdf import write_pdf
 from portal.model.errors import Problem
 from portal.stages import build as build_stage
 from portal.stages.build import SiteResult, build, run_sites
@@ -28,10 +29,10 @@ def built(tmp_path_factory) -> tuple[Path, object]:
     root = make_project(tmp_path_factory.mktemp("inputs") / "proj")
     mini_content(root)
     xa = root / "content/sites/xa-mot"
-    (xa / "files").mkdir()
+    (xa / "files").mkdir(exist_ok=True)
     (xa / "files" / unicodedata.normalize("NFD", "lễ-hội-làng.jpg")).write_bytes(b"\xff\xd8\xff")
     (xa / "files" / "van ban").mkdir()
-    (xa / "files" / "van ban" / "qd 12.pdf").write_bytes(b"%PDF-1.4")
+    write_pdf(xa / "files" / "van ban" / "qd 12.pdf", ["UBND xã Một", "Số: 15/QĐ-UBND"], LONG_TITLE, ["Điều 1. Ban hành quy chế."])
     post(root, "content/sites/xa-mot/tin-tuc/le-hoi.md", "Lễ hội làng", body=(
         "Xem [tin đầu](tin-dau.md), [hội nghị](hội-nghị.md) và [mục kết quả](#ket-qua).\n\n![Rước kiệu](files/lễ-hội-làng.jpg)\n\n"
         "<figure><img src=\"../files/lễ-hội-làng.jpg\" alt=\"Toàn cảnh\"><figcaption>Toàn cảnh</figcaption></figure>\n\n"
@@ -39,7 +40,8 @@ def built(tmp_path_factory) -> tuple[Path, object]:
         "Theo kế hoạch[^1].\n\n[^1]: Kế hoạch số 5.\n"))
     post(root, "content/sites/xa-mot/tin-tuc/" + unicodedata.normalize("NFD", "hội-nghị.md"), "Hội nghị tổng kết")  # saved on a Mac
     post(root, "content/sites/xa-mot/van-ban/qd-dai.md", LONG_TITLE, category="van-ban", number='"15/QĐ-UBND"',
-         attachments='["files/van ban/qd 12.pdf"]')
+         doc_type="Quyết định", issuer='"UBND xã Một"', signer="Nguyễn Văn A", issued="2026-01-10", fields="[Văn hóa - Xã hội]",
+         summary='"Ban hành quy chế."', attachments='["files/van ban/qd 12.pdf"]')
     post(root, "content/sites/so-a/tin-tuc/an.md", "Thông\u00adbáo\u200b lịch tiếp dân", body="Nội\u200bdung\ufeff.")
     os.symlink("/etc/hostname", root / "content/sites/xa-hai/tin-tuc/h.md")
     write(root / "content/sites/phuong-ba/tin-tuc/bao-cao.rst", "Báo cáo\n#######\n\n.. include:: /etc/passwd\n")

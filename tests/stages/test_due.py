@@ -15,7 +15,7 @@ from portal.stages.publish.due import due, from_branch, from_target
 from portal.stages.publish.target import publish
 
 from .. import gitrepo
-from ..conftest import NOW, make_project, mini_content, post
+from ..conftest import NOW, document, make_project, mini_content, post
 
 PUBLISHED = ["tinh", "xa-mot", "xa-hai", "phuong-ba"]  # so-a is never published
 
@@ -26,6 +26,8 @@ def published(tmp_path_factory) -> tuple[Path, Path]:
     root = make_project(tmp_path_factory.mktemp("due") / "repo")
     mini_content(root)
     post(root, "content/sites/xa-hai/tin-tuc/tam-thoi.md", "Thông báo tạm thời", date="2026-11-01", expires="2026-12-31")
+    document(root, "phuong-ba", "kh-30", "Kế hoạch trong năm", number="30/KH-UBND", doc_type="Kế hoạch", issuer="UBND xã Một",
+             issued="2026-02-01", valid_until="2027-06-30")  # expires on 1 July 2027: its status changes, its page stays
     gitrepo.init(root)
     assert build(root, now=NOW, jobs=2).ok  # every site: the provincial portal's network index needs them all
     target = root.parent / "www"
@@ -87,3 +89,11 @@ def test_nothing_due_exits_1(tmp_path: Path):
     res = subprocess.run([sys.executable, "-m", "portal.cli", "--root", str(root), "due", "--since-last-publish",
                           "--target", str(tmp_path / "www"), "--at", "2026-11-22 09:00"], capture_output=True, text=True)
     assert res.returncode == 1 and res.stdout == "" and "nothing due" in res.stderr
+
+
+def test_a_documents_status_change_makes_its_site_due(published):
+    root, target = published
+    reason = "content/sites/phuong-ba/van-ban/kh-30.md: its status changes on 2027-07-01"
+    assert reason not in due(root, from_target(target), now=at("2027-06-30 23:00")).get("phuong-ba", [])
+    assert reason in due(root, from_target(target), now=at("2027-07-01 06:00"))["phuong-ba"]
+    assert reason in due(root, from_branch(root, "pages"), now=at("2027-07-01 06:00"))["phuong-ba"]

@@ -19,7 +19,7 @@ from ..conftest import NOW, REPO, make_project, read, write
 
 ATTACK = '<img src=x onerror=alert("{f}")>'
 QUOTE = '" onmouseover="alert(\'{f}\')" x="'
-FIELDS = ("title", "summary", "author", "image_alt", "number", "doc_type", "issuer", "signer", "tag")
+FIELDS = ("title", "summary", "author", "image_alt", "doc_type", "issuer", "signer", "tag")
 
 
 def attack(field: str) -> str:
@@ -50,11 +50,21 @@ sites:
     url: https://xamot.example.vn
     parent: tinh
 """
+#: a document's type, issuer and field come from the vocabularies: sites.yaml may add names with markup
+DOCUMENTS = """\
+documents:
+  doc_types: [{{name: {doc_type}, code: "XQ"}}]
+  issuers: [{issuer}]
+  fields: [{field}]
+"""
 
 
 @pytest.fixture(scope="module")
 def attacked(tmp_path_factory) -> Path:
-    root = make_project(tmp_path_factory.mktemp("esc") / "proj", SITES)
+    from portal.bench.pdf import write_pdf
+
+    root = make_project(tmp_path_factory.mktemp("esc") / "proj", SITES + DOCUMENTS.format(
+        doc_type=yq(attack("doc_type")), issuer=yq(attack("issuer")), field=yq(attack("field"))))
     fm = "\n".join([
         "---",
         f"title: {yq(attack('title'))}",
@@ -65,11 +75,12 @@ def attacked(tmp_path_factory) -> Path:
         f"tags: [{yq(attack('tag'))}, thường]",
         "image: files/anh.jpg",  # (javascript:… in image or attachments is refused before it gets here: test_build_inputs)
         f"image_alt: {yq(attack('image_alt'))}",
-        f"number: {yq(attack('number'))}",
+        "number: 1/XQ-UBND",  # a number is checked (portal.model.documents): markup is refused before it gets here
         f"doc_type: {yq(attack('doc_type'))}",
         f"issuer: {yq(attack('issuer'))}",
         f"signer: {yq(attack('signer'))}",
         "issued: 2026-03-01",
+        f"fields: [{yq(attack('field'))}]",
         "attachments:",
         f"  - {{path: files/a.pdf, title: {yq(attack('attachment_title'))}}}",
         "  - " + yq("files/b c.pdf"),
@@ -81,8 +92,8 @@ def attacked(tmp_path_factory) -> Path:
         files = root / f"content/sites/{site}/files"
         files.mkdir(parents=True, exist_ok=True)
         (files / "anh.jpg").write_bytes(b"\xff\xd8\xff\xe0" + b"\0" * 64)
-        (files / "a.pdf").write_bytes(b"%PDF-1.4\n")
-        (files / "b c.pdf").write_bytes(b"%PDF-1.4\n")
+        write_pdf(files / "a.pdf", ["UBND"], "Quyết định", ["Nội dung."])
+        write_pdf(files / "b c.pdf", ["UBND"], "Phụ lục", ["Nội dung."])
         write(root / f"content/sites/{site}/van-ban/qd-1.md", fm)
         write(root / f"content/sites/{site}/pages/gioi-thieu.md", f"---\ntitle: {yq(attack('page_title'))}\n---\nVề chúng tôi.\n")
     write(root / "content/sites/tinh/van-ban/qd-1.en.md", f"---\ntitle: {yq(attack('title_en'))}\n---\nText.\n")
@@ -147,14 +158,14 @@ def test_every_field_is_shown_as_text(attacked: Path):
     page = read(attacked / "tinh/van-ban/img-src-x-onerror-alert-title-onmouseover-alert-title-x/index.html") \
         if (attacked / "tinh/van-ban/img-src-x-onerror-alert-title-onmouseover-alert-title-x/index.html").exists() \
         else read(next((attacked / "tinh/van-ban").glob("*/index.html")))
-    for field in ("title", "summary", "author", "number", "doc_type", "issuer", "signer", "tag", "attachment_title"):
+    for field in ("title", "summary", "author", "doc_type", "issuer", "signer", "tag", "attachment_title", "field"):
         assert f"&lt;img src=x onerror=alert(&#34;{field}&#34;)&gt;" in page, field
     # image_alt is in no visible part of a post: only in its search record, JSON escaped by |tojson
     assert '\\u003cimg src=x onerror=alert(\\"image_alt\\")\\u003e' in page
     assert 'href="javascript:' not in page and 'href="/files/b%20c.pdf"' in page  # URLs encoded; unsafe ones are refused earlier
     assert 'href="/files/a.pdf"' in page and "onclick" not in page.split("<footer")[0]
     listing = read(attacked / "tinh/van-ban/index.html")
-    assert "&lt;img src=x onerror=alert(&#34;title&#34;)&gt;" in listing and "alert(&#34;number&#34;)" in listing
+    assert "&lt;img src=x onerror=alert(&#34;title&#34;)&gt;" in listing and "alert(&#34;issuer&#34;)" in listing
     home = read(attacked / "tinh/index.html")
     assert "Tỉnh &lt;script&gt;alert(&#39;S_name&#39;)&lt;/script&gt;" in home
     assert "Mô tả &lt;img src=x onerror=alert(&#39;S_desc&#39;)&gt;" in home

@@ -191,3 +191,20 @@ def test_markdown_summary(repo: Path):
     text = make_plan(repo, "main").markdown()
     assert "| `xa-hai` | added content/sites/xa-hai/tin-tuc/moi.md; deleted content/sites/xa-hai/tin-tuc/tin-dau.md |" in text
     assert "Content files: 1 added, 0 changed, 1 removed." in text
+
+
+def test_a_document_rebuilds_the_sites_of_the_documents_it_relates_to(repo: Path):
+    from ..conftest import document
+
+    document(repo, "xa-hai", "qd-40", "Quyết định thay thế", number="40/QĐ-UBND", doc_type="Quyết định", issuer="UBND xã Một",
+             issued="2026-03-01", relations='{replaces: [{number: "12/QĐ-UBND", issuer: "UBND xã Một"}]}')
+    gitrepo.commit(repo, "Xã Hai: văn bản thay thế văn bản của xã Một")
+    plan = make_plan(repo, "main")
+    assert plan.sites == ["xa-mot", "xa-hai"]  # xa-mot's 12/QĐ-UBND is now replaced: its page and status change
+    assert plan.reasons["xa-mot"] == ["a related document changed: content/sites/xa-hai/van-ban/qd-40.md"]
+    path = repo / "content/sites/xa-mot/van-ban/qd-12.md"  # the replaced one changes: the replacing one shows its title
+    path.write_text(path.read_text(encoding="utf-8").replace("Quyết định về quy hoạch", "Quyết định về quy hoạch chung"), encoding="utf-8")
+    gitrepo.commit(repo, "Xã Một: sửa tên văn bản")
+    later = make_plan(repo, "HEAD~1")
+    assert later.sites == ["xa-mot", "xa-hai"]
+    assert later.reasons["xa-hai"] == ["a related document changed: content/sites/xa-mot/van-ban/qd-12.md"]

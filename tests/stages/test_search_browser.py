@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from ..conftest import NOW, post, write
+from ..conftest import NOW, document, post, write
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
@@ -33,6 +33,7 @@ sites:
     kind: province
     name: {vi: "Cổng Thông tin điện tử tỉnh Thử", en: "Test Province Portal", ja: "テスト省ポータル", zh: "测试省门户网站", ko: "테스트성 포털"}
     url: https://tinh.example.vn
+    owner: "UBND tỉnh"
     languages: [vi, en, ja, zh, ko]
     editors: ["@org/btb-tinh"]
   - id: dong-tien
@@ -85,10 +86,10 @@ def make_network(root: Path) -> Path:
         """)
     post(root, f"{d}/tin-tuc/cay-duong.md", POPLAR, date="2026-02-10",
          body="Người dân trồng hàng cây dương dọc bờ sông; cây dương cho bóng mát.")  # dương 3 times, đường twice
-    post(root, f"{d}/van-ban/qd-15.md", DECISION, date="2026-01-15", category="van-ban",
-         number="15/QĐ-UBND", doc_type="Quyết định", issuer="UBND tỉnh", body="Phê duyệt quy hoạch sử dụng đất đến năm 2030.")
-    post(root, f"{d}/van-ban/kh-20.md", PLAN, date="2026-01-20", category="van-ban",
-         number="20/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh", body="Kế hoạch đầu tư công trung hạn của tỉnh.")
+    document(root, "tinh", "qd-15", DECISION, date="2026-01-15", issued="2026-01-14", number="15/QĐ-UBND", doc_type="Quyết định",
+             issuer="UBND tỉnh", body="Phê duyệt quy hoạch sử dụng đất đến năm 2030.", fields="[Đất đai]")
+    document(root, "tinh", "kh-20", PLAN, date="2026-01-20", issued="2026-01-19", number="20/KH-UBND", doc_type="Kế hoạch",
+             issuer="UBND tỉnh", body="Kế hoạch đầu tư công trung hạn của tỉnh.", fields="[Đầu tư]")
     post(root, "content/sites/dong-tien/tin-tuc/lam-duong.md", COMMUNE_ROAD, date="2026-03-05",
          body="Nhân dân xã Đông Tiến góp công làm đường bê tông.")
     post(root, "content/shared/bao-tri-duong.md", NEW_DIRECTIVE, date="2026-03-10", category="",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from ..conftest import NOW, make_project, post
+from ..conftest import NOW, document, make_project, post
 from .searching import serving, sites_yaml
 from .test_search_browser import Reader, browser  # noqa: F401
 
@@ -27,7 +27,7 @@ BODY_ONLY = "Hội nghị giao ban tháng tư"
 
 
 def make_network(root):
-    make_project(root, SITES)
+    make_project(root, SITES + 'documents:\n  issuers: ["UBND tỉnh"]\n')
     post(root, "content/sites/dong-tien/tin-tuc/ban-tin.md", BULLETIN, date="2026-03-01",
          body="Ủy ban nhân dân xã tổng kết công tác tháng ba, triển khai nhiệm vụ tháng tư.")
     post(root, "content/sites/tien-du/tin-tuc/dong-tien.md", TIEN_DU, date="2026-03-02",
@@ -36,8 +36,8 @@ def make_network(root):
          body="Người dân cần diệt lăng quăng, ngủ màn và đến cơ sở khám khi sốt cao.")
     post(root, "content/sites/tinh/tin-tuc/hop.md", MENTION, date="2026-03-04",
          body="Ủy ban nhân dân tỉnh làm việc với Sở Y tế về việc nâng cấp bệnh viện tuyến tỉnh.")
-    post(root, "content/sites/tinh/van-ban/kh-953.md", PLAN, date="2026-01-20", category="van-ban",
-         number="953/KH-UBND", doc_type="Kế hoạch", issuer="UBND tỉnh", body="Kế hoạch của tỉnh về chuyển đổi số.")
+    document(root, "tinh", "kh-953", PLAN, date="2026-01-20", issued="2026-01-19", number="953/KH-UBND", doc_type="Kế hoạch",
+             issuer="UBND tỉnh", fields="[Chuyển đổi số]", body="Kế hoạch của tỉnh về chuyển đổi số.")
     for i, title in enumerate(CITES):
         post(root, f"content/sites/tinh/tin-tuc/cite-{i}.md", title, date=f"2026-02-0{i + 1}",
              body="Thực hiện Kế hoạch số 953/KH-UBND của Ủy ban nhân dân tỉnh, các đơn vị báo cáo kết quả. "

@@ -117,8 +117,27 @@ def dump(path: Path, meta: dict, body: str) -> None:
 # --------------------------------------------------------------------------- Hugo project
 
 
+#: the portal's static filter pages of documents and procedures, as Hugo taxonomies: name → its terms' path
+FILTERS = {"loai": "/van-ban/loai/:slug/", "co-quan": "/van-ban/co-quan/:slug/", "linh-vuc": "/van-ban/linh-vuc/:slug/",
+           "nam": "/van-ban/nam/:slug/", "hieu-luc": "/van-ban/hieu-luc/:slug/", "tt-linh-vuc": "/thu-tuc-hanh-chinh/linh-vuc/:slug/",
+           "tt-cap": "/thu-tuc-hanh-chinh/cap/:slug/", "tt-co-quan": "/thu-tuc-hanh-chinh/co-quan/:slug/"}
+
+
+def _filters(post: Post) -> dict:
+    """A document's or procedure's terms of :data:`FILTERS` (Hugo cannot compute a status: every document is in force)."""
+    meta = post.meta
+    if post.category == "van-ban" and meta.get("number"):
+        return {"loai": [str(meta.get("doc_type", ""))], "co-quan": [str(meta.get("issuer", ""))],
+                "linh-vuc": [str(f) for f in meta.get("fields") or []], "nam": [str(meta.get("issued", ""))[:4]],
+                "hieu-luc": ["con-hieu-luc"]}
+    if post.category == "thu-tuc-hanh-chinh" and meta.get("code"):
+        return {"tt-linh-vuc": [str(f) for f in meta.get("fields") or []], "tt-cap": [str(meta.get("level", ""))],
+                "tt-co-quan": [str(meta.get("agency", ""))]}
+    return {}
+
+
 def hugo_post(post: Post, *, canonical: str | None = None, source: str | None = None) -> dict:
-    extra: dict = {"slug": post.slug}
+    extra: dict = {"slug": post.slug, **_filters(post)}
     tags = post.meta.get("tags") or []
     if tags:
         extra["tag"] = list(tags)
@@ -154,7 +173,8 @@ def site_config(network: Network, site: Site, sections_by_lang: dict[str, list[s
         'disableKinds = ["taxonomy"]',  # no index of all tags: the portal has none
         "removePathAccents = true",  # tag URLs without tones
         "[pagination]", f"pagerSize = {PAGINATION}", 'path = "page"',
-        "[taxonomies]", 'tag = "tag"',
+        "[taxonomies]", 'tag = "tag"', *[f"{_toml(name)} = {_toml(name)}" for name in FILTERS],
+        "[permalinks.term]", *[f"{_toml(name)} = {_toml(path)}" for name, path in FILTERS.items()],
         "[outputs]", 'home = ["html", "rss"]', 'section = ["html", "rss"]', 'taxonomy = ["html"]', 'term = ["html"]',
         'page = ["html"]',
         "[services.rss]", f"limit = {FEED_ITEMS}",

@@ -12,8 +12,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from portal.bench.pdf import write_pdf
 from portal.model.sections import DEFAULTS
 from portal.model.text import slugify
+
+#: document types of the synthetic documents: (type, how its number is written)
+DOC_TYPES = [("Quyết định", "{n}/QĐ-UBND"), ("Kế hoạch", "{n}/KH-UBND"), ("Thông báo", "{n}/TB-UBND"), ("Công văn", "{n}/UBND-VP")]
+FIELDS = ["Chuyển đổi số", "Cải cách hành chính", "Đất đai", "Xây dựng - Đô thị", "Nông nghiệp", "Y tế", "Giáo dục",
+          "Văn hóa - Xã hội", "Tài chính nhà nước", "Giao thông - Vận tải"]
 
 SUBJECTS = [
     "Ủy ban nhân dân", "Ban Chỉ đạo chuyển đổi số", "Hội đồng nhân dân", "Mặt trận Tổ quốc",
@@ -86,6 +92,50 @@ def _title(rng: random.Random, i: int) -> str:
     return f"{rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} (số {i})"
 
 
+def _legal_keys(rng: random.Random, sid: str, cat: str, slug: str, title: str, day: str, body: str, folder: Path,
+                docs: list[str], province_docs: list[str]) -> str:
+    """The front matter a document, draft or procedure needs, and its PDF (documents and drafts).
+
+    Documents: every fifth replaces the one before it, every third amends one two before it, one in
+    four of a commune's implements a provincial document (relations across sites).
+    """
+    issuer = f"UBND {sid}"
+    if cat == "van-ban":
+        n = len(docs) + 1
+        doc_type, pattern = DOC_TYPES[n % len(DOC_TYPES)]
+        number = pattern.format(n=n)
+        docs.append(number)
+        if sid == "tinh":
+            province_docs.append(number)
+        pdf = f"files/van-ban/{slug}.pdf"
+        write_pdf(folder / pdf, [issuer, f"Số: {number}"], title, body.split("\n\n")[:2], ascii_only=True)
+        keys = [f"number: {number}", f"doc_type: {doc_type}", f'issuer: "{issuer}"', "signer: Nguyễn Văn An", f"issued: {day}",
+                f"fields: [{FIELDS[n % len(FIELDS)]}]", f"attachments: [{{path: {pdf}, role: full_text}}]"]
+        relations = []
+        if n % 5 == 0:
+            relations.append(f"replaces: [{docs[n - 2]}]")
+        elif n % 3 == 0:
+            relations.append(f"amends: [{docs[n - 3]}]")
+        elif province_docs and n % 4 == 1:
+            relations.append(f'implements: [{{number: {province_docs[n % len(province_docs)]}, issuer: "UBND tinh"}}]')
+        if relations:
+            keys += ["relations:"] + [f"  {r}" for r in relations]
+        return "\n".join(keys) + "\n"
+    if cat == "du-thao":
+        import datetime as dt
+
+        start = dt.date.fromisoformat(day)
+        pdf = f"files/du-thao/{slug}.pdf"
+        write_pdf(folder / pdf, [issuer, "DỰ THẢO"], title, body.split("\n\n")[:1], ascii_only=True)
+        return (f"comment_from: {day}\ncomment_until: {start + dt.timedelta(days=30 + len(slug) % 30)}\n"
+                f'drafting_agency: "{issuer}"\nattachments: [{{path: {pdf}, role: draft}}]\n')
+    if cat == "thu-tuc-hanh-chinh":
+        return (f'code: "1.{rng.randint(0, 999999):06d}"\nlevel: Cấp xã\nagency: "{issuer}"\ntime_limit: "{rng.randint(1, 20)} ngày làm việc"\n'
+                f'fee: "Không"\nrequired_documents: [Tờ khai theo mẫu, Bản sao giấy tờ tùy thân]\nresult: Kết quả giải quyết\n'
+                f"fields: [{FIELDS[len(slug) % len(FIELDS)]}]\n")
+    return ""
+
+
 def link_project_files(dest: Path, source: Path) -> None:
     """Use this checkout's theme, plugins, translations and settings (symlinks, no copies)."""
     for name in ("themes", "plugins", "translations", "pelicanconf.py"):
@@ -112,7 +162,7 @@ def generate(dest: Path, scale: Scale, source: Path, seed: int = 42) -> Path:
     for sid, kind in zip(ids, kinds, strict=True):
         lines += [
             f"  - id: {sid}", f"    kind: {kind}", f'    name: {{vi: "Cổng thông tin {sid}"}}',
-            f"    url: https://{sid}.example.vn",
+            f"    url: https://{sid}.example.vn", f'    owner: "UBND {sid}"',
         ]
         if kind == "province":
             lines.append(f"    languages: [{', '.join(langs)}]")
@@ -121,19 +171,23 @@ def generate(dest: Path, scale: Scale, source: Path, seed: int = 42) -> Path:
     (dest / "sites.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
     per_site = [scale.posts // scale.sites + (1 if i < scale.posts % scale.sites else 0) for i in range(scale.sites)]
+    province_docs: list[str] = []
     for sid, kind, count in zip(ids, kinds, per_site, strict=True):
         sections = [s for s in DEFAULTS[kind] if s != "chi-dao-dieu-hanh"]
         folder = dest / "content" / "sites" / sid
+        docs: list[str] = []
         for i in range(count):
             title = _title(rng, i)
             cat = sections[i % len(sections)]
             date = f"20{22 + i % 4}-{1 + i % 12:02d}-{1 + i % 28:02d} {i % 24:02d}:{i % 60:02d}"
             body = _paragraphs(rng, rng.randint(3, 6))
-            path = folder / cat / f"{slugify(title)}.md"
+            slug = slugify(title)
+            path = folder / cat / f"{slug}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
             press = f'period: {date[:7]}\nspokesperson: "Chánh Văn phòng"\n' if cat == "thong-tin-bao-chi" else ""
+            extra = _legal_keys(rng, sid, cat, slug, title, date[:10], body, folder, docs, province_docs if kind != "province" else [])
             path.write_text(f'---\ntitle: "{title}"\ndate: {date}\ncategory: {cat}\nsummary: "{rng.choice(OBJECTS).capitalize()}."\n'
-                            f"{press}tags: [{rng.choice(OBJECTS)}]\n---\n{body}\n", encoding="utf-8")
+                            f"{press}tags: [{rng.choice(OBJECTS)}]\n{extra}---\n{body}\n", encoding="utf-8")
             if kind == "province" and rng.random() < scale.translated:
                 for lang in langs[1:]:
                     path.with_suffix(f".{lang}.md").write_text(

@@ -101,6 +101,10 @@ def cmd_score(args: argparse.Namespace) -> int:
     if args.year:
         return _year(args, inputs, now, fmt)
     month = Month.parse(args.month) if args.month else Month.of(now, inputs.tz)
+    if not args.month and not args.at:  # the running month, today: portal audit's findings take over the checks it makes
+        from portal.score import required
+
+        required.register(required.audit_findings)
     report = score_month(inputs, month, now=now)  # every portal: the ranks are the network's
     if args.site:
         report["sites"] = [s for s in report["sites"] if s["site"] in args.site]

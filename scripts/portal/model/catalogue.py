@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from portal.model import links, media
+from portal.model import attachments, documents, drafts, links, media, organisation, procedures
 from portal.model.content import Post, check_body, read_post, validate
 from portal.model.errors import Problem, did_you_mean
 from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
@@ -41,6 +41,12 @@ LANG_SECTIONS: dict[str, set[str]] = {}
 FOR_ALL: set[str] = set()
 #: rel path of a broken shared directive → the sites it was meant for
 BROKEN_AUDIENCES: dict[str, set[str]] = {}
+#: every live legal document of the network (portal.model.registry), read once per build before forking
+DOCUMENTS: documents.Registry | None = None
+#: the network of the build (set by load_site: the plugins read the vocabularies and settings from it)
+NETWORK: Network | None = None
+#: the organisation data of the site being built (content/sites/<id>/to-chuc.yaml), if it has one
+ORGANISATION: organisation.Organisation | None = None
 
 
 class Renderer(Protocol):
@@ -192,6 +198,10 @@ def link_index(network: Network, site: Site | None, inputs: Inputs, posts: list[
             index.pages.update(f"{p}feeds/{s.slug}.atom.xml" for s in site.sections)
             if site.id == network.home:
                 index.pages.add(f"{p}tim-kiem-toan-tinh/")
+        if site.id == network.home:
+            index.pages.add("/kiem-tra-thong-tin-bat-buoc/")
+        if organisation.FILE in inputs.data:
+            index.pages.update(f"{_prefix(lang, default)}{organisation.PAGE_SLUG}/" for lang in organisation.languages(site.languages))
         index.pages.add("/404.html")
     else:
         index.pages.update({"/", "/chi-dao-dieu-hanh/"})
@@ -226,7 +236,10 @@ def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) ->
             post.meta["image"] = resolved
     attachments = post.meta.get("attachments")
     if isinstance(attachments, list):
-        out: list[object] = []
+        from portal.model.yamlio import LineList
+
+        out = LineList()
+        out.line, out.item_lines = getattr(attachments, "line", 0), []
         for i, item in enumerate(attachments):
             line = attachments.line_of(i) + 1 if hasattr(attachments, "line_of") else post.line("attachments")
             path = item.get("path") if isinstance(item, dict) else item
@@ -236,7 +249,13 @@ def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) ->
             resolved = one(path, line)
             if resolved is not None:
                 out.append({**item, "path": resolved} if isinstance(item, dict) else resolved)
+                out.item_lines.append(line - 1)
         post.meta["attachments"] = out
+    report = post.meta.get("report") if post.draft is not None else None
+    if isinstance(report, str) and report:
+        resolved = one(report, post.line("report"))
+        if resolved is not None:
+            post.draft.report = resolved
     problems += _media_links(network, post, one)
     return problems
 
@@ -328,13 +347,24 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
     """Read and validate every input of one site; with *render*, render and resolve the links of its posts.
 
     Returns (every post read, problems as ``path:LINE`` :class:`Problem` s). The inputs
-    are those of :func:`site_inputs` (kept in :data:`CURRENT_INPUTS` for the build).
+    are those of :func:`site_inputs` (kept in :data:`CURRENT_INPUTS` for the build), the
+    organisation data in :data:`ORGANISATION`.
     """
-    global CURRENT_INPUTS
+    global CURRENT_INPUTS, NETWORK, ORGANISATION
+    NETWORK = network
+    posts, problems, CURRENT_INPUTS, ORGANISATION = read_site(network, site, render=render)
+    return posts, problems
+
+
+def read_site(network: Network, site: Site, *, render: Renderer | None = None
+              ) -> tuple[list[Post], list[Problem], Inputs, organisation.Organisation | None]:
+    """:func:`load_site` without keeping anything in this module: (posts, problems, inputs, organisation).
+
+    The organisation data is read with *render* only (its photos are files the build checks).
+    """
     tz = ZoneInfo(network.timezone)
     folder = site_dir(network.root, site.id)
     inputs = site_inputs(network, site.id)
-    CURRENT_INPUTS = inputs
     problems: list[Problem] = list(inputs.problems)
     posts: list[Post] = []
     for path in inputs.markdown:
@@ -343,15 +373,20 @@ def load_site(network: Network, site: Site, *, render: Renderer | None = None) -
     problems += _finish(posts, sections=site.section_slugs, languages=site.languages, tz=tz,
                         default_language=site.default_language)
     problems += translation_problems(posts, site.default_language)
+    problems += read_legal(network, site, posts)
     mine = [p for p in posts if p.addressable]
     shared = [p for p in SHARED if site.id in AUDIENCES.get(p.rel, ())]
     problems += duplicate_problems([*shared, *mine]) if shared else duplicate_problems(mine)
     problems += tag_problems([*shared, *mine])
+    org = None
     if render is not None:
         problems += _render(network, f"site-{site.id}", posts, render)
         index = link_index(network, site, inputs, posts, shared)
         problems += resolve_links(network, [p for p in posts if p.rendered is not None], index, render)
-    return posts, problems
+        problems += check_attachments(network, inputs, [p for p in posts if p.rendered is not None])
+        org, org_problems = organisation.load(network, site, inputs)
+        problems += org_problems
+    return posts, problems, inputs, org
 
 
 def index_languages(site: Site, posts: list[Post], now: dt.datetime) -> None:
@@ -366,6 +401,11 @@ def index_languages(site: Site, posts: list[Post], now: dt.datetime) -> None:
         ALTERNATES.setdefault(p.base, {})[p.lang] = prefix + p.url()
         if p.kind == "article":
             LANG_SECTIONS.setdefault(p.lang, set()).add(p.category)
+    if CURRENT_INPUTS is not None and organisation.FILE in CURRENT_INPUTS.data:  # pages made from to-chuc.yaml
+        base = organisation.page_base(site_dir(NETWORK.root if NETWORK else Path("."), site.id))
+        for lang in organisation.languages(site.languages):
+            prefix = "" if lang == site.default_language else f"{lang}/"
+            ALTERNATES.setdefault(base, {}).setdefault(lang, f"{prefix}{organisation.PAGE_SLUG}/")
 
 
 def resolve_audience(post: Post, network: Network) -> tuple[set[str], list[Problem]]:
@@ -406,6 +446,7 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
     problems = list(inputs.problems)
     problems += _finish(posts, sections=None, languages=all_langs, tz=tz, default_language=network.default_language)
     problems += translation_problems(posts, network.default_language)
+    problems += read_legal(network, None, posts, resolve=False)
     for post in posts:
         if post.problems:
             continue
@@ -448,6 +489,105 @@ def sites_blocked_by(network: Network, problems: list[Problem]) -> set[str]:
     for rel in broken:
         blocked |= BROKEN_AUDIENCES.get(rel, set(network.ids))
     return blocked
+
+
+def read_legal(network: Network, site: Site | None, posts: list[Post], *, resolve: bool = True) -> list[Problem]:
+    """Read the legal keys of each valid post: a document's, a draft's, a procedure's (into ``post.document``…).
+
+    A van-ban document must be in the site's ``van-ban/`` folder; with *resolve*, its relations
+    and a draft's ``adopted_as`` must name documents of the network (:data:`DOCUMENTS`, read
+    on first use by :func:`load_documents`).
+    """
+    problems: list[Problem] = []
+    legal = network.legal
+    default = site.default_language if site else network.default_language
+    for post in posts:
+        if not post.meta or post.kind != "article" or post.lang != default:
+            continue
+        found: list[Problem] = []
+        category = post.category
+        if documents.is_document(post.meta, category):
+            post.document, found = documents.read(post.meta, post.line, legal, post.rel, category)
+            if category == documents.CATEGORY and site is not None:
+                parts = post.path.relative_to(site_dir(network.root, site.id)).parts
+                if parts[0] != documents.FOLDER:
+                    found.append(Problem(post.rel, post.line("category"), _(
+                        "a legal document lives in the site's van-ban/ folder — move the file to content/sites/{site}/van-ban/",
+                        site=site.id)))
+        if category == drafts.CATEGORY:
+            post.draft, more = drafts.read(post.meta, post.line, legal, post.rel)
+            found += more
+        elif category == procedures.CATEGORY:
+            post.procedure, more = procedures.read(post.meta, post.line, legal, post.rel)
+            found += more
+        if resolve and not found:
+            found += _resolve_references(network, site, post)
+        post.problems.extend(found)
+        problems.extend(found)
+    originals = {p.base: p for p in posts if p.lang == default}
+    for post in posts:  # a translation shows its original's document, draft or procedure
+        orig = originals.get(post.base) if post.lang != default else None
+        if orig is not None:
+            post.document, post.draft, post.procedure = orig.document, orig.draft, orig.procedure
+    return problems
+
+
+def load_documents(network: Network, now: dt.datetime | None = None) -> documents.Registry:
+    """Read the network's documents into :data:`DOCUMENTS` (after :func:`load_shared`)."""
+    from portal.model import registry
+
+    global DOCUMENTS
+    DOCUMENTS = registry.scan(network, SHARED, now or now_in(network))
+    return DOCUMENTS
+
+
+def _resolve_references(network: Network, site: Site | None, post: Post) -> list[Problem]:
+    registry = DOCUMENTS if DOCUMENTS is not None else load_documents(network)
+    problems: list[Problem] = []
+    refs = list(post.document.references) if post.document is not None else []
+    if post.draft is not None and post.draft.adopted_as:
+        refs.append(documents.Reference("adopted_as", post.draft.adopted_as, line=post.line("adopted_as")))
+    for ref in refs:
+        if ref.url:
+            continue
+        _target, why = registry.find(ref, network.legal, near=site.id if site else None,
+                                     issuer=post.document.issuer if post.document is not None else None)
+        if why == "missing":
+            problems.append(Problem(post.rel, ref.line or post.line("relations"), _(
+                "{number} names no document published on the network's portals — check the number; for a document published elsewhere give its address: {{number: …, issuer: …, url: https://…}}",
+                number=links.short(ref.number, 40))))
+        elif why == "ambiguous":
+            problems.append(Problem(post.rel, ref.line or post.line("relations"), _(
+                "{number} is the number of documents of several issuers — say which: {{number: {number}, issuer: …}}",
+                number=links.short(ref.number, 40))))
+    return problems
+
+
+def check_attachments(network: Network, inputs: Inputs, posts: list[Post]) -> list[Problem]:
+    """Each document's and draft's attachments: a role, a file within the size limit, a PDF with text.
+
+    A van-ban document and a draft need at least one (already reported as missing when absent).
+    """
+    problems: list[Problem] = []
+    static = inputs.static_names
+    originals = {p.base: p for p in posts if "attachments" in p.meta}
+    for post in posts:
+        if "attachments" not in post.meta and post.base in originals:  # a translation: its original's files
+            post.attachments = originals[post.base].attachments
+        items = post.meta.get("attachments")
+        if not isinstance(items, list) or not items:
+            continue
+        legal_post = post.document is not None or post.draft is not None
+        role = "draft" if post.draft is not None else "full_text"
+
+        def line(i: int, items: list = items, post: Post = post) -> int:
+            return items.line_of(i) + 1 if hasattr(items, "line_of") else post.line("attachments")
+
+        post.attachments, found = attachments.check(post.rel, items, line, static, network.legal, network.root,
+                                                    default_role=role, need_text=legal_post)
+        post.problems.extend(found)
+        problems.extend(found)
+    return problems
 
 
 def now_in(network: Network) -> dt.datetime:

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.model import media, outreach, yamlio
+from portal.model import documents, drafts, media, outreach, procedures, yamlio
+from portal.model.dates import date_hint, end_of_day, parse_date
 from portal.model.errors import Problem, did_you_mean
 from portal.model.limits import DEFAULT, Limits
 from portal.model.links import Ref, short
@@ -27,19 +28,24 @@ from portal.model.sections import LANGUAGES, RESERVED_PATHS
 from portal.model.text import SLUG_MAX, SLUG_RE, clean, slugify
 
 COMMON_KEYS = {"title", "date", "category", "summary", "tags", "image", "image_alt", "author", "slug", "status", "expires"}
-DOCUMENT_KEYS = {"number", "doc_type", "issuer", "signer", "issued", "effective", "attachments"}
+#: a document's keys (portal.model.documents): any article may carry them (a numbered directive is a document)
+DOCUMENT_KEYS = set(documents.KEYS)
 SHARED_KEYS = {"audience"}
-#: drafts for comment (category du-thao): the comment period, who drafts it, later the board's report
-#: and the adopted document (Decree 42/2022 art. 8; read leniently until the documents issue specifies them)
-DRAFT_KEYS = {"comment_from", "comment_until", "drafting_agency", "report", "adopted_as"}
+#: drafts for comment (category du-thao): the comment period, who drafts it, its files, later the report on the
+#: comments and the adopted document (portal.model.drafts)
+DRAFT_KEYS = set(drafts.KEYS)
 #: questions answered through the interaction service (category hoi-dap): tracking code, dates, who answered,
 #: who asked (a name only with the sender's consent, otherwise initials); never a phone, e-mail or address
 QA_KEYS = {"code", "received", "due", "answered", "answered_by", "asker"}
-#: which category admits which extra keys, and which of them are dates (press releases and radio bulletins:
-#: portal.model.outreach; a procedure's code in the National Database, read leniently until the documents issue)
-CATEGORY_KEYS = {"du-thao": DRAFT_KEYS, "hoi-dap": QA_KEYS, outreach.PRESS_CATEGORY: set(outreach.PRESS_KEYS),
-                 outreach.RADIO_CATEGORY: set(outreach.RADIO_KEYS), "thu-tuc-hanh-chinh": {"code"}}
-DATE_KEYS = ("issued", "effective", "comment_from", "comment_until", "received", "due", "answered", "briefing_date", "broadcast")
+#: the keys only a category admits: drafts for comment, administrative procedures (portal.model.procedures), Q&A,
+#: press releases and radio bulletins (portal.model.outreach)
+CATEGORY_KEYS = {drafts.CATEGORY: DRAFT_KEYS, procedures.CATEGORY: set(procedures.KEYS), "hoi-dap": QA_KEYS,
+                 outreach.PRESS_CATEGORY: set(outreach.PRESS_KEYS), outreach.RADIO_CATEGORY: set(outreach.RADIO_KEYS)}
+#: keys whose value is a date (checked here; what they mean: documents, drafts, the interaction service, outreach)
+DATE_KEYS = ("issued", "effective", "valid_until", "comment_from", "comment_until", "received", "due", "answered",
+             "briefing_date", "broadcast")
+#: addresses under a section that its own pages take (the filter pages of documents and procedures)
+RESERVED_IN_SECTION = {documents.CATEGORY: frozenset(documents.FACETS), procedures.CATEGORY: frozenset(procedures.FACETS)}
 PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order", *media.KEYS}
 STATUSES = ("published", "draft")
 
@@ -57,8 +63,6 @@ TAG_MAX = 100
 QA_RESERVED = frozenset({"gui-cau-hoi", "tra-cuu", "khao-sat", "thong-ke"})
 
 _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+)?)$")
-_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}([ T]\d{2}:\d{2}(:\d{2})?)?$")
-_DMY = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:\s+(\d{1,2})[:h](\d{2}))?$")
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
@@ -88,6 +92,12 @@ class Post:
     rendered: Any = None
     #: its front matter is valid: it has an address (checked for collisions) even if its body has problems
     addressable: bool = False
+    #: what its legal keys say (portal.model.documents.Document, drafts.Draft, procedures.Procedure), or None
+    document: Any = None
+    draft: Any = None
+    procedure: Any = None
+    #: its attachments, checked (portal.model.attachments.Attachment)
+    attachments: list[Any] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -138,39 +148,6 @@ def split_language(path: Path) -> tuple[str, str | None]:
     if m:
         return str(path.parent / m.group("base")), m.group("lang")
     return str(path.parent / stem), None
-
-
-def parse_date(value: Any, tz: ZoneInfo) -> dt.datetime | None:
-    """A front-matter date (``YYYY-MM-DD`` or ``YYYY-MM-DD HH:MM``) in the network's zone."""
-    if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=tz)
-    if isinstance(value, dt.date):
-        return dt.datetime(value.year, value.month, value.day, tzinfo=tz)
-    if isinstance(value, str) and _DATE_RE.match(value.strip()):
-        try:
-            return dt.datetime.fromisoformat(value.strip()).replace(tzinfo=tz)
-        except ValueError:
-            return None
-    return None
-
-
-def date_hint(value: Any) -> str:
-    """How to write *value* as a date: ``31/12/2026`` → ``viết 2026-12-31``, else the pattern."""
-    if isinstance(value, str):
-        m = _DMY.match(value.strip())
-        if m:
-            d, mo, y = int(m.group(1)), int(m.group(2)), m.group(3)
-            if 1 <= d <= 31 and 1 <= mo <= 12:
-                iso = f"{y}-{mo:02d}-{d:02d}" + (f" {int(m.group(4)):02d}:{m.group(5)}" if m.group(4) else "")
-                return _("write {iso} (year-month-day)", iso=iso)
-    return _("write YYYY-MM-DD or YYYY-MM-DD HH:MM, e.g. 2026-12-31")
-
-
-def end_of_day(value: dt.datetime) -> dt.datetime:
-    """An ``expires`` date without a time means through the end of that day."""
-    if value.hour == 0 and value.minute == 0:
-        return value + dt.timedelta(days=1) - dt.timedelta(microseconds=1)
-    return value
 
 
 def split_front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:
@@ -293,9 +270,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             add(Problem(rel, post.line(key), _("unknown front-matter key '{key}' — {hint}", key=short(key, 40), hint=hint)))
 
     for key in ("title", "summary", "image", "image_alt", "author", "slug", "category", "number",
-                "doc_type", "issuer", "signer", "status", "order"):
+                "doc_type", "issuer", "status", "order"):
         _check_string(post, key)
-    for key in ("title", "summary", "author", "image_alt", "doc_type", "issuer", "signer", "number"):
+    for key in ("title", "summary", "author", "image_alt", "doc_type", "issuer", "number"):
         if isinstance(meta.get(key), str):
             meta[key] = meta[key].strip()
 
@@ -319,7 +296,15 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             add(Problem(rel, post.line("expires"), _("expires '{value}' is not a date — {hint}", value=_shown(meta["expires"]), hint=date_hint(meta["expires"]))))
         else:
             post.expires = end_of_day(exp)
+    if "expires" in meta and post.kind == "article" and (documents.is_document(meta, str(meta.get("category") or ""))
+                                                         or meta.get("category") == drafts.CATEGORY):
+        fix = "comment_until" if meta.get("category") == drafts.CATEGORY else "valid_until"
+        add(Problem(rel, post.line("expires"), _("expires is not for legal documents or drafts: they change status and stay published — remove expires and write {fix}: YYYY-MM-DD",
+                                                 fix=fix)))
+        post.expires = None
     for key in DATE_KEYS:
+        if key == "valid_until":
+            continue  # portal.model.documents reports it with the document's other dates
         if key in meta and parse_date(meta[key], tz) is None:
             add(Problem(rel, post.line(key), _("{key} '{value}' is not a date — {hint}", key=key, value=_shown(meta[key]), hint=date_hint(meta[key]))))
 
@@ -361,6 +346,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
                                   category=outreach.PRESS_CATEGORY, slug=meta["slug"])))
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
         add(Problem(rel, where, _("page address /{slug}/ is taken by a section or the site itself — give the page another slug: (slug: …)",
+                                  slug=meta["slug"])))
+    elif post.kind == "article" and meta.get("slug") in RESERVED_IN_SECTION.get(str(meta.get("category") or ""), ()):
+        add(Problem(rel, where, _("post address …/{slug}/ is taken by the section's filter pages — give the post another slug: (slug: …)",
                                   slug=meta["slug"])))
     elif post.kind == "article" and meta.get("slug") in RESERVED_POST_SLUGS:
         add(Problem(rel, where, _("post address …/{slug}/ is taken by the section's list pages — give the post another slug: (slug: …)",

@@ -31,6 +31,8 @@ from portal.model.text import clean_name
 
 FILES_DIR = "files"
 MARKDOWN = ".md"
+#: data files a site may hold at the top of its folder (read by their own model: portal.model.organisation)
+DATA_FILES = frozenset({"to-chuc.yaml"})
 
 #: the file types published from files/ (lower case, without the dot)
 STATIC_EXTENSIONS = frozenset({
@@ -66,6 +68,8 @@ class Inputs:
     markdown: list[Path] = field(default_factory=list)
     static: list[StaticFile] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: data files of :data:`DATA_FILES` found at the top of the folder: name → path
+    data: dict[str, Path] = field(default_factory=dict)
 
     @property
     def static_names(self) -> dict[str, StaticFile]:
@@ -164,6 +168,13 @@ def list_inputs(root: Path, folder: Path, limits: Limits = DEFAULT, *, static_di
                                                    size=_size(info.st_size), limit=limits.file_mb)))
                 else:
                     inputs.static.append(StaticFile(path, "/".join(sub), info.st_size))
+                continue
+            if static_dir is not None and len(sub) == 1 and name in DATA_FILES:
+                if info.st_size > limits.markdown_bytes:
+                    add(Problem(rel(path), None, _("is {size}, over the limit of {limit} KB for a post — split it into several posts, or put large tables in an attached file",
+                                                   size=_size(info.st_size), limit=limits.markdown_kb)))
+                else:
+                    inputs.data[name] = path
                 continue
             if suffix == MARKDOWN:
                 if info.st_size > limits.markdown_bytes:

@@ -13,7 +13,8 @@ LANGUAGES = ("vi", "en", "ja", "zh", "ko")
 #: bundles, files, the theme, the interaction service and the web editor, languages.
 RESERVED_PATHS = frozenset({
     "feeds", "tag", "page", "theme", "static", "files", "pagefind", "pagefind-chi-dao", "tim-kiem",
-    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "cham-diem", "api", "admin", "editor", "sitemap", "robots", "404", *LANGUAGES,
+    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "cham-diem", "kiem-tra-thong-tin-bat-buoc", "api", "admin", "editor", "sitemap",
+    "robots", "404", *LANGUAGES,
     "qr", "media", "changes",  # the QR poster, the media origin's proxied path, the changes feed (issue 16)
 })
 
@@ -72,6 +73,15 @@ CATALOG: dict[str, dict[str, str]] = {
         "zh": "基层广播", "ko": "지역 라디오 방송",
     },
 }
+
+#: what citizens come for most: first in the phone's section menu, whatever the site's order (issue 19.2)
+MENU_FIRST = ("van-ban", "thu-tuc-hanh-chinh")
+
+
+def menu_order(slugs: list[str]) -> list[str]:
+    """*slugs* with :data:`MENU_FIRST` first, the others in their order."""
+    return [s for s in MENU_FIRST if s in slugs] + [s for s in slugs if s not in MENU_FIRST]
+
 
 #: Every portal must carry the sections that shared content lands in.
 REQUIRED = ("chi-dao-dieu-hanh",)

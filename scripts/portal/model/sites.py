@@ -13,7 +13,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from portal.model import addresses, yamlio
+from portal.model import addresses, vocabulary, yamlio
 from portal.model import limits as limits_model
 from portal.model.errors import PortalError, Problem, did_you_mean
 from portal.model.limits import Limits
@@ -25,15 +25,22 @@ from portal.model.text import clean, nfc
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins",
-                "answer_days", "days_off", "make_up_days", "media_url", "notify"}
+                "answer_days", "days_off", "make_up_days", "public_services", "media_url", "notify"}
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
-    "sections", "description", "answer_days", "notify",
+    "sections", "description", "answer_days", "owner", "responsible", "short_name", "notify",
 }
 #: working days a board has to answer a citizen's question unless sites.yaml says otherwise
 #: (the province's rule for the Q&A section; Decree 42/2022 art. 8 asks for a time limit)
 DEFAULT_ANSWER_DAYS = 10
+#: the person responsible for a portal (shown in every footer)
+RESPONSIBLE_KEYS = {"name", "position", "phone", "email"}
+#: the national public service portal (Cổng Dịch vụ công quốc gia), linked from every home page's
+#: "online public services" task unless ``network.public_services`` names another address
+DEFAULT_PUBLIC_SERVICES = "https://dichvucong.gov.vn"
+#: how Vietnamese portal names begin; the header's short name leaves it out (the kicker says it)
+PORTAL_PREFIX = "cổng thông tin điện tử "
 CONTACT_KEYS = {"address", "phone", "email", "fax", "hotline", "spokesperson"}
 SOCIAL_KEYS = {"facebook", "zalo", "youtube", "tiktok", "instagram"}
 #: a social account written as a mapping: its address and the account's name (2024 plan task 4: the agency's full name)
@@ -75,6 +82,12 @@ class Site:
     social_names: dict[str, str] = field(default_factory=dict)
     #: who on the board receives notices: ``{"email": [...], "phone": [...]}`` (``notify``; e-mail default: contact.email)
     notify: dict[str, list[str]] = field(default_factory=dict)
+    #: the governing agency (cơ quan chủ quản) per language, e.g. {"vi": "UBND xã Tiên Du", "en": "…"}
+    owner: dict[str, str] = field(default_factory=dict)
+    #: the person responsible for the portal: name, position (a position of the vocabulary), phone, email
+    responsible: dict[str, str] = field(default_factory=dict)
+    #: the name for a phone's header, per language (``short_name`` in sites.yaml); see Network.short_name
+    short_names: dict[str, str] = field(default_factory=dict)
 
     def notice_emails(self) -> list[str]:
         """The board's addresses for notices: ``notify.email``, else the contact e-mail."""
@@ -117,6 +130,10 @@ class Network:
     media_url: str = ""
     #: ``network.notify``: ``{"smtp": {"host", "port", "from", "starttls"}, "webhook": url}`` (issue 16.7)
     notify: dict[str, Any] = field(default_factory=dict)
+    #: the vocabularies of legal documents, their settings and the required items (legal.yaml + sites.yaml)
+    legal: vocabulary.Legal = field(default_factory=vocabulary.defaults)
+    #: the address of the national public service portal (``network.public_services``)
+    public_services: str = DEFAULT_PUBLIC_SERVICES
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.sites}
@@ -139,6 +156,29 @@ class Network:
         """Working days a board has to answer a question sent to *site_id*."""
         site = self._by_id.get(site_id)
         return site.answer_days if site is not None and site.answer_days else self.answer_days
+    def display_name(self, site: Site, lang: str) -> str:
+        """The site's name without the words every portal's name begins with (the header's kicker says them).
+
+        ``Cổng Thông tin điện tử tỉnh Bắc Ninh`` → ``Tỉnh Bắc Ninh``; ``Xã Tiên Du`` stays.
+        """
+        name = site.name(lang)
+        if name.lower().startswith(PORTAL_PREFIX) and len(name) > len(PORTAL_PREFIX):
+            rest = name[len(PORTAL_PREFIX):]
+            return rest[0].upper() + rest[1:]
+        return name
+
+    def short_name(self, site: Site, lang: str) -> str:
+        """The name for the header of a phone: ``short_name`` from sites.yaml, else the display name
+        without the province's own name at its end (``Sở Nội vụ tỉnh Bắc Ninh`` → ``Sở Nội vụ``)."""
+        if site.short_names.get(lang):
+            return site.short_names[lang]
+        name = self.display_name(site, lang)
+        if site.id != self.home:
+            home = self.display_name(self.home_site, lang)
+            suffix = " " + home[0].lower() + home[1:]
+            if name.endswith(suffix) and len(name) > len(suffix):
+                return name[: -len(suffix)]
+        return name
 
     def children(self, site_id: str) -> list[Site]:
         return [s for s in self.sites if s.parent == site_id]
@@ -239,6 +279,24 @@ def _sections(c: _Checker, value: Any, line: int, where: str) -> list[Section] |
     return result
 
 
+def _names(c: _Checker, value: Any, line: int, key: str) -> dict[str, str]:
+    """A text per language (``{vi: …, en: …}`` under *key*: ``name``, ``short_name``), each one line of text."""
+    raw = c.mapping(value, line, key)
+    names: dict[str, str] = {}
+    for lang, text in (raw or {}).items():
+        where = raw.line_of(lang) if isinstance(raw, yamlio.LineDict) else line
+        if lang not in LANGUAGES:
+            c.add(where, _("unsupported language '{lang}' in {key} — use one of {langs}",
+                           lang=short(str(lang), 20), key=key, langs=", ".join(LANGUAGES)))
+        elif not isinstance(text, str) or not text.strip():
+            c.add(where, _("{key}.{lang} is empty — write the portal's name there, or leave the language out", key=key, lang=lang))
+        elif problem := addresses.check_text(text, f"{key}.{lang}"):
+            c.add(where, problem)
+        else:
+            names[lang] = nfc(text.strip())
+    return names
+
+
 def _url(c: _Checker, value: Any, line: int) -> str:
     if not isinstance(value, str) or not value:
         c.add(line, _("url is missing — give the portal's address, e.g. https://sotc.bacninh.gov.vn"))
@@ -333,7 +391,8 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     if not isinstance(data, dict):
         raise PortalError([Problem(rel, 1, _("must be a mapping with 'network' and 'sites' — see README.md"))])
 
-    c.unknown_keys(data, {"network", "defaults", "sites"}, "sites.yaml")
+    c.unknown_keys(data, {"network", "defaults", "sites", "documents", "audit"}, "sites.yaml")
+    legal = vocabulary.extend(vocabulary.defaults(), data.get("documents"), data.get("audit"), c.add, data.line_of)
 
     net = c.mapping(data.get("network"), data.line_of("network"), "network")
     if net is None:
@@ -360,6 +419,10 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     make_up_days = _dates_per_year(c, net.get("make_up_days"), net.line_of("make_up_days"), "make_up_days")
     media_url = _media_url(c, net.get("media_url"), net.line_of("media_url"))
     notify = _network_notify(c, net.get("notify"), net.line_of("notify"))
+    public_services = net.get("public_services", DEFAULT_PUBLIC_SERVICES)
+    if problem := addresses.check_web_address(public_services, "network.public_services"):
+        c.add(net.line_of("public_services"), problem)
+        public_services = DEFAULT_PUBLIC_SERVICES
 
     defaults = c.mapping(data.get("defaults"), data.line_of("defaults"), "defaults")
     kind_sections: dict[str, list[Section]] = {
@@ -408,18 +471,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             c.add(raw.line_of("kind"), _("unknown kind '{kind}' for site '{id}' — use one of {kinds}",
                                          kind=short(kind, 30) if isinstance(kind, str) else "…", id=sid, kinds=", ".join(KINDS)))
             kind = "commune"
-        names_raw = c.mapping(raw.get("name"), raw.line_of("name"), _("name"))
-        names: dict[str, str] = {}
-        if names_raw is not None:
-            for lang, value in names_raw.items():
-                if lang not in LANGUAGES:
-                    c.add(names_raw.line_of(lang), _("unsupported language '{lang}' in name — use one of {langs}", lang=short(lang, 20), langs=", ".join(LANGUAGES)))
-                elif not isinstance(value, str) or not value.strip():
-                    c.add(names_raw.line_of(lang), f"name.{lang} is empty — write the portal's name")
-                elif problem := addresses.check_text(value, f"name.{lang}"):
-                    c.add(names_raw.line_of(lang), problem)
-                else:
-                    names[lang] = nfc(value.strip())
+        names = _names(c, raw.get("name"), raw.line_of("name"), "name")
         if "vi" not in names:
             c.add(raw.line_of("name"), _("site '{id}' has no name.vi — add name: {{vi: \"Cổng Thông tin điện tử …\"}}", id=sid))
             names.setdefault("vi", sid)
@@ -428,6 +480,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             {"vi": desc_raw} if isinstance(desc_raw, str)
             else {k: v for k, v in desc_raw.items() if isinstance(v, str)} if isinstance(desc_raw, dict) else {}
         )
+        short_names = _names(c, raw.get("short_name"), raw.line_of("short_name"), "short_name")
         url = _url(c, raw.get("url"), raw.line_of("url"))
         languages = _languages(c, raw.get("languages"), raw.line_of("languages"), default_langs)
         parent = raw.get("parent")
@@ -464,11 +517,13 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
                     else:
                         social[k] = v
         sections = _sections(c, raw.get("sections"), raw.line_of("sections"), _("site '{id}'", id=sid))
+        owner = _owner(c, raw.get("owner"), raw.line_of("owner"), sid)
+        responsible = _responsible(c, raw.get("responsible"), raw.line_of("responsible"), sid, legal)
         site = Site(
             id=sid, kind=kind, names=names, url=url, languages=languages, parent=parent,
             editors=editors, contact=contact, social=social,
             sections=sections if sections is not None else list(kind_sections[kind]),
-            description=description, line=line,
+            description=description, line=line, owner=owner, responsible=responsible, short_names=short_names,
             answer_days=_answer_days(c, raw.get("answer_days"), raw.line_of("answer_days"), f"site '{sid}'"),
             social_names=social_names, notify=_site_notify(c, raw.get("notify"), raw.line_of("notify"), sid),
         )
@@ -507,11 +562,58 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         raise PortalError(c.problems)
     for s in sites:
         del s._parent_line  # type: ignore[attr-defined]
+    legal = legal.with_owners(vocabulary.Term(s.owner["vi"], tuple((k, v) for k, v in s.owner.items() if k != "vi"))
+                              for s in sites if s.owner.get("vi"))
     return Network(
         home=str(home), default_language=default_language, timezone=str(timezone),
         maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
-        answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, media_url=media_url, notify=notify,
+        answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, legal=legal,
+        public_services=str(public_services), media_url=media_url, notify=notify,
     )
+
+
+def _owner(c: _Checker, value: Any, line: int, sid: str) -> dict[str, str]:
+    """``owner``: the governing agency, as text (Vietnamese) or a mapping of languages."""
+    if value is None:
+        return {}
+    names = {"vi": value} if isinstance(value, str) else value if isinstance(value, dict) else None
+    if names is None or not isinstance(names.get("vi"), str) or not names["vi"].strip():
+        c.add(line, _("owner of '{id}' must name the governing agency — write owner: \"UBND xã …\" or owner: {{vi: …, en: …}}", id=sid))
+        return {}
+    out: dict[str, str] = {}
+    for lang, text in names.items():
+        if lang not in LANGUAGES or not isinstance(text, str):
+            c.add(line, _("owner of '{id}': '{lang}' is not a language — use one of {langs}", id=sid, lang=short(str(lang), 20),
+                          langs=", ".join(LANGUAGES)))
+        elif problem := addresses.check_text(text, f"{sid}: owner.{lang}"):
+            c.add(line, problem)
+        else:
+            out[lang] = nfc(text.strip())
+    return out
+
+
+def _responsible(c: _Checker, value: Any, line: int, sid: str, legal: vocabulary.Legal) -> dict[str, str]:
+    """``responsible``: the person responsible for the portal, {name, position[, phone, email]}."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or not isinstance(value.get("name"), str) or not isinstance(value.get("position"), str):
+        c.add(line, _("responsible of '{id}' must give name and position — write responsible: {{name: \"…\", position: \"…\"}}", id=sid))
+        return {}
+    c.unknown_keys(value, RESPONSIBLE_KEYS, f"responsible of '{sid}'")
+    out: dict[str, str] = {}
+    for key in RESPONSIBLE_KEYS & set(value):
+        text = value[key]
+        what = f"{sid}: responsible.{key}"
+        problem = (addresses.check_phone(text, what) if key == "phone" else addresses.check_email(text, what) if key == "email"
+                   else addresses.check_text(text, what))
+        if problem:
+            c.add(value.line_of(key), problem)
+        else:
+            out[key] = nfc(str(text).strip())
+    if "position" in out and legal.positions.find(out["position"]) is None:
+        c.add(value.line_of("position"), _("position '{position}' of {id}'s responsible is not in the list of positions — {hint} (add it to documents.positions with its English name)",
+                                           position=short(out["position"], 60), id=sid, hint=legal.positions.hint(out["position"])))
+    return out
 
 
 def _limits(c: _Checker, value: Any, line: int) -> Limits:

@@ -235,6 +235,23 @@ def repository_findings(ctx: Context) -> dict[str, list[Finding]]:
     return result
 
 
+def audit_findings(ctx: Context) -> dict[str, list[Finding]]:
+    """``portal audit``'s findings (:mod:`portal.stages.audit`, issue 14): every required item of legal.yaml per
+    site, read from the working tree as the build reads it, on the month's end or now, whichever is sooner.
+
+    Its checks are the required items' keys (``documents``, ``procedures``, ``organisation``, ``contacts`` —
+    officials' phones and e-mails —, ``english`` — the organisation and contacts in English —, …): a
+    criterion scores one when scoring.yaml names it as its measure. It reads today's content, so it is a
+    source for the running month only (``portal score`` without ``--month``): history is scored from the
+    repository.
+    """
+    from portal.stages import audit
+
+    report = audit.audit(ctx.network, min(ctx.end, dt.datetime.now(ctx.tz)))
+    return {site: [Finding(f["check"], f["ok"], f["state"], f["path"], f["detail"], f["line"]) for f in found]
+            for site, found in audit.findings_for_scoring(report).items()}
+
+
 #: the sources, in order; a later one's findings for a (site, check) replace an earlier one's
 SOURCES: list[Source] = [repository_findings]
 

@@ -26,7 +26,8 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from portal.model.content import parse_date, read_post, validate
+from portal.model import drafts
+from portal.model.content import read_post, validate
 from portal.model.sites import Network
 from portal.model.workdays import WorkingCalendar
 from portal.service import publish
@@ -56,7 +57,7 @@ def _confirm_hash(cfg: ServiceConfig, code: str, digits: str) -> str:
 
 @dataclass(frozen=True)
 class Draft:
-    """A draft open for comment (category ``du-thao``), read leniently from its front matter."""
+    """A draft for comment (category ``du-thao``), as the drafts model reads it (:mod:`portal.model.drafts`)."""
 
     site: str
     slug: str
@@ -66,10 +67,10 @@ class Draft:
     agency: str
 
     def open_on(self, day: dt.date) -> bool:
-        """Within the comment period (both ends included); a draft without dates is not open."""
+        """Within the comment period (both ends included; :func:`portal.model.drafts.state`); without dates, not open."""
         if self.comment_until is None:
             return False
-        return (self.comment_from is None or self.comment_from <= day) and day <= self.comment_until
+        return drafts.state(drafts.Draft(self.comment_from, self.comment_until, self.agency), day).is_open
 
 
 def drafts_of(network: Network, site: str) -> dict[str, Draft]:
@@ -84,13 +85,8 @@ def drafts_of(network: Network, site: str) -> dict[str, Draft]:
         if post.problems or post.meta.get("category") != "du-thao" or post.meta.get("status", "published") != "published":
             continue
         validate(post, sections=None, languages=network.site(site).languages, tz=tz)
-
-        def day(key: str, meta=post.meta) -> dt.date | None:
-            value = parse_date(meta.get(key), tz)
-            return value.date() if value else None
-
-        found[post.slug] = Draft(site, post.slug, post.title, day("comment_from"), day("comment_until"),
-                                 str(post.meta.get("drafting_agency") or ""))
+        draft, _problems = drafts.read(post.meta, post.line, network.legal, post.rel)
+        found[post.slug] = Draft(site, post.slug, post.title, draft.comment_from, draft.comment_until, draft.agency)
     return found
 
 

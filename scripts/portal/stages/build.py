@@ -305,6 +305,7 @@ def build(
 
     t0 = time.perf_counter()
     shared_problems = catalogue.load_shared(network, render=RENDERER)
+    catalogue.load_documents(network, now or catalogue.now_in(network))  # the network's documents: relations and status
     shared_seconds = time.perf_counter() - t0
     history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
     _PROVENANCE = repository.provenance(network.root)

@@ -79,6 +79,7 @@ def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
                 wanted_sites, want_shared = None, True
                 break
     problems = catalogue.load_shared(network, render=RENDERER)  # always: sites' URLs are checked against shared ones
+    catalogue.load_documents(network)  # relations resolve against every site's documents
     if not want_shared:
         problems = []
     if wanted_sites is None:  # the whole project: the board sign-off rules must match sites.yaml

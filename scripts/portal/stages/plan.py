@@ -1,6 +1,8 @@
 """What changed → what to build: the sites a Git change affects (DESIGN.md, "plan").
 
-Rules: a site's own content → that site; a shared directive → the sites of its audience,
+Rules: a site's own content → that site; a legal document (or a numbered directive) → also
+the sites of the documents it names and of those that name it, both versions (their pages show
+its relations, and their status may depend on it); a shared directive → the sites of its audience,
 both the old and the new audience when it changed (a deleted directive → its old one);
 the theme, plugins, translations, ``pelicanconf.py`` and the pipeline's code → every
 site; one site's entry in ``sites.yaml`` → that site, but every site when what every
@@ -170,9 +172,11 @@ def _sites_yaml(r: _Reasons, old_raw: bytes | None, new_raw: bytes | None) -> No
     if not isinstance(old, dict) or not isinstance(new, dict):
         r.all(_("sites.yaml: could not compare with the old version"))
         return
-    for key in ("network", "defaults"):
+    for key in ("network", "defaults", "documents"):
         if old.get(key) != new.get(key):
             r.all(_("sites.yaml: {key} changed", key=key))
+    if old.get("audit") != new.get("audit"):
+        r.add([r.network.home], _("sites.yaml: {key} changed", key="audit"))
 
     def entries(data: dict) -> dict[str, dict]:
         items = data.get("sites") if isinstance(data.get("sites"), list) else []
@@ -196,11 +200,39 @@ def _sites_yaml(r: _Reasons, old_raw: bytes | None, new_raw: bytes | None) -> No
                 r.all(_("sites.yaml: {keys} of '{site}' changed (every portal's directory shows it)", keys=", ".join(visible), site=sid))
 
 
+def _related_sites(network: Network, rel: str, versions: list[dict[str, Any] | None], registry: Any) -> set[str]:
+    """The sites of the documents one version of a document names, and of those that name it."""
+    from portal.model import documents
+
+    sites: set[str] = set()
+    for meta in versions:
+        if not meta or not documents.is_document(meta, str(meta.get("category") or "")):
+            continue
+        doc, _problems = documents.read(meta, lambda _key: 0, network.legal, rel, str(meta.get("category") or ""))
+        for ref in doc.references:
+            target, _why = registry.find(ref, network.legal, issuer=doc.issuer)
+            if target is not None:
+                sites.add(target.site or network.home)
+        for record in registry.by_key.get(doc.key, []):
+            sites.update(source.site or network.home for _kind, source in registry.incoming.get(record.rel, []))
+    return sites
+
+
 def affected(network: Network, changes: list[Change], read_old, read_new) -> _Reasons:
     """Apply the rules to *changes*; read_old/read_new(rel) → bytes | None give both versions."""
     r = _Reasons(network)
+    registry = None
     for c in changes:
         p = c.path
+        if p.endswith(".md") and (p.startswith("content/shared/") or "/van-ban/" in p):
+            versions = [_front_matter(read_old(p)), _front_matter(read_new(p))]
+            if any(v and v.get("number") for v in versions):
+                if registry is None:
+                    from portal.model import catalogue
+
+                    catalogue.load_shared(network)
+                    registry = catalogue.load_documents(network)
+                r.add(_related_sites(network, p, versions, registry), _("a related document changed: {path}", path=p))
         if p.startswith("content/sites/"):
             parts = p.split("/")
             if len(parts) >= 4:

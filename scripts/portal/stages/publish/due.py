@@ -5,6 +5,11 @@ past ``expires`` disappears. Rather than trusting clocks, :func:`due` compares, 
 every post of every site (and every shared directive of its audience), whether it is
 live now with whether its page is in the site's last published release (the current
 release of a target folder, or the tip of its publication branch).
+
+A legal document's status and a draft's state change with the days too (it comes into
+force, it ends, a document that replaces it comes into force; a comment period opens,
+counts down, closes): a site is also due when such a day came between its last publish
+(the release's time, or the branch tip's commit time) and now.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from zoneinfo import ZoneInfo
 
 import git
 
-from portal.model import catalogue
+from portal.model import catalogue, documents, drafts
 from portal.model.catalogue import markdown_files, resolve_audience, shared_dir, site_dir, translation_problems
 from portal.model.content import Post, read_post, validate
 from portal.model.messages import _
@@ -24,6 +29,8 @@ from portal.model.sites import Network, Site, load_network
 from portal.stages import repository
 
 Published = Callable[[str], set[str] | None]  # site id → paths of its published release, None: never published
+#: (optional, as ``published.when``) site id → when its release was published, None: unknown
+PublishedAt = Callable[[str], dt.datetime | None]
 
 
 def _read(network: Network, folder: Path, site: Site | None, tz: ZoneInfo) -> list[Post]:
@@ -74,9 +81,36 @@ def due(root: Path | str, published: Published, now: dt.datetime | None = None) 
             elif there and not live:
                 reasons.append(_("{path} is no longer live (expired {date})", path=post.rel, date=f"{post.expires:%Y-%m-%d}")
                                if post.expires and post.expires < now else _("{path} is no longer live", path=post.rel))
+        when = getattr(published, "when", None)
+        last = when(site.id) if when is not None else None
+        if last is not None:
+            reasons += status_changes(network, [*mine, *theirs], last, now)
         if reasons:
             result[site.id] = reasons
     return result
+
+
+def status_changes(network: Network, posts: list[Post], since: dt.datetime, now: dt.datetime) -> list[str]:
+    """Why pages of *posts* show another status or state now than at *since* (documents and drafts)."""
+    registry = catalogue.DOCUMENTS if catalogue.DOCUMENTS is not None else catalogue.load_documents(network, now)
+    legal = network.legal
+    reasons: list[str] = []
+    for post in posts:
+        if post.kind != "article" or post.lang != network.default_language or not post.is_live(now):
+            continue
+        days: list[dt.date] = []
+        if documents.is_document(post.meta, post.category):
+            doc, _problems = documents.read(post.meta, post.line, legal, post.rel, post.category)
+            days += documents.status_changes(doc, registry.incoming.get(post.rel, []), legal)
+        if post.category == drafts.CATEGORY:
+            draft, _problems = drafts.read(post.meta, post.line, legal, post.rel)
+            days += drafts.changes(draft)
+            if drafts.state(draft, now.date()).is_open:
+                days.append(now.date())  # the days left change every day
+        changed = sorted(d for d in days if since.date() < d <= now.date())
+        if changed:
+            reasons.append(_("{path}: its status changes on {date}", path=post.rel, date=changed[-1].isoformat()))
+    return reasons
 
 
 def from_target(target_dir: Path | str) -> Published:
@@ -88,6 +122,15 @@ def from_target(target_dir: Path | str) -> Published:
         current = target.current(site_id)
         return set(target.read_manifest(site_id, current)) if current else None
 
+    def when(site_id: str) -> dt.datetime | None:
+        """The time in the current release's id (``20261122T020000123456Z-…``, portal.stages.publish.target)."""
+        current = target.current(site_id)
+        try:
+            return dt.datetime.strptime(current.split("-", 1)[0], "%Y%m%dT%H%M%S%fZ").replace(tzinfo=dt.UTC) if current else None
+        except ValueError:
+            return None
+
+    published.when = when  # type: ignore[attr-defined]
     return published
 
 
@@ -101,4 +144,11 @@ def from_branch(root: Path | str, name: str) -> Published:
             return None
         return {p for p in out.split("\0") if p}
 
+    def when(site_id: str) -> dt.datetime | None:
+        try:
+            return dt.datetime.fromisoformat(pr.git.log("-1", "--format=%cI", f"refs/heads/{name}/{site_id}").strip())
+        except (git.GitCommandError, ValueError):
+            return None
+
+    published.when = when  # type: ignore[attr-defined]
     return published

@@ -21,6 +21,7 @@ from portal.model.errors import PostFailed, Problem
 from portal.model.inputs import Inputs
 from portal.model.links import short
 from portal.model.messages import _
+from portal.model.sections import menu_order
 from portal.model.sites import Network, Site
 from portal.stages.render import filters, incremental, media
 from portal.stages.search import network as network_index
@@ -46,6 +47,8 @@ def site_context(network: Network, site: Site, lang: str) -> dict[str, Any]:
     parent = network.site(site.parent) if site.parent else None
     return {
         "id": site.id, "kind": site.kind, "name": site.name(lang), "names": site.names,
+        "display_name": network.display_name(site, lang), "short_name": network.short_name(site, lang),
+        "public_services": network.public_services,
         "url": site.url, "languages": site.languages, "default_language": site.default_language,
         "contact": site.contact, "social": site.social,
         "description": site.description.get(lang) or site.description.get("vi", ""),
@@ -53,7 +56,18 @@ def site_context(network: Network, site: Site, lang: str) -> dict[str, Any]:
         "parent": {"id": parent.id, "name": parent.name(lang), "url": parent.url} if parent else None,
         "home": {"id": home.id, "name": home.name(lang), "url": home.url},
         "is_home": site.id == network.home,
+        "owner": site.owner.get(lang) or site.owner.get("vi", ""),
+        "responsible": _responsible(network, site, lang),
     }
+
+
+def _responsible(network: Network, site: Site, lang: str) -> dict[str, str] | None:
+    """The person responsible for the portal, the position in *lang* (vocabulary ``positions``)."""
+    r = site.responsible
+    if not r:
+        return None
+    term = network.legal.positions.find(r.get("position", ""))
+    return {**r, "position": term.label(lang) if term else r.get("position", "")}
 
 
 def _language_facts(site: Site, lang: str) -> dict[str, Any]:
@@ -80,6 +94,8 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
     if not first:  # another language lists only the sections written in it
         have = catalogue.LANG_SECTIONS.get(lang, set())
         ctx["sections"] = [s for s in ctx["sections"] if s["slug"] in have]
+    by_slug = {s["slug"]: s for s in ctx["sections"]}
+    ctx["menu"] = [by_slug[slug] for slug in menu_order(list(by_slug))]
     ctx.update(_language_facts(site, lang))
     override: dict[str, Any] = {
         "PATH": str(catalogue.site_dir(root, site.id)),

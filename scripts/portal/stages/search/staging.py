@@ -40,7 +40,9 @@ MAX_TAGS = 50
 MAX_TEXT = 300_000         # characters of body text
 #: the record's text fields, in the order they are indexed; the rest are for display only
 TEXT_FIELDS = ("summary", "number", "doc_type", "issuer", "signer")
-FILTER_FIELDS = ("section", "year", "doc_type", "issuer")
+FILTER_FIELDS = ("section", "year", "doc_type", "issuer", "status")
+#: filters with several values a page (a record's list → one filter): a document's fields
+LIST_FILTERS = {"fields": "field"}
 DISPLAY_FIELDS = ("title", "date", "section", "image", "image_alt", "number", "doc_type")
 _SKIP = {"script", "style", "template", "noscript", "svg", "math", "iframe", "object", "head", "title"}
 _BLOCKS = {"p", "div", "li", "ul", "ol", "table", "tr", "td", "th", "blockquote", "pre", "section", "article",
@@ -96,7 +98,7 @@ def read_record(doc: str) -> dict | None:
             record[key] = value[:MAX_FIELD]
         elif isinstance(value, bool):
             record[key] = value
-        elif isinstance(value, list) and key == "tags":
+        elif isinstance(value, list) and (key == "tags" or key in LIST_FILTERS):
             record[key] = [str(v)[:MAX_FIELD] for v in value[:MAX_TAGS] if isinstance(v, str)]
     return record
 
@@ -224,14 +226,15 @@ def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, st
             parts = hangul_suffixes(" ".join(content + title))
             if parts:
                 fields.append(_hidden("meta", "ko_parts", " ".join(parts)))
-    filter_values = {k: record[k] for k in FILTER_FIELDS if record.get(k)}
-    filter_values.update(filters or {})
-    fields += [_hidden("filter", k, v) for k, v in filter_values.items()]
+    filter_values = {k: [record[k]] for k in FILTER_FIELDS if record.get(k)}
+    filter_values.update({name: list(record[key]) for key, name in LIST_FILTERS.items() if record.get(key)})
+    filter_values.update({k: [v] for k, v in (filters or {}).items()})
+    fields += [_hidden("filter", k, v) for k, values in filter_values.items() for v in values]
 
     display = {
         "content": " ".join(content),
         "meta": {k: " ".join(title) if k == "title" else record[k] for k in DISPLAY_FIELDS if record.get(k)},
-        "filters": {k: [v] for k, v in filter_values.items()},
+        "filters": filter_values,
         # the content replaces Pagefind's (one word a position) except where Pagefind segments words itself
         "own_content": lang not in SEGMENTED,
         "time": record.get("time", ""),  # not shown: the date sort (bundle.DATES_FILE)

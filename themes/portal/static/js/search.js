@@ -33,7 +33,7 @@
   var sortEl = document.getElementById("search-sort");
   var PAGE = 10, EXCERPT = 28;
   var PAIR = "\u02bc", TITLE = "\u02bb";
-  var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer"];
+  var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
   var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
   var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
