@@ -92,7 +92,7 @@ def social_findings(site: Site) -> list[Finding]:
 
 def findings(network: Network, now: dt.datetime, sites: list[str] | None = None) -> list[Finding]:
     """Every outreach finding of *sites* (default: all), in sites.yaml order."""
-    catalogue.load_shared(network)
+    catalogue.ensure_loaded(network, now)  # in a build, the directives it rendered: never read them again
     out: list[Finding] = []
     for site in network.sites:
         if sites and site.id not in sites:

@@ -27,7 +27,7 @@ class Item:
 
 def items(network: Network, site: Site, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[Item]:
     """The site's live posts of :data:`NEWS_SECTIONS` and the directives it receives, dated in [start, end), oldest first."""
-    catalogue.load_shared(network)
+    catalogue.ensure_loaded(network, now)
     posts, _problems = catalogue.load_site(network, site)
     found: list[Item] = []
     for p in [*posts, *(s for s in catalogue.SHARED if site.id in catalogue.AUDIENCES.get(s.rel, ()))]:
