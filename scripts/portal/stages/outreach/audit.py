@@ -46,7 +46,7 @@ def press_findings(network: Network, site: Site, now: dt.datetime) -> list[Findi
     """Each finished month since the site's first press release that has none."""
     if outreach.PRESS_CATEGORY not in site.section_slugs:
         return []
-    posts, _problems = catalogue.load_site(network, site)
+    posts, _problems, _inputs, _org = catalogue.read_site(network, site)  # never the globals of the site being built
     periods = set()
     for p in posts:
         if p.kind == "article" and not p.problems and p.category == outreach.PRESS_CATEGORY and p.lang == site.default_language and p.is_live(now):

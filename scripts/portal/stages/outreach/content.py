@@ -28,7 +28,7 @@ class Item:
 def items(network: Network, site: Site, start: dt.datetime, end: dt.datetime, now: dt.datetime) -> list[Item]:
     """The site's live posts of :data:`NEWS_SECTIONS` and the directives it receives, dated in [start, end), oldest first."""
     catalogue.ensure_loaded(network, now)
-    posts, _problems = catalogue.load_site(network, site)
+    posts, _problems, _inputs, _org = catalogue.read_site(network, site)  # never the globals of the site being built
     found: list[Item] = []
     for p in [*posts, *(s for s in catalogue.SHARED if site.id in catalogue.AUDIENCES.get(s.rel, ()))]:
         if p.problems or p.kind != "article" or p.lang != site.default_language or not p.is_live(now):

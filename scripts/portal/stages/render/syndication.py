@@ -239,6 +239,13 @@ def json_ld(item: Any, settings: dict[str, Any]) -> dict[str, Any]:
                                        "legislationLegalForce": "https://schema.org/InForce" if doc.get("status") == "in_force" else "https://schema.org/NotInForce",
                                        "legislationPassedBy": {"@type": "GovernmentOrganization", "name": doc["issuer"]} if doc.get("issuer") else None,
                                        }.items() if v})
+    view = md.get("document")
+    if isinstance(view, dict) and isinstance(view.get("jsonld"), dict):
+        # a legal document (plugins/legal_documents): its own Legislation data (status from relations, files,
+        # relations both ways) completes this one — one JSON-LD block a page
+        if "Legislation" not in types:
+            types.append("Legislation")
+        data.update({k: v for k, v in view["jsonld"].items() if k not in ("@context", "@type", "name", "url", "inLanguage")})
     radio = md.get("radio")
     if radio:
         data["audio"] = {"@type": "AudioObject", "contentUrl": _absolute(site["url"], radio["page"]), "encodingFormat": radio["type"],
