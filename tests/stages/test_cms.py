@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 from ruamel.yaml import YAML
 
-from portal.model import content, documents, drafts, procedures, schema
+from portal.model import content, documents, drafts, outreach, procedures, schema
 from portal.model.sites import load_network
 from portal.stages import cms
 from tests.conftest import REPO, make_project
@@ -38,7 +38,7 @@ def _vocabulary(network, name: str) -> list[str]:
     if name == "statuses":
         return list(content.STATUSES)
     if name == "priorities":
-        return list(schema.PRIORITIES)
+        return list(outreach.PRIORITIES)
     if name == "audience":
         from portal.model.sections import KINDS
 
@@ -76,7 +76,8 @@ def test_every_site_every_section_every_key_has_a_widget(network):
             assert set(widgets) - keys == {"body"}, (site.id, name)
             required = {"title"} | ({"date", "category"} if kind == "article" else set())
             required |= {documents.CATEGORY: set(documents.REQUIRED), drafts.CATEGORY: set(drafts.REQUIRED),
-                         procedures.CATEGORY: set(procedures.REQUIRED)}.get(category, set()) if not shared else set()
+                         procedures.CATEGORY: set(procedures.REQUIRED),
+                         outreach.PRESS_CATEGORY: {"period", "spokesperson"}}.get(category, set()) if not shared else set()
             for key, w in widgets.items():
                 if key == "body":
                     continue

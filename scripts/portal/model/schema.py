@@ -7,7 +7,8 @@ this module says, for each of those keys, how an editor fills it in: a label and
 messages, Vietnamese through ``translations/vi/LC_MESSAGES/editor.po``), a widget kind, the
 vocabulary a select lists (:class:`portal.model.vocabulary.Legal`), a pattern, whether it differs
 per language. :func:`form` gives the fields of one section's form, required as the checker
-requires them (``documents.REQUIRED``, ``drafts.REQUIRED``, ``procedures.REQUIRED``).
+requires them (``documents.REQUIRED``, ``drafts.REQUIRED``, ``procedures.REQUIRED``, a press release's
+period and spokesperson).
 
 The web editor (:mod:`portal.stages.cms`) turns a form into a Decap CMS collection; a test
 (``tests/stages/test_cms.py``) fails when the checker accepts a key that has no field here.
@@ -22,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from portal.model import content, documents, drafts, procedures
+from portal.model import content, documents, drafts, outreach, procedures
 from portal.model.messages import _
 
 #: widget kinds (mapped onto Decap's widgets by portal.stages.cms)
@@ -44,9 +45,11 @@ CODE_PATTERN = r"^\d\.\d{6}(\.\d{3}\.\d{2}\.\d{2}\.[A-Z]\d{2})?$"
 #: a press release's month (YYYY-MM), a radio bulletin's duration (m:ss or h:mm:ss), an https address
 PERIOD_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 DURATION_PATTERN = r"^(\d+:)?\d{1,2}:\d{2}$"
-HTTPS_PATTERN = r"^https://\S+$"
-#: a radio bulletin's priorities (portal.model.outreach.PRIORITIES, issue 16)
-PRIORITIES = ("normal", "priority", "emergency")
+HTTPS_PATTERN = r"^https?://\S+$"
+#: a radio bulletin's priorities (issue 16)
+PRIORITIES = outreach.PRIORITIES
+#: what a press release requires (portal.model.outreach.validate)
+PRESS_REQUIRED = ("period", "spokesperson")
 
 
 @dataclass(frozen=True)
@@ -166,7 +169,7 @@ def _required(kind: str, category: str, shared: bool) -> set[str]:
     keys = {"title"} | ({"date", "category"} if kind == "article" else set())
     if kind == "article" and not shared:
         keys |= {documents.CATEGORY: set(documents.REQUIRED), drafts.CATEGORY: set(drafts.REQUIRED),
-                 procedures.CATEGORY: set(procedures.REQUIRED)}.get(category, set())
+                 procedures.CATEGORY: set(procedures.REQUIRED), outreach.PRESS_CATEGORY: set(PRESS_REQUIRED)}.get(category, set())
     return keys
 
 
