@@ -101,7 +101,7 @@ def _body(page, text: str, pane: int = 0) -> None:
 
 
 def _image(page, path: Path) -> None:
-    page.get_by_role("button", name="Chọn một hình").click()
+    page.get_by_role("button", name="Chọn một hình").first.click()     # the post's image (then the media widgets')
     page.set_input_files("input[type=file]", str(path))
     page.get_by_text(path.name).first.wait_for()
     page.get_by_role("button", name="Lấy những cái đã chọn").click()
@@ -128,7 +128,7 @@ def test_a_news_post_with_an_image_is_saved_and_passes_portal_check(editor, brow
     root, port = editor
     context, page, csp_errors = _new_post(browser, port)
     try:
-        page.fill("[id^=title-field]", TITLE)
+        page.get_by_label("Title", exact=True).fill(TITLE)
         page.fill("[id^=summary-field]", "Hơn 500 đoàn viên, hội viên dọn vệ sinh các tuyến đường liên thôn.")
         _image(page, root / "anh-ra-quan.png")
         page.fill("[id^=image_alt-field]", "Đoàn viên thanh niên quét dọn đường làng")
@@ -162,7 +162,7 @@ def test_a_post_missing_a_required_value_cannot_be_saved(editor, browser, missin
     context, page, _ = _new_post(browser, port)
     try:
         if missing == "image_alt":
-            page.fill("[id^=title-field]", "Ảnh chưa có mô tả")
+            page.get_by_label("Title", exact=True).fill("Ảnh chưa có mô tả")
             _image(page, root / "anh-ra-quan.png")
         _body(page, "Nội dung của bài.")
         _publish(page)
@@ -185,9 +185,9 @@ def test_a_post_and_its_english_translation_then_an_edit(editor, browser):  # no
     context, page, _ = _new_post(browser, port, site="so-noi-vu")
     try:
         page.locator("[id^=date-field]").first.fill("2026-03-02T08:30")
-        page.locator("[id^=title-field]").nth(0).fill("Sở Nội vụ tập huấn chuyển đổi số cho cán bộ cấp xã")
+        page.get_by_label("Title", exact=True).nth(0).fill("Sở Nội vụ tập huấn chuyển đổi số cho cán bộ cấp xã")
         _body(page, "Ngày 2/3, Sở Nội vụ tổ chức lớp tập huấn.", pane=0)
-        page.locator("[id^=title-field]").nth(1).fill("Department of Home Affairs trains commune officials in digital transformation")
+        page.get_by_label("Title", exact=True).nth(1).fill("Department of Home Affairs trains commune officials in digital transformation")
         _body(page, "On 2 March the Department held a training course.", pane=1)
         _publish(page)
         assert _wait_for(folder / f"{slug}.en.md")
@@ -216,7 +216,7 @@ def test_a_shared_directive_with_its_audience_on_the_provincial_portal(editor, b
     context, page, _ = _new_post(browser, port, collection="shared", site="bac-ninh")
     try:
         page.locator("[id^=date-field]").first.fill("2026-03-03T07:00")
-        page.locator("[id^=title-field]").nth(0).fill("Chỉ thị về phòng, chống dịch bệnh gia cầm")
+        page.get_by_label("Title", exact=True).nth(0).fill("Chỉ thị về phòng, chống dịch bệnh gia cầm")
         _body(page, "Yêu cầu các xã, phường triển khai ngay các biện pháp phòng dịch.")
         audience = page.locator("[id^=audience-field]").first
         for choice in ("commune", "Xã Tiên Du"):
