@@ -34,11 +34,12 @@ hooks:
 build: $(STAMP)
 	$(BIN)/portal build
 
-# The sites and the interaction service on the same origins: http://<id>.localhost:PORT/ and …/api/ (issue 15).
+# The sites, the interaction service and the web editor on the same origins: http://<id>.localhost:PORT/, …/api/
+# (issue 15) and …/admin/ (Decap CMS, issue 18: decap-server from node_modules writes into this checkout).
 # A failing site keeps its previous output; the others are served.
-serve: $(STAMP)
+serve: $(STAMP) node_modules/.installed
 	-$(BIN)/portal build
-	$(BIN)/portal service run --sites output --port $(PORT)
+	$(BIN)/portal service run --sites output --port $(PORT) --editor
 
 check: $(STAMP)
 	$(BIN)/portal check
@@ -93,7 +94,8 @@ fonts:
 sample-pdfs: $(STAMP) fonts
 	$(BIN)/python scripts/make-sample-pdfs.py
 
-# The validators the tests run over the built sample network (package.json, pinned): the Nu HTML Checker
+# The web editor (Decap CMS's bundle, decap-server) and the validators the tests run over the built sample network
+# (package.json, pinned): the Nu HTML Checker
 # (vnu-jar, run with Java: Debian's default-jre-headless, installed when missing), axe-core (injected by Playwright)
 # and Lighthouse (run with Debian's chromium through CHROME_PATH; node 18.16 or later, Debian's nodejs is enough).
 validators: node_modules/.installed

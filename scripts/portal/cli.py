@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from portal.commands import audit, bench, build, codeowners, due, git, new, outreach, score, search, service
+from portal.commands import audit, bench, build, cms, codeowners, due, git, new, outreach, score, search, service
 from portal.model.errors import PortalError
 
 
@@ -27,6 +27,7 @@ def parser() -> argparse.ArgumentParser:
     score.add_commands(sub)        # score
     outreach.add_commands(sub)     # press draft, radio script, import-feed, notify, media add
     audit.add_commands(sub)        # audit
+    cms.add_commands(sub)          # cms: the web editor
     return ap
 
 

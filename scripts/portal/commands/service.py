@@ -42,6 +42,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     cfg = _config(args)
     db.migrate(cfg.db_url)
+    stop: list = []
     if args.sites:
         output = Path(args.sites) if Path(args.sites).is_absolute() else cfg.root / args.sites
         if not output.is_dir():
@@ -50,8 +51,14 @@ def cmd_run(args: argparse.Namespace) -> int:
         from portal.model.sites import load_network
         from portal.stages.directory import write_directory
 
-        write_directory(load_network(cfg.root), output, args.port)  # the directory page links to this port
-        app = create_dispatcher(cfg, output)
+        network = load_network(cfg.root)
+        write_directory(network, output, args.port)  # the directory page links to this port
+        editor = None
+        if args.editor:
+            editor, backend = _start_editor(network, cfg.root, output, args.port)
+            if backend is not None:
+                stop.append(backend.terminate)
+        app = create_dispatcher(cfg, output, editor=editor)
         out.print(_("Serving every site at http://<id>.localhost:{port}/ with the interaction service under /api/ "
                     "(back office: /api/quan-tri/); Ctrl-C stops.", port=args.port))
     else:
@@ -60,8 +67,30 @@ def cmd_run(args: argparse.Namespace) -> int:
         app = create_app(cfg)
         out.print(_("Serving the interaction service at http://{bind}:{port}/api/; Ctrl-C stops.",
                     bind=args.bind, port=args.port))
-    uvicorn.Server(uvicorn_config(app, cfg, host=args.bind, port=args.port, log_level="info")).run()
+    try:
+        uvicorn.Server(uvicorn_config(app, cfg, host=args.bind, port=args.port, log_level="info")).run()
+    finally:
+        for f in stop:
+            f()
     return 0
+
+
+def _start_editor(network, root: Path, output: Path, port: int):
+    """The web editor of every site (output/<id>/admin/) and its local backend, decap-server, writing into *root*."""
+    from portal.service.dispatch import EditorProxy
+    from portal.stages import cms
+
+    for site in network.sites:
+        if (output / site.id).is_dir():
+            cms.write(network, site, output / site.id / cms.ADMIN, root=root, serve_port=port)
+    backend_port = network.cms.local_port
+    backend = cms.start_local_backend(root, root, backend_port)
+    if backend is None:
+        err.print(_("decap-server did not start (node and node_modules/decap-server are needed: npm ci) — the web editor "
+                    "at /admin/ cannot save"))
+    else:
+        out.print(_("Web editor: http://<id>.localhost:{port}/admin/ (saves into {root} through decap-server)", port=port, root=root))
+    return EditorProxy(f"http://127.0.0.1:{backend_port}/api/v1", network.home), backend
 
 
 def cmd_migrate(args: argparse.Namespace) -> int:
@@ -245,6 +274,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     r.add_argument("--port", type=int, default=int(os.environ.get("PORT", 8000)))
     r.add_argument("--bind", default="127.0.0.1")
     r.add_argument("--sites", metavar="OUTPUT", help="also serve the built sites of OUTPUT at http://<id>.localhost:PORT/")
+    r.add_argument("--editor", action="store_true",
+                   help="with --sites: also the web editor at …/admin/ (Decap CMS) and its local backend (decap-server) writing into the checkout")
     db_option(r)
     r.set_defaults(func=cmd_run)
 

@@ -245,6 +245,17 @@ def is_placeholder(body: str) -> bool:
     return not _COMMENT.sub("", body).strip()
 
 
+def known_keys(kind: str, category: str, *, shared: bool = False) -> set[str]:
+    """The front-matter keys ``portal check`` accepts in a file of *kind* (``article`` | ``page``) of *category*
+    (a section slug; a shared directive's is ``chi-dao-dieu-hanh``); the web editor's form offers a widget for each
+    (:mod:`portal.model.schema`, tested)."""
+    known = PAGE_KEYS if kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if shared else set())
+    if kind == "article":
+        known = known | CATEGORY_KEYS.get(category, set()) | media.KEYS
+        known = known | outreach.keys_for(category or ("chi-dao-dieu-hanh" if shared else ""), shared)
+    return known
+
+
 def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz: ZoneInfo,
              default_language: str = "vi") -> None:
     """Check a parsed post against the front-matter contract (DESIGN.md)."""
@@ -260,10 +271,7 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
         add(Problem(rel, None, _("language '{lang}' is not enabled for its site — add it to languages in sites.yaml or remove the file", lang=post.lang)
                     if post.site else _("language '{lang}' is not enabled for any site — add it to languages in sites.yaml or remove the file", lang=post.lang)))
 
-    known = PAGE_KEYS if post.kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if post.shared else set())
-    if post.kind == "article":
-        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set()) | media.KEYS
-        known = known | outreach.keys_for(str(meta.get("category") or ("chi-dao-dieu-hanh" if post.shared else "")), post.shared)
+    known = known_keys(post.kind, str(meta.get("category") or ""), shared=post.shared)
     for key in list(meta):
         if key not in known:
             hint = _("audience is only for content/shared/") if key == "audience" else did_you_mean(key, known)

@@ -25,7 +25,7 @@ from portal.model.text import clean, nfc
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins",
-                "answer_days", "days_off", "make_up_days", "public_services", "media_url", "notify"}
+                "answer_days", "days_off", "make_up_days", "public_services", "media_url", "notify", "cms"}
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
@@ -51,6 +51,30 @@ SMTP_KEYS = {"host", "port", "from", "starttls"}
 #: a site's notify: who on its board receives notices (default: contact.email)
 SITE_NOTIFY_KEYS = {"email", "phone"}
 SECTION_KEYS = {"slug", "name"}
+#: ``network.cms``: where the web editor (Decap CMS) saves: its Git host and repository (README, "The web editor")
+CMS_KEYS = {"backend", "repo", "branch", "base_url", "api_root", "app_id", "auth_endpoint", "local_port"}
+CMS_BACKENDS = ("gitea", "gitlab", "github")
+
+
+@dataclass(frozen=True)
+class CmsSettings:
+    """``network.cms``: the production backend of every portal's web editor (Decap CMS).
+
+    ``backend``: gitea (also Forgejo) | gitlab | github; ``repo``: ``owner/name``; ``branch``: the
+    branch editors' pull requests go to; ``base_url``: the OAuth server (the Git host for Gitea and
+    GitLab, an OAuth proxy for GitHub); ``api_root``: the host's API (default: the backend's own);
+    ``app_id``: the OAuth application's client id (Gitea, GitLab: PKCE); ``auth_endpoint``: the
+    OAuth path on ``base_url``; ``local_port``: the port of ``decap-server`` (the local backend).
+    """
+
+    backend: str = "gitea"
+    repo: str = ""
+    branch: str = "main"
+    base_url: str = ""
+    api_root: str = ""
+    app_id: str = ""
+    auth_endpoint: str = ""
+    local_port: int = 8081
 
 
 @dataclass(frozen=True)
@@ -134,6 +158,8 @@ class Network:
     legal: vocabulary.Legal = field(default_factory=vocabulary.defaults)
     #: the address of the national public service portal (``network.public_services``)
     public_services: str = DEFAULT_PUBLIC_SERVICES
+    #: the web editor's backend (``network.cms``)
+    cms: CmsSettings = field(default_factory=CmsSettings)
 
     def __post_init__(self) -> None:
         self._by_id = {s.id: s for s in self.sites}
@@ -423,6 +449,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     if problem := addresses.check_web_address(public_services, "network.public_services"):
         c.add(net.line_of("public_services"), problem)
         public_services = DEFAULT_PUBLIC_SERVICES
+    cms = _cms(c, net.get("cms"), net.line_of("cms"))
 
     defaults = c.mapping(data.get("defaults"), data.line_of("defaults"), "defaults")
     kind_sections: dict[str, list[Section]] = {
@@ -568,7 +595,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         home=str(home), default_language=default_language, timezone=str(timezone),
         maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
         answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, legal=legal,
-        public_services=str(public_services), media_url=media_url, notify=notify,
+        public_services=str(public_services), media_url=media_url, notify=notify, cms=cms,
     )
 
 
@@ -652,6 +679,42 @@ def _embed_origins(c: _Checker, value: Any, line: int) -> frozenset[str]:
             continue
         origins.add(f"https://{parts.hostname.lower()}" + (f":{port}" if port else ""))
     return frozenset(origins)
+
+
+def _cms(c: _Checker, value: Any, line: int) -> CmsSettings:
+    """``network.cms``: the web editor's backend (:class:`CmsSettings`); Decap's backend settings
+    (decapcms.org/docs/backends-overview) for Gitea/Forgejo, GitLab and GitHub."""
+    raw = c.mapping(value, line, "network.cms")
+    if raw is None:
+        return CmsSettings()
+    c.unknown_keys(raw, CMS_KEYS, "network.cms")
+    values: dict[str, Any] = {}
+    for key in CMS_KEYS - {"local_port"}:
+        if key not in raw:
+            continue
+        text = raw[key]
+        if not isinstance(text, str) or not text.strip():
+            c.add(raw.line_of(key), _("network.cms.{key} must be text — see README, \"The web editor\"", key=key))
+            continue
+        values[key] = text.strip()
+    if values.get("backend", "gitea") not in CMS_BACKENDS:
+        c.add(raw.line_of("backend"), _("network.cms.backend '{value}' is not known — use one of {names}",
+                                        value=short(values["backend"], 20), names=", ".join(CMS_BACKENDS)))
+        values.pop("backend")
+    if "repo" in values and not re.fullmatch(r"[\w.-]+(?:/[\w.-]+)+", values["repo"]):
+        c.add(raw.line_of("repo"), _("network.cms.repo '{value}' is not owner/name — e.g. bacninh/cong-thong-tin", value=short(values["repo"], 60)))
+        values.pop("repo")
+    for key in ("base_url", "api_root"):
+        if key in values and (problem := addresses.check_web_address(values[key], f"network.cms.{key}")):
+            c.add(raw.line_of(key), problem)
+            values.pop(key)
+    if "local_port" in raw:
+        text = raw["local_port"]
+        if not isinstance(text, str) or not text.isdigit() or not 1024 <= int(text) <= 65535:
+            c.add(raw.line_of("local_port"), _("network.cms.local_port must be a port number from 1024 to 65535"))
+        else:
+            values["local_port"] = int(text)
+    return CmsSettings(**values)
 
 
 def _media_url(c: _Checker, value: Any, line: int) -> str:
