@@ -36,6 +36,7 @@
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
   var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
+  var capped = {};              // folded word of the index -> true: it keeps only its best pages (bundle.cap_word)
   var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
   var current = { source: null, shown: 0, terms: [] };
   var chosen = {};  // filter name -> [raw values]
@@ -260,6 +261,7 @@
   }
   function addInfo(info) {
     ((info && info.frequent) || []).forEach(function (s) { frequent[s] = true; });
+    ((info && info.capped) || []).forEach(function (w) { capped[w] = true; });
   }
   function bundleList() {
     var listed = (root.getAttribute("data-bundles") || "/pagefind/").split(/\s+/).filter(Boolean);
@@ -278,8 +280,10 @@
         bundles = list;
         return import(bundles[0] + "pagefind.js").then(function (pf) {
           // In the page, not a Web Worker: one script less to download, and the search itself is small.
+          // pf.init() only starts loading the metadata and the WebAssembly: an empty preload waits until
+          // they are in, so that a query typed or submitted later pays for its own chunks and fragments only.
           return pf.options(Object.assign({ noWorker: true }, OPTIONS)).then(function () { return pf.init(); }).then(function () {
-            return Promise.all(bundles.slice(1).map(function (b) { return pf.mergeIndex(b, OPTIONS); }));
+            return Promise.all(bundles.slice(1).map(function (b) { return pf.mergeIndex(b, OPTIONS); }).concat([pf.preload("")]));
           }).then(function () {
             pagefind = pf;
             return pf;
@@ -361,12 +365,28 @@
       });
     });
   }
+  /** The pairs of *q* that kept every page in the index, when some others kept only their best pages
+   *  (a frequent pair, bundle.cap_word): "953/KH-UBND" asks "ʼ953ʼkhʼ" alone too, since the pages citing it
+   *  need not be among the best of "ʼkhʼubndʼ". Null when no pair or every pair is capped. */
+  function rarePart(q) {
+    var terms = q.split(" ");
+    var rare = terms.filter(function (t) { var f = fold(t).toLowerCase(); return !capped[f] && !capped[f + PAIR]; });
+    return terms.length > 1 && rare.length && rare.length < terms.length ? rare.join(" ") : null;
+  }
+  /** The results of *all*, then those of *more* that are not among them (in their order). */
+  function appended(all, more) {
+    if (!more || !more.results.length) return all;
+    var seen = {};
+    all.results.forEach(function (r) { seen[r.id] = true; });
+    return { results: all.results.concat(more.results.filter(function (r) { return !seen[r.id]; })), filters: more.filters };
+  }
   /** One search over every bundle: {source, filters}. */
   function query(pf, q, filters, parts) {
     var opts = { filters: filters };
     return pf.search(q || null, opts).then(function (res) {
       if (res && q && !res.results.length && lang === "vi" && q.indexOf(" ") > 0) return relaxed(pf, q, opts);
-      return res;
+      var rare = res && q && lang === "vi" ? rarePart(q) : null;
+      return rare ? pf.search(rare, opts).then(function (more) { return appended(res, more); }) : res;
     }).then(function (res) {
       if (!res) return null;
       var results = lang === "vi" ? phraseFirst(res.results, parts) : res.results;
@@ -531,6 +551,29 @@
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
 
+  /** While typing, load the index chunks that the finished query will ask for, and no others: the pairs
+   *  0-1, 2-3, … of the syllables already complete (a space typed after them), and the pair being typed
+   *  when it starts at an even syllable and its second syllable has 3 letters ("hanh chi"; "hanh c" would
+   *  load every chunk from "hànhʼca" to "hànhʼcử"). Chunks already asked for are not asked again. */
+  var preloaded = {};
+  function preloadTyped(value) {
+    var terms = [];
+    if (lang !== "vi") {
+      terms.push(pagefindQuery(value));
+    } else {
+      var syl = queryParts(value).map(function (p) { return p.syl; });
+      var complete = /\s$/.test(value) ? syl.length : syl.length - 1;
+      for (var i = 0; i + 1 < complete; i += 2) terms.push(PAIR + syl[i] + PAIR + syl[i + 1] + PAIR);
+      var last = syl.length - 1;
+      if (complete === last && last % 2 === 1 && fold(syl[last]).length >= 3) terms.push(PAIR + syl[last - 1] + PAIR + syl[last]);
+    }
+    terms.forEach(function (t) {
+      if (!t || preloaded[t]) return;
+      preloaded[t] = true;
+      pagefind.preload(t).catch(function () {});
+    });
+  }
+
   /** Search now (Enter, a filter) or after a pause in typing; *complete*: the query was submitted
    *  (default: as the last search was, so that a filter or a sort keeps how the words matched). */
   var lastComplete = false;
@@ -541,10 +584,7 @@
     if (!now && /(^|\s)[a-z0-9]$/i.test(fold(input.value.trim()))) return;
     // The index chunks of what is typed so far load at once (Pagefind's preload), the results
     // after a pause: when the reader stops typing, only the results' own files are left to fetch.
-    if (!now && pagefind) {
-      var q = pagefindQuery(input.value);
-      if (q) pagefind.preload(q).catch(function () {});
-    }
+    if (!now && pagefind) preloadTyped(input.value);
     timer = setTimeout(function () { search(complete === undefined ? lastComplete : complete); }, now ? 0 : 180);
   }
 
