@@ -241,3 +241,9 @@ def test_a_frequent_word_keeps_its_best_pages_per_spelling():
     assert capped[1][1][2] == [-2, 0]                  # entries are kept whole
     assert capped[2] == [["ʼthủʼtụcʼ", exact]]         # each spelling keeps its own best pages
     assert cap_word(word, lengths, 10) is word         # small enough: unchanged
+
+
+def test_capped_words_are_listed_as_the_page_writes_them():
+    from portal.stages.search.bundle import _plain
+
+    assert _plain("ʼthuʼtucʼ") == "thu tuc" and _plain("ʼnayʼ") == "nay" and _plain("ʻxaʻ") == "ʻxa"

@@ -140,7 +140,7 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
     """Split every language's word index anew into chunks of about *chunk_bytes*; returns the chunks written.
 
     Each word keeps at most *max_pages* pages per spelling (:func:`cap_word`; None: :data:`MAX_PAGES`, 0: all);
-    ``portal-search.json`` lists the words that lost pages (``capped``: their plain forms, ``ʼthuʼtucʼ``),
+    ``portal-search.json`` lists the words that lost pages (``capped``: their plain forms, ``thu tuc``),
     so that the page can ask for a query's other words alone too (``search.js``, ``rarePart``).
 
     Pagefind sizes its chunks by the positions of a word's plain form only: the positions
@@ -164,7 +164,7 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
             lengths = [page[1] for page in meta[1]]
             whole = words
             words = [cap_word(w, lengths, keep) for w in words]
-            capped.update(w[0] for w, c in zip(whole, words, strict=True) if c is not w)
+            capped.update(_plain(w[0]) for w, c in zip(whole, words, strict=True) if c is not w)
         groups: list[list] = []
         size = 0
         for word in words:
@@ -267,6 +267,15 @@ def cap_word(word: list, lengths: list[int], keep: int) -> list:
     capped = [plain, _best_pages(pages, lengths, keep) if len(pages) > keep else pages,
               [[v[0], _best_pages(v[1], lengths, keep) if len(v[1]) > keep else v[1], *v[2:]] for v in variants]]
     return capped + list(word[3:])
+
+
+def _plain(word: str) -> str:
+    """A word of the index as ``capped`` lists it: ``ʼthuʼtucʼ`` → ``thu tuc``, ``ʻxaʻ`` → ``ʻxa`` (a title word)."""
+    from portal.stages.search.vietnamese import PAIR, TITLE
+
+    if word.startswith(TITLE):
+        return TITLE + word.strip(TITLE)
+    return word.strip(PAIR).replace(PAIR, " ")
 
 
 def _round_length(words: int) -> int:

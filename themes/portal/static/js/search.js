@@ -31,7 +31,7 @@
   var more = root.querySelector("[data-search-more]");
   var filtersEl = root.querySelector("[data-search-filters]");
   var sortEl = document.getElementById("search-sort");
-  var PAGE = 10, EXCERPT = 28;
+  var PAGE = 10, FIRST = 4, EXCERPT = 28;
   var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
@@ -365,12 +365,17 @@
       });
     });
   }
+  /** A term as portal-search.json's "capped" lists it: "ʼthủʼtụcʼ" (or, typed, "ʼthuʼtuc") → "thu tuc", "ʻxãʻ" → "ʻxa". */
+  function cappedKey(term) {
+    var f = fold(term).toLowerCase();
+    return f.charAt(0) === TITLE ? TITLE + f.split(TITLE).join("") : f.split(PAIR).filter(Boolean).join(" ");
+  }
   /** The pairs of *q* that kept every page in the index, when some others kept only their best pages
    *  (a frequent pair, bundle.cap_word): "953/KH-UBND" asks "ʼ953ʼkhʼ" alone too, since the pages citing it
    *  need not be among the best of "ʼkhʼubndʼ". Null when no pair or every pair is capped. */
   function rarePart(q) {
     var terms = q.split(" ");
-    var rare = terms.filter(function (t) { var f = fold(t).toLowerCase(); return !capped[f] && !capped[f + PAIR]; });
+    var rare = terms.filter(function (t) { return !capped[cappedKey(t)]; });
     return terms.length > 1 && rare.length && rare.length < terms.length ? rare.join(" ") : null;
   }
   /** The results of *all*, then those of *more* that are not among them (in their order). */
@@ -515,10 +520,17 @@
       current.shown++;
       pending.push(li);
     }
-    // The fragments load all at once; each result is shown as soon as it and those before it are there.
+    // The fragments of the first FIRST results load at once, the others when those are in and the query is
+    // still the same: the browser fetches 6 files at a time, so the page fills as soon, and a query that the
+    // next letter replaces leaves fewer fragments fetched for nothing. Each result is shown as soon as it
+    // and those before it are there.
     var chain = Promise.resolve(), source = current.source;
-    var loads = pending.map(function (li) {
-      var got = Promise.resolve(source.next());
+    var head = pending.slice(0, FIRST).map(function () { return Promise.resolve(source.next()); });
+    var tail = Promise.all(head).then(function () {
+      return mine === seq ? pending.slice(FIRST).map(function () { return Promise.resolve(source.next()); }) : [];
+    });
+    var loads = pending.map(function (li, i) {
+      var got = i < FIRST ? head[i] : tail.then(function (rest) { return rest[i - FIRST] || null; });
       chain = chain.then(function () { return got; }).then(function (data) {
         if (mine !== seq) return;
         if (!data) { li.remove(); return; }
@@ -574,6 +586,15 @@
     });
   }
 
+  /** How long typing must pause before the results of what is typed are shown (ms): longer while the last of
+   *  several syllables has fewer than 3 letters ("dau tu co"), whose pair would be asked by prefix and load
+   *  the chunks of every pair it begins, and the fragments of results that the next letter replaces. */
+  function pause(value) {
+    if (lang !== "vi") return 180;
+    var syl = queryParts(value);
+    return syl.length > 1 && !/\s$/.test(value) && fold(syl[syl.length - 1].syl).length < 3 ? 600 : 180;
+  }
+
   /** Search now (Enter, a filter) or after a pause in typing; *complete*: the query was submitted
    *  (default: as the last search was, so that a filter or a sort keeps how the words matched). */
   var lastComplete = false;
@@ -585,7 +606,7 @@
     // The index chunks of what is typed so far load at once (Pagefind's preload), the results
     // after a pause: when the reader stops typing, only the results' own files are left to fetch.
     if (!now && pagefind) preloadTyped(input.value);
-    timer = setTimeout(function () { search(complete === undefined ? lastComplete : complete); }, now ? 0 : 180);
+    timer = setTimeout(function () { search(complete === undefined ? lastComplete : complete); }, now ? 0 : pause(input.value));
   }
 
   function search(complete) {
