@@ -32,6 +32,7 @@
   var filtersEl = root.querySelector("[data-search-filters]");
   var sortEl = document.getElementById("search-sort");
   var PAGE = 10, FIRST = 4, EXCERPT = 28;
+  var PAUSE = 250, LONG_PAUSE = 400;  // ms of a pause in typing before the results (see pause())
   var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
@@ -586,13 +587,15 @@
     });
   }
 
-  /** How long typing must pause before the results of what is typed are shown (ms): longer while the last of
-   *  several syllables has fewer than 3 letters ("dau tu co"), whose pair would be asked by prefix and load
-   *  the chunks of every pair it begins, and the fragments of results that the next letter replaces. */
+  /** How long typing must pause before the results of what is typed are shown (ms): longer while what is
+   *  typed would be asked by prefix for many pairs — one syllable that is not frequent ("dau": every pair
+   *  it begins), or a last syllable of fewer than 3 letters ("dau tu co") — whose chunks, and the fragments
+   *  of results that the next letter replaces, would load for nothing. */
   function pause(value) {
-    if (lang !== "vi") return 180;
-    var syl = queryParts(value);
-    return syl.length > 1 && !/\s$/.test(value) && fold(syl[syl.length - 1].syl).length < 3 ? 600 : 180;
+    if (lang !== "vi") return PAUSE;
+    var syl = queryParts(value), last = syl.length ? fold(syl[syl.length - 1].syl).toLowerCase() : "";
+    if (syl.length === 1) return frequent[last] ? PAUSE : LONG_PAUSE;
+    return syl.length > 1 && !/\s$/.test(value) && last.length < 3 ? LONG_PAUSE : PAUSE;
   }
 
   /** Search now (Enter, a filter) or after a pause in typing; *complete*: the query was submitted
