@@ -28,6 +28,7 @@ from portal.model.sites import Network, load_network
 from portal.stages import history, repository
 from portal.stages.directory import write_directory
 from portal.stages.output import TMP_PREFIX, clean_leftovers, default_jobs, swap_into_place, write_build_record
+from portal.stages.render import changes
 from portal.stages.render.cache import RENDERER
 from portal.stages.search import network as network_index
 from portal.stages.search import site as site_index
@@ -128,12 +129,15 @@ def _build_one(site_id: str) -> SiteResult:
         try:
             if _REPARSE_SHARED:  # benchmark only: what parse-once saves
                 catalogue.load_shared(network, render=RENDERER)
+            changes.start()
             pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
+            if not problems:  # /changes.json: what this build adds, changes and removes against the site's last build
+                changes.finish(tmp, _OUTPUT / site_id, site_id, _PROVENANCE.get("commit"))  # type: ignore[arg-type]
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
                 problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:
-                write_build_record(tmp, _PROVENANCE)  # publish checks it against HEAD
+                write_build_record(tmp, {**_PROVENANCE, "search": _SEARCH})  # publish checks it against HEAD
                 if _SWAPPING is not None:  # from here on the parent lets the swap finish
                     _SWAPPING.value = 1
                 swap_into_place(tmp, _OUTPUT / site_id)
