@@ -521,17 +521,17 @@
       current.shown++;
       pending.push(li);
     }
-    // The fragments of the first FIRST results load at once, the others when those are in and the query is
-    // still the same: the browser fetches 6 files at a time, so the page fills as soon, and a query that the
-    // next letter replaces leaves fewer fragments fetched for nothing. Each result is shown as soon as it
-    // and those before it are there.
-    var chain = Promise.resolve(), source = current.source;
-    var head = pending.slice(0, FIRST).map(function () { return Promise.resolve(source.next()); });
+    // While typing, the fragments of the first FIRST results load at once, the others when those are in and
+    // the query is still the same: the browser fetches 6 files at a time, so the page fills as soon, and a
+    // query that the next letter replaces leaves fewer fragments fetched for nothing. A submitted query's
+    // load at once. Each result is shown as soon as it and those before it are there.
+    var chain = Promise.resolve(), source = current.source, n = lastComplete ? PAGE : FIRST;
+    var head = pending.slice(0, n).map(function () { return Promise.resolve(source.next()); });
     var tail = Promise.all(head).then(function () {
-      return mine === seq ? pending.slice(FIRST).map(function () { return Promise.resolve(source.next()); }) : [];
+      return mine === seq ? pending.slice(n).map(function () { return Promise.resolve(source.next()); }) : [];
     });
     var loads = pending.map(function (li, i) {
-      var got = i < FIRST ? head[i] : tail.then(function (rest) { return rest[i - FIRST] || null; });
+      var got = i < n ? head[i] : tail.then(function (rest) { return rest[i - n] || null; });
       chain = chain.then(function () { return got; }).then(function (data) {
         if (mine !== seq) return;
         if (!data) { li.remove(); return; }
