@@ -686,9 +686,11 @@
   // The library, the WebAssembly and the page list load as the page opens (not the filters:
   // they load when the reader opens them, or when the address asks for one).
   var wantsFilters = FILTER_ORDER.some(function (name) { return params.getAll(name).length > 0; });
+  // A query in the address is searched at once (the search waits for the library itself, and says so).
+  if (input.value && !wantsFilters) run(true, true);
   (wantsFilters ? loadFilters() : load()).then(function () {
-    if (input.value || wantsFilters) run(true, true);
-    else done();
+    if (wantsFilters) run(true, true);
+    else if (!input.value) done();
   }).catch(function (err) {
     announce(S.error);
     if (window.console) console.error(err);
