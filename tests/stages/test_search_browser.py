@@ -295,6 +295,21 @@ def test_korean_word_inside_compound(reader):
     assert titles(reader.search("발표")) == ["도로 건설 소식"]  # 발표했습니다: a word with its ending
 
 
+def test_typing_loads_only_the_index_chunks_of_the_finished_query(browser, served):
+    """While typing, the page loads the chunks of the pairs already typed, not those of every prefix (issue 19)."""
+    def chunks(typed: bool) -> set[str]:
+        r = Reader(browser, served)
+        r.open("tinh", "/tim-kiem-toan-tinh/")
+        r.page.wait_for_function("() => document.querySelector('[data-search]').dataset.state === 'done'")
+        r.search("quy hoach duong lien xa", typed=typed)
+        loaded = {u.split("/pagefind/", 1)[1] for u in r.requests if "/index/" in u}
+        r.close()
+        return loaded
+
+    submitted = chunks(False)
+    assert submitted and chunks(True) <= submitted
+
+
 def test_network_wide_search_returns_two_sites(reader):
     reader.open("tinh", "/tim-kiem-toan-tinh/")
     results = reader.search("dong tien")

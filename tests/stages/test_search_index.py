@@ -226,3 +226,24 @@ def test_new_directive_for_every_site_reindexes_only_the_shared_bundle(project: 
         assert (out / site / "pagefind-chi-dao" / ".portal-search-key").read_text(encoding="utf-8") != shared_key
         assert (out / site / "chi-dao-dieu-hanh" / "chi-dao-moi-ve-an-toan-giao-thong" / "index.html").is_file()
     assert entry(out / "tinh" / "pagefind-chi-dao")["languages"]["vi"]["page_count"] == 2
+
+
+def test_a_frequent_word_keeps_its_best_pages_per_spelling():
+    from portal.stages.search.bundle import _page_numbers, cap_word
+
+    lengths = [100] * 10
+    # pages 0..9 (as differences); page 7 has the word in its title, page 3 three times in its text
+    pages = [[1 if i else 0, [-25, 5] + ([1, 1] if i == 3 else []), [-2, 0] if i == 7 else []] for i in range(10)]
+    exact = [[2, [-25, 9], []], [3, [-25, 4], []]]  # pages 2 and 5, written with their tones
+    word = ["ʼthuʼtucʼ", pages, [["ʼthủʼtụcʼ", exact]]]
+    capped = cap_word(word, lengths, 2)
+    assert _page_numbers(capped[1]) == [3, 7]          # the title match and the most frequent, in page order
+    assert capped[1][1][2] == [-2, 0]                  # entries are kept whole
+    assert capped[2] == [["ʼthủʼtụcʼ", exact]]         # each spelling keeps its own best pages
+    assert cap_word(word, lengths, 10) is word         # small enough: unchanged
+
+
+def test_capped_words_are_listed_as_the_page_writes_them():
+    from portal.stages.search.bundle import _plain
+
+    assert _plain("ʼthuʼtucʼ") == "thu tuc" and _plain("ʼnayʼ") == "nay" and _plain("ʻxaʻ") == "ʻxa"

@@ -183,11 +183,15 @@ def generate(dest: Path, scale: Scale, source: Path, seed: int = 42) -> Path:
             body = _paragraphs(rng, rng.randint(3, 6))
             slug = slugify(title)
             path = folder / cat / f"{slug}.md"
+            own_slug = ""
+            if path.exists():  # a long title's slug is capped, and may then be another post's
+                slug = slugify(f"{i}-{title}")
+                path, own_slug = folder / cat / f"{slug}.md", f"slug: {slug}\n"
             path.parent.mkdir(parents=True, exist_ok=True)
             press = f'period: {date[:7]}\nspokesperson: "Chánh Văn phòng"\n' if cat == "thong-tin-bao-chi" else ""
             extra = _legal_keys(rng, sid, cat, slug, title, date[:10], body, folder, docs, province_docs if kind != "province" else [])
             path.write_text(f'---\ntitle: "{title}"\ndate: {date}\ncategory: {cat}\nsummary: "{rng.choice(OBJECTS).capitalize()}."\n'
-                            f"{press}tags: [{rng.choice(OBJECTS)}]\n{extra}---\n{body}\n", encoding="utf-8")
+                            f"{press}tags: [{rng.choice(OBJECTS)}]\n{own_slug}{extra}---\n{body}\n", encoding="utf-8")
             if kind == "province" and rng.random() < scale.translated:
                 for lang in langs[1:]:
                     path.with_suffix(f".{lang}.md").write_text(

@@ -107,6 +107,10 @@ def read_info(bundle: Path) -> dict:
 
 #: bytes (CBOR, before compression) of one chunk of the word index, beside its largest word
 CHUNK_BYTES = 16_000
+#: pages a word of the index keeps, per spelling: its best (:func:`cap_word`)
+MAX_PAGES = 500
+#: BM25's constants as Pagefind's defaults have them (term saturation k1, page length b)
+_K1, _B = 1.2, 0.75
 
 
 def _load(path: Path):
@@ -132,8 +136,12 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
-def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES) -> int:
+def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None = None) -> int:
     """Split every language's word index anew into chunks of about *chunk_bytes*; returns the chunks written.
+
+    Each word keeps at most *max_pages* pages per spelling (:func:`cap_word`; None: :data:`MAX_PAGES`, 0: all);
+    ``portal-search.json`` lists the words that lost pages (``capped``: their plain forms, ``thu tuc``),
+    so that the page can ask for a query's other words alone too (``search.js``, ``rarePart``).
 
     Pagefind sizes its chunks by the positions of a word's plain form only: the positions
     of its forms with diacritics (nearly every Vietnamese word) are not counted, so its
@@ -145,11 +153,18 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES) -> int:
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
     written = 0
+    capped: set[str] = set()
     for lang, info in entry["languages"].items():
         meta_path = bundle / f"pagefind.{info['hash']}.pf_meta"
         meta = _load(meta_path)
         old = [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
         words = [w for path in old for w in _load(path)[0]]
+        keep = MAX_PAGES if max_pages is None else max_pages
+        if keep:
+            lengths = [page[1] for page in meta[1]]
+            whole = words
+            words = [cap_word(w, lengths, keep) for w in words]
+            capped.update(_plain(w[0]) for w, c in zip(whole, words, strict=True) if c is not w)
         groups: list[list] = []
         size = 0
         for word in words:
@@ -193,7 +208,74 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES) -> int:
         info["hash"] = meta_hash
         written += len(chunks)
     entry_path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
+    write_info(bundle, capped=sorted(capped))
     return written
+
+
+def _page_numbers(pages: list) -> list[int]:
+    """The page numbers of a word's page list (Pagefind writes each as the difference to the previous one)."""
+    numbers, at = [], 0
+    for page in pages:
+        at += page[0]
+        numbers.append(at)
+    return numbers
+
+
+def _best_pages(pages: list, lengths: list[int], keep: int) -> list:
+    """The *keep* best entries of a page list (``[[page delta, [locations], [meta locations]], …]``), re-encoded.
+
+    Best as Pagefind ranks one word: a match in a metadata field (title, number, site name),
+    up to half of them, then BM25's term-frequency part (occurrences, against the page's length).
+    Entries keep their order (by page), and their page numbers are differences again.
+    """
+    numbers = _page_numbers(pages)
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+
+    def score(i: int) -> float:
+        tf = sum(1 for loc in pages[i][1] if loc >= 0)
+        length = lengths[numbers[i]] if numbers[i] < len(lengths) else average
+        return tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * max(length, 1) / max(average, 1)))
+
+    def in_meta(i: int) -> bool:
+        return len(pages[i]) > 2 and any(loc >= 0 for loc in pages[i][2])
+
+    # Matches in a field first, but at most half of what is kept: the other half are the pages whose text
+    # has the word most, so that two frequent words asked together (a phrase) still meet on many pages.
+    ranked = sorted(range(len(pages)), key=score, reverse=True)
+    fields = [i for i in ranked if in_meta(i)][: keep // 2]
+    taken = set(fields)
+    chosen = sorted(fields + [i for i in ranked if i not in taken][: keep - len(fields)])
+    out, previous = [], 0
+    for i in chosen:
+        out.append([numbers[i] - previous, *pages[i][1:]])
+        previous = numbers[i]
+    return out
+
+
+def cap_word(word: list, lengths: list[int], keep: int) -> list:
+    """A word of the index (``[plain form, pages, [[spelling, pages], …]]``) with at most *keep* pages per spelling.
+
+    A syllable pair found on most pages of a large site (``ʼthủʼtụcʼ`` on 7,500 of 10,000)
+    would otherwise be downloaded and scored whole for every query that holds it: its best
+    pages (:func:`_best_pages`; *lengths*: every page's length in words, by page number)
+    are the ones a reader looks at. Each spelling keeps its own best pages, so that an
+    exact spelling typed with its tones keeps its matches.
+    """
+    plain, pages, variants = word[0], word[1], word[2] if len(word) > 2 else []
+    if len(pages) <= keep and all(len(v[1]) <= keep for v in variants):
+        return word
+    capped = [plain, _best_pages(pages, lengths, keep) if len(pages) > keep else pages,
+              [[v[0], _best_pages(v[1], lengths, keep) if len(v[1]) > keep else v[1], *v[2:]] for v in variants]]
+    return capped + list(word[3:])
+
+
+def _plain(word: str) -> str:
+    """A word of the index as ``capped`` lists it: ``ʼthuʼtucʼ`` → ``thu tuc``, ``ʻxaʻ`` → ``ʻxa`` (a title word)."""
+    from portal.stages.search.vietnamese import PAIR, TITLE
+
+    if word.startswith(TITLE):
+        return TITLE + word.strip(TITLE)
+    return word.strip(PAIR).replace(PAIR, " ")
 
 
 def _round_length(words: int) -> int:

@@ -252,7 +252,9 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
         pages = sum(pool.map(build_shard, todo))
     names = [name for name, _ in shards if name not in empty]
     # What the page needs to write its queries, for every shard at once (one file, not one a shard).
-    bundle_files.write_info(folder, [s for n in names for s in bundle_files.read_info(folder / n).get("frequent", [])])
+    infos = [bundle_files.read_info(folder / n) for n in names]
+    bundle_files.write_info(folder, [s for info in infos for s in info.get("frequent", [])],
+                            capped=sorted({w for info in infos for w in info.get("capped", [])}))
     if _read_shards(folder) != names:
         tmp = folder / f"{TMP_PREFIX}{SHARDS_FILE}"
         tmp.write_text(json.dumps([f"{n}/" for n in names]) + "\n", encoding="utf-8")

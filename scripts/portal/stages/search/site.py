@@ -46,7 +46,7 @@ BUNDLE = "pagefind"                       # <site>/pagefind/
 SHARED_BUNDLE = "pagefind-chi-dao"        # <site>/pagefind-chi-dao/: directives for every site (portal.stages.search.network)
 NETWORK_PAGE = "tim-kiem-toan-tinh"       # <home>/tim-kiem-toan-tinh/ (page) and .../pagefind/ (bundle)
 KEY_FILE = ".portal-search-key"
-VERSION = "3"                             # bump when staging changes: every bundle is rebuilt
+VERSION = "4"                             # bump when staging changes: every bundle is rebuilt
 #: files of the Pagefind bundle that the portal does not use (it has its own UI, and runs the search in the page)
 UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")

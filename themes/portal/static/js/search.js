@@ -31,11 +31,13 @@
   var more = root.querySelector("[data-search-more]");
   var filtersEl = root.querySelector("[data-search-filters]");
   var sortEl = document.getElementById("search-sort");
-  var PAGE = 10, EXCERPT = 28;
+  var PAGE = 10, FIRST = 4, EXCERPT = 28;
+  var PAUSE = 250, LONG_PAUSE = 400;  // ms of a pause in typing before the results (see pause())
   var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
   var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
+  var capped = {};              // folded word of the index -> true: it keeps only its best pages (bundle.cap_word)
   var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
   var current = { source: null, shown: 0, terms: [] };
   var chosen = {};  // filter name -> [raw values]
@@ -260,6 +262,7 @@
   }
   function addInfo(info) {
     ((info && info.frequent) || []).forEach(function (s) { frequent[s] = true; });
+    ((info && info.capped) || []).forEach(function (w) { capped[w] = true; });
   }
   function bundleList() {
     var listed = (root.getAttribute("data-bundles") || "/pagefind/").split(/\s+/).filter(Boolean);
@@ -278,8 +281,10 @@
         bundles = list;
         return import(bundles[0] + "pagefind.js").then(function (pf) {
           // In the page, not a Web Worker: one script less to download, and the search itself is small.
+          // pf.init() only starts loading the metadata and the WebAssembly: an empty preload waits until
+          // they are in, so that a query typed or submitted later pays for its own chunks and fragments only.
           return pf.options(Object.assign({ noWorker: true }, OPTIONS)).then(function () { return pf.init(); }).then(function () {
-            return Promise.all(bundles.slice(1).map(function (b) { return pf.mergeIndex(b, OPTIONS); }));
+            return Promise.all(bundles.slice(1).map(function (b) { return pf.mergeIndex(b, OPTIONS); }).concat([pf.preload("")]));
           }).then(function () {
             pagefind = pf;
             return pf;
@@ -361,12 +366,33 @@
       });
     });
   }
+  /** A term as portal-search.json's "capped" lists it: "ʼthủʼtụcʼ" (or, typed, "ʼthuʼtuc") → "thu tuc", "ʻxãʻ" → "ʻxa". */
+  function cappedKey(term) {
+    var f = fold(term).toLowerCase();
+    return f.charAt(0) === TITLE ? TITLE + f.split(TITLE).join("") : f.split(PAIR).filter(Boolean).join(" ");
+  }
+  /** The pairs of *q* that kept every page in the index, when some others kept only their best pages
+   *  (a frequent pair, bundle.cap_word): "953/KH-UBND" asks "ʼ953ʼkhʼ" alone too, since the pages citing it
+   *  need not be among the best of "ʼkhʼubndʼ". Null when no pair or every pair is capped. */
+  function rarePart(q) {
+    var terms = q.split(" ");
+    var rare = terms.filter(function (t) { return !capped[cappedKey(t)]; });
+    return terms.length > 1 && rare.length && rare.length < terms.length ? rare.join(" ") : null;
+  }
+  /** The results of *all*, then those of *more* that are not among them (in their order). */
+  function appended(all, more) {
+    if (!more || !more.results.length) return all;
+    var seen = {};
+    all.results.forEach(function (r) { seen[r.id] = true; });
+    return { results: all.results.concat(more.results.filter(function (r) { return !seen[r.id]; })), filters: more.filters };
+  }
   /** One search over every bundle: {source, filters}. */
   function query(pf, q, filters, parts) {
     var opts = { filters: filters };
     return pf.search(q || null, opts).then(function (res) {
       if (res && q && !res.results.length && lang === "vi" && q.indexOf(" ") > 0) return relaxed(pf, q, opts);
-      return res;
+      var rare = res && q && lang === "vi" ? rarePart(q) : null;
+      return rare ? pf.search(rare, opts).then(function (more) { return appended(res, more); }) : res;
     }).then(function (res) {
       if (!res) return null;
       var results = lang === "vi" ? phraseFirst(res.results, parts) : res.results;
@@ -495,10 +521,17 @@
       current.shown++;
       pending.push(li);
     }
-    // The fragments load all at once; each result is shown as soon as it and those before it are there.
-    var chain = Promise.resolve(), source = current.source;
-    var loads = pending.map(function (li) {
-      var got = Promise.resolve(source.next());
+    // While typing, the fragments of the first FIRST results load at once, the others when those are in and
+    // the query is still the same: the browser fetches 6 files at a time, so the page fills as soon, and a
+    // query that the next letter replaces leaves fewer fragments fetched for nothing. A submitted query's
+    // load at once. Each result is shown as soon as it and those before it are there.
+    var chain = Promise.resolve(), source = current.source, n = lastComplete ? PAGE : FIRST;
+    var head = pending.slice(0, n).map(function () { return Promise.resolve(source.next()); });
+    var tail = Promise.all(head).then(function () {
+      return mine === seq ? pending.slice(n).map(function () { return Promise.resolve(source.next()); }) : [];
+    });
+    var loads = pending.map(function (li, i) {
+      var got = i < n ? head[i] : tail.then(function (rest) { return rest[i - n] || null; });
       chain = chain.then(function () { return got; }).then(function (data) {
         if (mine !== seq) return;
         if (!data) { li.remove(); return; }
@@ -531,6 +564,40 @@
     history.replaceState(null, "", location.pathname + (qs ? "?" + qs : ""));
   }
 
+  /** While typing, load the index chunks that the finished query will ask for, and no others: the pairs
+   *  0-1, 2-3, … of the syllables already complete (a space typed after them), and the pair being typed
+   *  when it starts at an even syllable and its second syllable has 3 letters ("hanh chi"; "hanh c" would
+   *  load every chunk from "hànhʼca" to "hànhʼcử"). Chunks already asked for are not asked again. */
+  var preloaded = {};
+  function preloadTyped(value) {
+    var terms = [];
+    if (lang !== "vi") {
+      terms.push(pagefindQuery(value));
+    } else {
+      var syl = queryParts(value).map(function (p) { return p.syl; });
+      var complete = /\s$/.test(value) ? syl.length : syl.length - 1;
+      for (var i = 0; i + 1 < complete; i += 2) terms.push(PAIR + syl[i] + PAIR + syl[i + 1] + PAIR);
+      var last = syl.length - 1;
+      if (complete === last && last % 2 === 1 && fold(syl[last]).length >= 3) terms.push(PAIR + syl[last - 1] + PAIR + syl[last]);
+    }
+    terms.forEach(function (t) {
+      if (!t || preloaded[t]) return;
+      preloaded[t] = true;
+      pagefind.preload(t).catch(function () {});
+    });
+  }
+
+  /** How long typing must pause before the results of what is typed are shown (ms): longer while what is
+   *  typed would be asked by prefix for many pairs — one syllable that is not frequent ("dau": every pair
+   *  it begins), or a last syllable of fewer than 3 letters ("dau tu co") — whose chunks, and the fragments
+   *  of results that the next letter replaces, would load for nothing. */
+  function pause(value) {
+    if (lang !== "vi") return PAUSE;
+    var syl = queryParts(value), last = syl.length ? fold(syl[syl.length - 1].syl).toLowerCase() : "";
+    if (syl.length === 1) return frequent[last] ? PAUSE : LONG_PAUSE;
+    return syl.length > 1 && !/\s$/.test(value) && last.length < 3 ? LONG_PAUSE : PAUSE;
+  }
+
   /** Search now (Enter, a filter) or after a pause in typing; *complete*: the query was submitted
    *  (default: as the last search was, so that a filter or a sort keeps how the words matched). */
   var lastComplete = false;
@@ -541,11 +608,8 @@
     if (!now && /(^|\s)[a-z0-9]$/i.test(fold(input.value.trim()))) return;
     // The index chunks of what is typed so far load at once (Pagefind's preload), the results
     // after a pause: when the reader stops typing, only the results' own files are left to fetch.
-    if (!now && pagefind) {
-      var q = pagefindQuery(input.value);
-      if (q) pagefind.preload(q).catch(function () {});
-    }
-    timer = setTimeout(function () { search(complete === undefined ? lastComplete : complete); }, now ? 0 : 180);
+    if (!now && pagefind) preloadTyped(input.value);
+    timer = setTimeout(function () { search(complete === undefined ? lastComplete : complete); }, now ? 0 : pause(input.value));
   }
 
   function search(complete) {
@@ -622,9 +686,11 @@
   // The library, the WebAssembly and the page list load as the page opens (not the filters:
   // they load when the reader opens them, or when the address asks for one).
   var wantsFilters = FILTER_ORDER.some(function (name) { return params.getAll(name).length > 0; });
+  // A query in the address is searched at once (the search waits for the library itself, and says so).
+  if (input.value && !wantsFilters) run(true, true);
   (wantsFilters ? loadFilters() : load()).then(function () {
-    if (input.value || wantsFilters) run(true, true);
-    else done();
+    if (wantsFilters) run(true, true);
+    else if (!input.value) done();
   }).catch(function (err) {
     announce(S.error);
     if (window.console) console.error(err);
