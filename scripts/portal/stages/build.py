@@ -42,6 +42,8 @@ class SiteResult:
     peak_rss_mb: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rendered: int = 0   # posts' and pages' files rendered (lists, feeds, home not counted)
+    reused: int = 0     # … and linked unchanged from the previous build
 
 
 @dataclass
@@ -130,6 +132,9 @@ def _build_one(site_id: str) -> SiteResult:
                 catalogue.load_shared(network, render=RENDERER)
             pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
+            from portal.stages.render import incremental
+
+            result.rendered, result.reused = incremental.stats["rendered"], incremental.stats["reused"]
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
                 problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:
@@ -259,6 +264,7 @@ def build(
     full: bool = False,
     search: bool = True,
     seed_from: Path | str | None = None,
+    seed_branch: str | None = None,
     with_home: bool = False,
     scoreboard: Path | str | None = None,
 ) -> BuildReport:
@@ -266,7 +272,9 @@ def build(
 
     *seed_from* (a publish target folder): every site without an output starts from its
     current release there (:func:`portal.stages.publish.seed.seed_output`), so a build of
-    some sites on a fresh clone produces complete sites. *with_home*: when the provincial
+    some sites on a fresh clone produces complete sites; *seed_branch* (a ``--branch`` name):
+    the same from the branches NAME/<id> (:func:`~portal.stages.publish.seed.seed_from_branches`).
+    Either brings back the bookkeeping kept with the release, so only what changed is rendered. *with_home*: when the provincial
     portal has no output, build it too (the shared directives' bundle is made from its
     pages); not for a shard of a sharded build (``portal assemble`` makes the bundles).
     *scoreboard* is the folder of the monthly scoring's data (``portal.score.board``): the
@@ -294,6 +302,12 @@ def build(
         seeded = seed_output(network, out, seed_from)
         if seeded:
             notes.append(f"{len(seeded)} site(s) taken from the last release in {seed_from} before building")
+    if seed_branch is not None:
+        from portal.stages.publish.seed import seed_from_branches
+
+        seeded = seed_from_branches(network, out, seed_branch)
+        if seeded:
+            notes.append(f"{len(seeded)} site(s) taken from the branches {seed_branch}/<id> before building")
     if with_home and search and sites and network.home not in selected and not (out / network.home).is_dir():
         selected.append(network.home)  # the shared directives' bundle is made from the provincial portal's pages
         notes.append(f"{network.home} built too: the shared directives' search bundle is made from its pages")

@@ -16,6 +16,7 @@ from typing import Any
 
 TMP_PREFIX = ".building-"   # a tree being built beside its destination
 OLD_PREFIX = ".replaced-"   # the tree a swap replaced, removed last
+SEED_PREFIX = ".seed-"      # a site's last release being copied in (portal.stages.publish.seed)
 #: a built site's record of what it was built from (build bookkeeping: never published)
 BUILD_RECORD = ".portal-build.json"
 DIR_MODE = 0o755
@@ -79,6 +80,8 @@ def clean_leftovers(output: Path) -> None:
     for entry in output.glob(f"{TMP_PREFIX}*"):
         shutil.rmtree(entry, ignore_errors=True)
     for entry in output.glob(f"{OLD_PREFIX}*"):
+        shutil.rmtree(entry, ignore_errors=True)
+    for entry in output.glob(f"{SEED_PREFIX}*"):
         shutil.rmtree(entry, ignore_errors=True)
 
 

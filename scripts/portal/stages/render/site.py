@@ -239,7 +239,7 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
     logger.setLevel(logging.WARNING)
     problems: list[Problem] = []
     rel = f"content/sites/{site.id}"
-    incremental.start(previous)
+    incremental.start(previous, network.root)
     try:
         for lang in site.languages:
             settings = settings_for(network, site, lang, output, now)
