@@ -27,7 +27,7 @@ from portal.model.messages import _
 from portal.model.sites import Network, load_network
 from portal.stages import history, repository
 from portal.stages.directory import write_directory
-from portal.stages.output import TMP_PREFIX, clean_leftovers, default_jobs, swap_into_place, write_build_record
+from portal.stages.output import TMP_PREFIX, Remover, clean_leftovers, default_jobs, swap_into_place, write_build_record
 from portal.stages.render.cache import RENDERER
 from portal.stages.search import network as network_index
 from portal.stages.search import site as site_index
@@ -44,6 +44,7 @@ class SiteResult:
     warnings: list[str] = field(default_factory=list)
     rendered: int = 0   # posts' and pages' files rendered (lists, feeds, home not counted)
     reused: int = 0     # … and linked unchanged from the previous build
+    replaced: str | None = None  # the site's previous tree, left for the parent to remove (output.Remover)
 
 
 @dataclass
@@ -141,7 +142,8 @@ def _build_one(site_id: str) -> SiteResult:
                 write_build_record(tmp, _PROVENANCE)  # publish checks it against HEAD
                 if _SWAPPING is not None:  # from here on the parent lets the swap finish
                     _SWAPPING.value = 1
-                swap_into_place(tmp, _OUTPUT / site_id)
+                old = swap_into_place(tmp, _OUTPUT / site_id, remove_old=False)
+                result.replaced = str(old) if old is not None else None
                 result.ok = True
         finally:
             if tmp.exists():
@@ -339,13 +341,18 @@ def build(
 
     render.SCOREBOARD = Path(scoreboard).resolve() if scoreboard else None
     # One fresh process per site: Pelican's process-wide state never leaks between sites.
-    for r in run_sites(to_build, n_jobs, network.limits.build_seconds, out):
-        results.append(r)
-        if on_result:
-            on_result(r)
-    if search:
-        shared_problems += network_index.after_sites(network, out, n_jobs, notes)  # after every site: see portal.stages.search.network
-    write_directory(network, out)
+    remover = Remover()  # the sites' replaced trees are removed beside the build, not in their workers
+    try:
+        for r in run_sites(to_build, n_jobs, network.limits.build_seconds, out):
+            remover.remove(r.replaced)
+            results.append(r)
+            if on_result:
+                on_result(r)
+        if search:
+            shared_problems += network_index.after_sites(network, out, n_jobs, notes)  # after every site: see portal.stages.search.network
+        write_directory(network, out)
+    finally:
+        remover.wait()
     order = {s: i for i, s in enumerate(selected)}
     results.sort(key=lambda r: order[r.site])
     peak = max([r.peak_rss_mb for r in results] + [_peak_rss_mb()])
