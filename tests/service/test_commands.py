@@ -72,7 +72,8 @@ def test_the_load_test_runs_briefly_and_loses_nothing(proj):
 
     result = run_load(proj, f"sqlite:///{proj / 'var' / 'load.sqlite3'}", rate=50, seconds=2, connections=8)
     assert result.sent == 100 and result.nothing_lost, result
-    assert result.p99_ms > 0 and result.achieved_rate > 40
+    # times are measured by `make bench-service`, not asserted here (a shared CI machine may be loaded)
+    assert result.p99_ms > 0 and result.achieved_rate > 0 and result.responses_303 == 100
 
 
 def test_statistics_page_reads_the_export(proj):
