@@ -103,6 +103,10 @@ def test_an_unlisted_site_is_reported_on_every_publish_until_retired(plain_repo:
         assert "xa-hai is published but no longer in sites.yaml" in res.stderr
         assert f"portal retire --site xa-hai --target {target}" in res.stderr
     assert (target / "xa-hai/current/index.html").is_file(), "kept live until retired"
+    (plain_repo / "sites.yaml").write_text((plain_repo / "sites.yaml").read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    res = cli(plain_repo, "publish", "--target", str(target), "--site", "xa-mot")  # refused: uncommitted changes
+    assert res.returncode != 0 and "xa-hai is published but no longer in sites.yaml" in res.stderr, res.stderr
+    gitrepo.git(plain_repo, "checkout", "--", "sites.yaml")
 
     res = cli(plain_repo, "retire", "--site", "xa-mot", "--target", str(target))
     assert res.returncode == 2 and "still in sites.yaml" in res.stderr

@@ -84,3 +84,16 @@ def test_check_sites_names_the_missing_paths(tmp_path: Path):
     assert "(+2)" in problems[0].message and "nothing was published" in problems[0].message
     with pytest.raises(PortalError):
         raise PortalError(problems)
+
+
+def test_a_build_without_search_is_not_refused_for_its_bundles(tmp_path: Path):
+    """``portal build --no-search`` records it; publish then checks every other reference, not the bundles."""
+    from portal.stages.output import write_build_record
+
+    tree = tmp_path / "out" / "xa"
+    page(tree, "tim-kiem/index.html", '<div data-search data-bundles="/pagefind/"></div><a href="/lien-he/">c</a>')
+    write_build_record(tree, {"commit": None, "search": False})
+    assert missing_resources(tree, bundles=False) == {"lien-he/": ["tim-kiem/index.html"]}
+    assert [p.message for p in check_sites(tmp_path / "out", [("xa", "")])][0].count("lien-he") == 1
+    write_build_record(tree, {"commit": None, "search": True})
+    assert "pagefind/pagefind.js" in check_sites(tmp_path / "out", [("xa", "")])[0].message

@@ -71,6 +71,21 @@ def _sites_to_publish(args: argparse.Namespace, root: Path) -> list[str]:
     return load_network(root).ids
 
 
+def _warn_unlisted(root: Path, args: argparse.Namespace, known: list[str]) -> None:
+    """Warn of every published site that sites.yaml no longer lists, until it is retired (issue 12.8)."""
+    if args.branch:
+        from portal.stages.publish.branch import unlisted_branches
+
+        hidden, where = unlisted_branches(root, args.branch, known), f"--branch {args.branch}"
+    else:
+        from portal.stages.publish.target import unlisted_sites
+
+        hidden, where = unlisted_sites(args.target, known), f"--target {args.target}"
+    for site in hidden:
+        say(_("warning: {site} is published but no longer in sites.yaml — it stays live until you take it out of service: portal retire --site {site} {where}",
+              site=site, where=where))
+
+
 def cmd_publish(args: argparse.Namespace) -> int:
     root = root_of(args)
     sites = _sites_to_publish(args, root)
@@ -80,25 +95,21 @@ def cmd_publish(args: argparse.Namespace) -> int:
     from portal.model.sites import load_network
 
     known = load_network(root).ids
-    if args.branch:
-        from portal.stages.publish.branch import publish_branches, unlisted_branches
+    try:
+        if args.branch:
+            from portal.stages.publish.branch import publish_branches
 
-        results = publish_branches(root, args.branch, sites, output=args.output, allow_dirty=args.allow_dirty)
-        rows = [(r.site, r.commit[:10] if r.commit else None, r.diff.counts(), _("branch {branch}", branch=r.branch)) for r in results]
-        hidden = unlisted_branches(root, args.branch, known)
-        where = f"--branch {args.branch}"
-        warnings: list[str] = []
-    else:
-        from portal.stages.publish.target import publish
+            results = publish_branches(root, args.branch, sites, output=args.output, allow_dirty=args.allow_dirty)
+            rows = [(r.site, r.commit[:10] if r.commit else None, r.diff.counts(), _("branch {branch}", branch=r.branch)) for r in results]
+            warnings: list[str] = []
+        else:
+            from portal.stages.publish.target import publish
 
-        report = publish(root, args.target, sites, output=args.output, keep=args.keep, allow_dirty=args.allow_dirty)
-        rows = [(r.site, r.release, r.diff.counts(), f"{args.target}/{r.site}/current") for r in report.sites]
-        hidden = report.unlisted
-        where = f"--target {args.target}"
-        warnings = [f"{r.site}: {r.warning}" for r in report.sites if r.warning]
-    for site in hidden:  # reported on every publish until retired (issue 12.8)
-        say(_("warning: {site} is published but no longer in sites.yaml — it stays live until you take it out of service: portal retire --site {site} {where}",
-              site=site, where=where))
+            report = publish(root, args.target, sites, output=args.output, keep=args.keep, allow_dirty=args.allow_dirty)
+            rows = [(r.site, r.release, r.diff.counts(), f"{args.target}/{r.site}/current") for r in report.sites]
+            warnings = [f"{r.site}: {r.warning}" for r in report.sites if r.warning]
+    finally:  # a refused publish reports them too: they stay live whatever happened to this one
+        _warn_unlisted(root, args, known)
     for w in warnings:
         say(_("warning: {text}", text=w))
     if args.json:  # standard output stays machine-readable; warnings went to standard error

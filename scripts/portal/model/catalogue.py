@@ -43,6 +43,9 @@ FOR_ALL: set[str] = set()
 BROKEN_AUDIENCES: dict[str, set[str]] = {}
 #: every live legal document of the network (portal.model.registry), read once per build before forking
 DOCUMENTS: documents.Registry | None = None
+#: what :data:`SHARED` and :data:`DOCUMENTS` were read from: the network's sites.yaml, and the documents' time
+#: (a process that reads another network, as the tests do, reads again: see :func:`ensure_loaded`)
+LOADED_FROM: dict[str, object] = {}
 #: the network of the build (set by load_site: the plugins read the vocabularies and settings from it)
 NETWORK: Network | None = None
 #: the organisation data of the site being built (content/sites/<id>/to-chuc.yaml), if it has one
@@ -406,6 +409,8 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
         index = link_index(network, None, inputs, posts, [])
         problems += resolve_links(network, [p for p in posts if p.rendered is not None], index, render)
     SHARED.clear()
+    LOADED_FROM.clear()
+    LOADED_FROM["shared"] = str(network.path)
     BROKEN_AUDIENCES.clear()
     FOR_ALL.clear()
     everyone = set(network.ids)
@@ -483,8 +488,20 @@ def load_documents(network: Network, now: dt.datetime | None = None) -> document
     from portal.model import registry
 
     global DOCUMENTS
-    DOCUMENTS = registry.scan(network, SHARED, now or now_in(network))
+    now = now or now_in(network)
+    DOCUMENTS = registry.scan(network, SHARED, now)
+    LOADED_FROM["documents"] = (str(network.path), now)
     return DOCUMENTS
+
+
+def ensure_loaded(network: Network, now: dt.datetime) -> None:
+    """Read the shared directives and the documents of *network* at *now* unless this process already holds
+    exactly those (:data:`SHARED`, :data:`DOCUMENTS`): what a command outside the build (``portal audit``,
+    the scoring) calls before reading sites."""
+    if LOADED_FROM.get("shared") != str(network.path):
+        load_shared(network)
+    if DOCUMENTS is None or LOADED_FROM.get("documents") != (str(network.path), now):
+        load_documents(network, now)
 
 
 def _resolve_references(network: Network, site: Site | None, post: Post) -> list[Problem]:

@@ -167,10 +167,7 @@ def audit(network: Network, now: dt.datetime, sites: Iterable[str] | None = None
     """The audit of *sites* (default: every site) on *now*."""
     wanted = set(sites) if sites else None
     report = Report(now.date(), items=list(network.legal.required))
-    if not catalogue.SHARED:
-        catalogue.load_shared(network)
-    if catalogue.DOCUMENTS is None:
-        catalogue.load_documents(network, now)
+    catalogue.ensure_loaded(network, now)
     for site in network.sites:
         if wanted is None or site.id in wanted:
             report.findings[site.id] = audit_site(network, site, now)

@@ -139,7 +139,7 @@ def _build_one(site_id: str) -> SiteResult:
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
                 problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:
-                write_build_record(tmp, _PROVENANCE)  # publish checks it against HEAD
+                write_build_record(tmp, {**_PROVENANCE, "search": _SEARCH})  # publish checks it against HEAD
                 if _SWAPPING is not None:  # from here on the parent lets the swap finish
                     _SWAPPING.value = 1
                 old = swap_into_place(tmp, _OUTPUT / site_id, remove_old=False)

@@ -29,7 +29,7 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -482,3 +482,12 @@ def rollback(target_dir: Path | str, site_id: str, release: str | None = None, *
             raise PortalError([Problem(where, None, _("rolled back: release {release} is live (current was {previous}), but {problem}",
                                                       release=release, previous=current, problem=str(exc)))]) from None
     return result
+
+
+def unlisted_sites(target_path: Path | str, known: Iterable[str]) -> list[str]:
+    """The sites published in *target_path* that sites.yaml (*known*) no longer lists and that are not
+    retired, sorted ([] when there is no target yet): warned about on every publish, refused or not."""
+    target = Target(target_path)
+    if not target.path.is_dir():
+        return []
+    return [s for s in unlisted(target.sites(), known) if not target.retired(s)]

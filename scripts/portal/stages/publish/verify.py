@@ -27,6 +27,7 @@ from urllib.parse import unquote, urlsplit
 
 from portal.model.errors import Problem
 from portal.model.messages import _
+from portal.stages.output import read_build_record
 
 _REF_RE = re.compile(rb'\s(?:href|src)="([^"]*)"')
 _BUNDLES_RE = re.compile(rb'\sdata-bundles="([^"]*)"')
@@ -111,10 +112,13 @@ def _bundles(tree: Path, value: str, page: str, site_url: str) -> Iterable[str]:
             yield from _bundle_files(tree, rel.rstrip("/") + "/")
 
 
-def missing_resources(tree: Path, site_url: str = "", files: Iterable[str] | None = None) -> dict[str, list[str]]:
+def missing_resources(tree: Path, site_url: str = "", files: Iterable[str] | None = None, *,
+                      bundles: bool = True) -> dict[str, list[str]]:
     """``{missing path: [pages that reference it]}`` for a built site *tree*.
 
-    *files* is the set of the tree's published paths (default: every file under *tree*).
+    *files* is the set of the tree's published paths (default: every file under *tree*); with
+    *bundles* false the search bundles of ``data-bundles`` are not followed (a build made with
+    ``--no-search``: its operator chose a release without search).
     """
     have = set(files) if files is not None else {p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()}
     missing: dict[str, list[str]] = {}
@@ -122,7 +126,7 @@ def missing_resources(tree: Path, site_url: str = "", files: Iterable[str] | Non
     for page in sorted(p for p in have if p.endswith(".html")):
         raw = (tree / page).read_bytes()
         refs = [_resolve(m.decode("utf-8", "replace"), page, site_url) for m in _REF_RE.findall(raw)]
-        for m in _BUNDLES_RE.findall(raw):
+        for m in _BUNDLES_RE.findall(raw) if bundles else ():
             refs += list(_bundles(tree, m.decode("utf-8", "replace"), page, site_url))
         for rel in refs:
             if rel is None:
@@ -140,7 +144,8 @@ def check_sites(output: Path, sites: Iterable[tuple[str, str]]) -> list[Problem]
     problems = []
     for site_id, url in sites:
         tree = output / site_id
-        missing = missing_resources(tree, url)
+        record = read_build_record(tree) or {}
+        missing = missing_resources(tree, url, bundles=record.get("search", True) is not False)
         if missing:
             shown = ", ".join(f"/{rel} (← /{pages[0]})" for rel, pages in list(missing.items())[:SHOWN])
             more = len(missing) - SHOWN
