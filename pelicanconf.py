@@ -7,7 +7,8 @@ language, names, contacts) from sites.yaml: see scripts/portal/stages/render/sit
 THEME = "themes/portal"
 PLUGIN_PATHS = ["plugins"]
 PLUGINS = ["portal_reader", "shared_directives", "portal_theme", "sitemap", "incremental", "interaction", "scoreboard",
-           "legal_documents", "drafts", "procedures", "organisation", "audit_page"]
+           "media", "qr", "syndication", "press", "legal_documents", "drafts", "procedures", "organisation",
+           "audit_page"]
 
 TIMEZONE = "Asia/Ho_Chi_Minh"
 DEFAULT_LANG = "vi"

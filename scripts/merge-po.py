@@ -10,6 +10,11 @@ import sys
 from babel.messages.pofile import read_po, write_po
 
 
+def _translated(string: str | tuple[str, ...]) -> bool:
+    """Whether a msgstr is filled (a plural message's every form)."""
+    return all(string) if isinstance(string, (tuple, list)) else bool(string)
+
+
 def main(target: str, *others: str) -> int:
     with open(target, "rb") as f:
         catalog = read_po(f)
@@ -17,16 +22,16 @@ def main(target: str, *others: str) -> int:
     for path in others:
         with open(path, "rb") as f:
             for m in read_po(f):
-                if m.id and m.string:
+                if m.id and _translated(m.string):
                     known.setdefault(m.id, m.string)
     filled = 0
     for m in catalog:
-        if m.id and not m.string and m.id in known:
+        if m.id and not _translated(m.string) and m.id in known:
             m.string = known[m.id]
             filled += 1
     with open(target, "wb") as f:
         write_po(f, catalog, width=120, sort_output=True)
-    missing = [m.id for m in catalog if m.id and not m.string]
+    missing = [m.id for m in catalog if m.id and not _translated(m.string)]
     print(f"{target}: {filled} filled, {len(missing)} without a translation", file=sys.stderr)
     for m in missing:
         print(f"  {m}", file=sys.stderr)

@@ -201,3 +201,137 @@ def feed_problems(output: Path, sites: dict[str, str]) -> tuple[list[str], int]:
         if len(urls) > 1:
             problems.append(f"id {eid} is used by entries of different canonical pages: {sorted(urls)}")
     return problems, len(feeds)
+
+
+def json_feed_problems(path: Path) -> list[str]:
+    """JSON Feed 1.1's rules (https://www.jsonfeed.org/version/1.1/) for one feed file, and the portal's extension."""
+    import datetime as dt
+
+    rel = str(path)
+    problems: list[str] = []
+    try:
+        feed = json.loads(path.read_text(encoding="utf-8"))
+    except ValueError as exc:
+        return [f"{rel}: not JSON: {exc}"]
+
+    def date_ok(value) -> bool:  # RFC 3339
+        try:
+            return isinstance(value, str) and "T" in value and dt.datetime.fromisoformat(value).tzinfo is not None
+        except ValueError:
+            return False
+
+    if feed.get("version") != "https://jsonfeed.org/version/1.1":
+        problems.append(f"{rel}: version is {feed.get('version')!r}")
+    if not isinstance(feed.get("title"), str) or not feed["title"]:
+        problems.append(f"{rel}: no title")
+    for key in ("home_page_url", "feed_url", "icon"):
+        if key in feed and not str(feed[key]).startswith("https://"):
+            problems.append(f"{rel}: {key} is not an https URL")
+    if not isinstance(feed.get("items"), list):
+        return [*problems, f"{rel}: items is not a list"]
+    seen: set[str] = set()
+    for item in feed["items"]:
+        iid = item.get("id")
+        if not isinstance(iid, str) or not iid:
+            problems.append(f"{rel}: an item without a string id")
+        elif iid in seen:
+            problems.append(f"{rel}: id {iid} twice")
+        seen.add(str(iid))
+        if not (isinstance(item.get("content_html"), str) or isinstance(item.get("content_text"), str)):
+            problems.append(f"{rel}: item {iid} has neither content_html nor content_text")
+        for key in ("date_published", "date_modified"):
+            if key in item and not date_ok(item[key]):
+                problems.append(f"{rel}: item {iid}: {key} {item[key]!r} is not RFC 3339")
+        for att in item.get("attachments", []):
+            if not str(att.get("url", "")).startswith("https://") or not att.get("mime_type"):
+                problems.append(f"{rel}: item {iid}: an attachment needs url and mime_type")
+        for key, value in item.items():
+            if key.startswith("_") and (not isinstance(value, dict) or "about" not in value):
+                problems.append(f"{rel}: item {iid}: extension {key} is not an object with 'about'")
+            if not key.startswith("_") and key not in {"id", "url", "external_url", "title", "content_html", "content_text", "summary",
+                                                        "image", "banner_image", "date_published", "date_modified", "authors",
+                                                        "tags", "language", "attachments"}:
+                problems.append(f"{rel}: item {iid}: unknown key {key} (extensions start with _)")
+        ext = item.get("_portal", {})
+        for key in ("site", "kind", "language", "canonical"):
+            if key not in ext:
+                problems.append(f"{rel}: item {iid}: _portal has no {key}")
+    return problems
+
+
+def podcast_problems(path: Path, output_site: Path) -> list[str]:
+    """A podcast feed by the rules podcast validators apply (Apple Podcasts' RSS requirements, Podcasting 2.0):
+    the channel's required tags, a square cover of 1400–3000 px, each episode's enclosure (https URL of a file
+    that exists, its exact length in bytes, an audio MIME type), ``itunes:duration``, a unique non-permalink guid,
+    an RFC 822 pubDate, and ``podcast:guid`` as UUIDv5 of the feed's address."""
+    import email.utils
+    import re
+    import uuid
+    from xml.etree import ElementTree as ET
+
+    it, pc = "{http://www.itunes.com/dtds/podcast-1.0.dtd}", "{https://podcastindex.org/namespace/1.0}"
+    rel = str(path)
+    problems: list[str] = []
+    root = ET.parse(path).getroot()
+    ch = root.find("channel")
+    if root.tag != "rss" or root.get("version") != "2.0" or ch is None:
+        return [f"{rel}: not RSS 2.0"]
+    for tag in ("title", "link", "description", "language", f"{it}author", f"{it}explicit", f"{it}image", f"{it}category", f"{pc}guid"):
+        if ch.find(tag) is None:
+            problems.append(f"{rel}: channel has no {tag}")
+    cover = ch.find(f"{it}image")
+    if cover is not None:
+        href = cover.get("href", "")
+        local = output_site / href.split("/", 3)[-1]
+        if not href.startswith("https://") or not local.is_file():
+            problems.append(f"{rel}: itunes:image {href} is not a built https file")
+        else:
+            from PIL import Image
+
+            with Image.open(local) as im:
+                if im.width != im.height or not 1400 <= im.width <= 3000:
+                    problems.append(f"{rel}: cover is {im.size}, not a square of 1400–3000 px")
+    cat = ch.find(f"{it}category")
+    if cat is not None and not cat.get("text"):
+        problems.append(f"{rel}: itunes:category has no text attribute")
+    self_link = ch.find("{http://www.w3.org/2005/Atom}link")
+    guid = ch.find(f"{pc}guid")
+    if self_link is not None and guid is not None:
+        bare = self_link.get("href", "").split("://", 1)[-1].rstrip("/")
+        if guid.text != str(uuid.uuid5(uuid.UUID("ead4c236-bf58-58c6-a2c6-a97be2ab21e0"), bare)):
+            problems.append(f"{rel}: podcast:guid is not UUIDv5 of the feed's address")
+    guids: set[str] = set()
+    items = ch.findall("item")
+    if not items:
+        problems.append(f"{rel}: no episode")
+    for item in items:
+        title = item.findtext("title") or "?"
+        enc = item.find("enclosure")
+        if enc is None:
+            problems.append(f"{rel}: {title}: no enclosure")
+        else:
+            url, length, kind = enc.get("url", ""), enc.get("length", ""), enc.get("type", "")
+            if not url.startswith("https://"):
+                problems.append(f"{rel}: {title}: enclosure URL {url} is not https")
+            local = output_site / url.split("/", 3)[-1]
+            if not local.is_file():
+                problems.append(f"{rel}: {title}: enclosure {url} was not built")
+            elif not length.isdigit() or int(length) != local.stat().st_size:
+                problems.append(f"{rel}: {title}: enclosure length {length} is not the file's {local.stat().st_size} bytes")
+            if not kind.startswith("audio/"):
+                problems.append(f"{rel}: {title}: enclosure type {kind}")
+        duration = item.findtext(f"{it}duration") or ""
+        if not re.match(r"^(\d+|\d{1,2}:\d{2}|\d+:\d{2}:\d{2})$", duration):
+            problems.append(f"{rel}: {title}: itunes:duration {duration!r}")
+        g = item.find("guid")
+        if g is None or not g.text:
+            problems.append(f"{rel}: {title}: no guid")
+        else:
+            if g.text in guids:
+                problems.append(f"{rel}: {title}: guid twice")
+            guids.add(g.text)
+        try:
+            email.utils.parsedate_to_datetime(item.findtext("pubDate") or "")
+        except (TypeError, ValueError):
+            problems.append(f"{rel}: {title}: pubDate is not RFC 822")
+    return problems

@@ -32,7 +32,9 @@ def add_directives(generator) -> None:
         meta = pelican_metadata(post, settings)
         meta["shared"] = True
         meta["source_site"] = home["id"]
-        meta["canonical"] = f"{home['url']}/{prefix.lstrip('/')}{post.url()}"
+        # an imported directive names its source as canonical (portal import-feed, issue 16.6)
+        meta["canonical"] = post.meta.get("canonical") or f"{home['url']}/{prefix.lstrip('/')}{post.url()}"
+        meta["portal_audience"] = post.meta.get("audience") if isinstance(post.meta.get("audience"), list) else None
         meta["search_shared"] = shared_index and post.rel in catalogue.FOR_ALL
         article = Article(post.html, metadata=meta, settings=settings,
                           source_path=str(post.path), context=generator.context)

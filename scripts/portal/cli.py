@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from portal.commands import audit, bench, build, codeowners, due, git, new, score, search, service
+from portal.commands import audit, bench, build, codeowners, due, git, new, outreach, score, search, service
 from portal.model.errors import PortalError
 
 
@@ -25,7 +25,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_search_bench(sub)    # bench-search
     service.add_commands(sub)      # service run|migrate|create-user|list|export|purge|bench
     score.add_commands(sub)        # score
-    audit.add_commands(sub)
+    outreach.add_commands(sub)     # press draft, radio script, import-feed, notify, media add
+    audit.add_commands(sub)        # audit
     return ap
 
 

@@ -19,7 +19,8 @@ from portal.model.sites import load_network
 
 from ..conftest import REPO
 
-NOT_PAGES = {"kiem-tra-thong-tin-bat-buoc", "tag", "cac-cong-thanh-phan", "feeds", "theme", "pagefind", "tim-kiem", "tim-kiem-toan-tinh"}
+NOT_PAGES = {"kiem-tra-thong-tin-bat-buoc", "tag", "cac-cong-thanh-phan", "feeds", "theme", "pagefind", "tim-kiem",
+             "tim-kiem-toan-tinh", "qr"}
 
 
 def content_pages(site_dir: Path, sections: set[str]) -> set[str]:
@@ -29,7 +30,7 @@ def content_pages(site_dir: Path, sections: set[str]) -> set[str]:
         parts = path.relative_to(site_dir).parts[:-1]
         lang = parts[0] if parts and parts[0] in LANGUAGES else ""
         rest = parts[1:] if lang else parts
-        if (len(rest) == 2 and rest[0] in sections and rest[1] != "page") or (len(rest) == 1 and rest[0] not in sections | NOT_PAGES):
+        if (len(rest) == 2 and rest[0] in sections and rest[1] not in ("page", "theo-thang")) or (len(rest) == 1 and rest[0] not in sections | NOT_PAGES):
             found.add("/".join(parts))
     return found
 

@@ -61,7 +61,10 @@ def test_month_page(built):
     assert '<html lang="vi">' in html and '<link rel="canonical" href="https://tinh.example.vn/cham-diem/2026-03/">' in html
     rows = [html.index(f'href="/cham-diem/2026-03/{s}/"') for s in ("tinh", "xa-hai", "xa-mot", "so-a")]
     assert rows == sorted(rows), "ranked: tinh, xa-hai, xa-mot, so-a"
-    assert "<script" not in html.replace('<script src="/theme/js/portal.js" defer></script>', "")
+    import re
+
+    assert "<script" not in re.sub(r'<script type="application/ld\+json">[^<]*</script>', "",  # JSON-LD: data, not script
+                                   html.replace('<script src="/theme/js/portal.js" defer></script>', ""))
     assert 'style="' not in html, "no inline styles (CSP)"
     for name in ("bieu-do-diem.svg", "bieu-do-xep-loai.svg", "bang-diem-2026-03.csv", "bang-diem-2026-03.xlsx", "bang-diem-2026-03.json"):
         assert (site / "cham-diem/2026-03" / name).is_file(), name

@@ -148,7 +148,8 @@ def test_no_field_reaches_any_page_feed_or_sitemap_raw(attacked: Path):
 
 
 def _only_theme_scripts(html: str) -> bool:
-    """The page's <script> elements are the theme's files and its JSON configuration, nothing else."""
+    """The page's <script> elements are the theme's files, its JSON configuration and its JSON-LD (data blocks, from
+    |tojson), nothing else."""
     tags = re.findall(r"<script\b[^>]*>", html)
     return all('src="/theme/js/' in t or 'type="application/json"' in t or 'type="application/ld+json"' in t for t in tags)
 

@@ -13,7 +13,7 @@ from ..conftest import NOW, post
 
 def tree(root: Path) -> dict[str, bytes]:
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*"))
-            if p.is_file() and p.name != ".portal-manifest.json"
+            if p.is_file() and p.name not in (".portal-manifest.json", "changes.json")  # changes.json: the history of builds
             and not any(part.startswith("pagefind") for part in p.relative_to(root).parts)}  # search bundles: Pagefind's bytes vary
 
 

@@ -146,7 +146,8 @@ def test_the_detail_page(built_sample):
         assert f'<th scope="row">{label}</th>' in html, label
     assert re.search(r'<a href="/files/van-ban/[^"]+\.pdf" download>[^<]+</a> <span class="file-meta">\(Toàn văn, PDF, \d+ KB\)</span>', html)
     ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
-    assert ld["@type"] == "Legislation" and ld["legislationIdentifier"] == "15/2026/QĐ-UBND"
+    assert len(re.findall(r'<script type="application/ld\+json">', html)) == 1  # one block: the page's, completed by the document's
+    assert "Legislation" in ld["@type"] and ld["legislationIdentifier"] == "15/2026/QĐ-UBND"
     assert ld["legislationLegalForce"] == "InForce" and ld["legislationRepeals"][0]["legislationIdentifier"] == "2145/QĐ-UBND"
     record = json.loads(re.search(r'<script type="application/json" id="search-record">(.*?)</script>', html, re.S).group(1))
     assert (record["doc_type"], record["issuer"], record["year"], record["status"], record["fields"]) == (

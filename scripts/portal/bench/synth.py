@@ -184,9 +184,10 @@ def generate(dest: Path, scale: Scale, source: Path, seed: int = 42) -> Path:
             slug = slugify(title)
             path = folder / cat / f"{slug}.md"
             path.parent.mkdir(parents=True, exist_ok=True)
+            press = f'period: {date[:7]}\nspokesperson: "Chánh Văn phòng"\n' if cat == "thong-tin-bao-chi" else ""
             extra = _legal_keys(rng, sid, cat, slug, title, date[:10], body, folder, docs, province_docs if kind != "province" else [])
             path.write_text(f'---\ntitle: "{title}"\ndate: {date}\ncategory: {cat}\nsummary: "{rng.choice(OBJECTS).capitalize()}."\n'
-                            f"tags: [{rng.choice(OBJECTS)}]\n{extra}---\n{body}\n", encoding="utf-8")
+                            f"{press}tags: [{rng.choice(OBJECTS)}]\n{extra}---\n{body}\n", encoding="utf-8")
             if kind == "province" and rng.random() < scale.translated:
                 for lang in langs[1:]:
                     path.with_suffix(f".{lang}.md").write_text(
@@ -384,6 +385,8 @@ def generate_history(dest: Path, scale: Scale, source: Path, months: int = 12, u
                     until = merged_at.date() + dt.timedelta(days=rng.choice([29, 19]))
                     extra = f"comment_from: {merged_at.date().isoformat()}\ncomment_until: {until.isoformat()}\n"
                     extra += "report: files/bao-cao-tong-hop-y-kien.pdf\n" if rng.random() < 0.6 else ""
+                elif cat == "thong-tin-bao-chi":  # a press release (issue 16): the month it covers, its spokesperson
+                    extra = f'period: {merged_at:%Y-%m}\nspokesperson: "Chánh Văn phòng"\n'
                 elif cat == "thong-bao" and rng.random() < 0.5:
                     extra = f"expires: {(merged_at.date() + dt.timedelta(days=rng.choice([-2, 1, 5, 14]))).isoformat()}\n"
                 image = 'image: files/anh.jpg\nimage_alt: "Ảnh minh họa"\n' if rng.random() < 0.2 else ""

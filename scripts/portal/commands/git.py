@@ -7,6 +7,7 @@ printed by :func:`portal.cli.main` as ``path:LINE: message — fix``.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -110,6 +111,19 @@ def cmd_publish(args: argparse.Namespace) -> int:
             warnings = [f"{r.site}: {r.warning}" for r in report.sites if r.warning]
     finally:  # a refused publish reports them too: they stay live whatever happened to this one
         _warn_unlisted(root, args, known)
+    published = [(r.site, r.previous, list(r.diff.added)) for r in (results if args.branch else report.sites)
+                 if (r.commit if args.branch else r.release)]
+    if published:  # notices to the boards of the sites where a new directive went live (issue 16.7); never blocks
+        from portal.stages.outreach import notices
+
+        queued, delivery, error = notices.after_publish(load_network(root), published, dt.datetime.now(dt.UTC))
+        if error:
+            warnings.append(_("notices to the boards not sent ({error}); run portal notify", error=error))
+        elif delivery is not None:
+            for e in delivery.errors:
+                warnings.append(_("a notice was not delivered, kept for the next publish: {error}", error=e))
+            if queued or delivery.sent:
+                say(_("{queued} notice(s) queued, {sent} sent to the boards", queued=len(queued), sent=len(delivery.sent)))
     for w in warnings:
         say(_("warning: {text}", text=w))
     if args.json:  # standard output stays machine-readable; warnings went to standard error

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from portal.model import attachments, documents, drafts, links, organisation, procedures
+from portal.model import attachments, documents, drafts, links, media, organisation, procedures
 from portal.model.content import Post, check_body, read_post, validate
 from portal.model.errors import Problem, did_you_mean
 from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
@@ -259,7 +259,61 @@ def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) ->
         resolved = one(report, post.line("report"))
         if resolved is not None:
             post.draft.report = resolved
+    problems += _media_links(network, post, one)
     return problems
+
+
+def _media_links(network: Network, post: Post, one) -> list[Problem]:
+    """The files of ``gallery``, ``infographic``, ``video`` and ``audio`` (:mod:`portal.model.media`).
+
+    A file under the site's ``files/`` becomes its ``/files/…`` path; audio and video may instead be an
+    address on ``network.media_url`` listed in ``media.yaml`` (kept as the address).
+    """
+    problems: list[Problem] = []
+    manifest: dict[str, media.MediaEntry] | None = None
+    for key, container, field_name, kind in media.file_refs(post.meta):
+        value = str(container[field_name]).strip()
+        line = post.line(key)
+        if value.startswith(("https://", "http://")) and kind in ("audio", "video"):
+            path = media.media_path(value, network.media_url)
+            if path is None:
+                problems.append(Problem(post.rel, line, _(
+                    "'{target}' is not on the province's media origin ({origin}) — put the file under files/, or on network.media_url and list it in media.yaml",
+                    target=links.short(value), origin=network.media_url or _("none: network.media_url is not set"))))
+                continue
+            if manifest is None:
+                manifest = load_media_manifest(network.root)
+            if path not in manifest:
+                problems.append(Problem(post.rel, line, _(
+                    "'{target}' is not listed in media.yaml — add it with its size and SHA-256: portal media add --from DIR {path}",
+                    target=links.short(value), path=path)))
+                continue
+            container[field_name] = value
+            continue
+        resolved = one(value, line)
+        if resolved is not None:
+            container[field_name] = resolved
+    return problems
+
+
+_MANIFESTS: dict[tuple[str, int], dict[str, media.MediaEntry]] = {}
+
+
+def load_media_manifest_from(settings: dict) -> dict[str, media.MediaEntry]:
+    """The manifest of the project whose site a Pelican run renders (``PATH`` is content/sites/<id>)."""
+    return load_media_manifest(Path(settings["PATH"]).parents[2])
+
+
+def load_media_manifest(root: Path) -> dict[str, media.MediaEntry]:
+    """``media.yaml`` of the project (read once per process and version; its problems are reported by ``portal check``)."""
+    try:
+        stamp = (root / media.MANIFEST_FILE).stat().st_mtime_ns
+    except OSError:
+        stamp = 0
+    key = (str(root), stamp)
+    if key not in _MANIFESTS:
+        _MANIFESTS[key] = media.load_manifest(root)[0]
+    return _MANIFESTS[key]
 
 
 def resolve_links(network: Network, posts: list[Post], index: links.LinkIndex, render: Renderer) -> list[Problem]:

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.model import documents, drafts, procedures, yamlio
+from portal.model import documents, drafts, media, outreach, procedures, yamlio
 from portal.model.dates import date_hint, end_of_day, parse_date
 from portal.model.errors import Problem, did_you_mean
 from portal.model.limits import DEFAULT, Limits
@@ -37,13 +37,16 @@ DRAFT_KEYS = set(drafts.KEYS)
 #: questions answered through the interaction service (category hoi-dap): tracking code, dates, who answered,
 #: who asked (a name only with the sender's consent, otherwise initials); never a phone, e-mail or address
 QA_KEYS = {"code", "received", "due", "answered", "answered_by", "asker"}
-#: the keys only a category admits: drafts for comment, administrative procedures (portal.model.procedures), Q&A
-CATEGORY_KEYS = {drafts.CATEGORY: DRAFT_KEYS, procedures.CATEGORY: set(procedures.KEYS), "hoi-dap": QA_KEYS}
-#: keys whose value is a date (checked here; what they mean: documents, drafts, the interaction service)
-DATE_KEYS = ("issued", "effective", "valid_until", "comment_from", "comment_until", "received", "due", "answered")
+#: the keys only a category admits: drafts for comment, administrative procedures (portal.model.procedures), Q&A,
+#: press releases and radio bulletins (portal.model.outreach)
+CATEGORY_KEYS = {drafts.CATEGORY: DRAFT_KEYS, procedures.CATEGORY: set(procedures.KEYS), "hoi-dap": QA_KEYS,
+                 outreach.PRESS_CATEGORY: set(outreach.PRESS_KEYS), outreach.RADIO_CATEGORY: set(outreach.RADIO_KEYS)}
+#: keys whose value is a date (checked here; what they mean: documents, drafts, the interaction service, outreach)
+DATE_KEYS = ("issued", "effective", "valid_until", "comment_from", "comment_until", "received", "due", "answered",
+             "briefing_date", "broadcast")
 #: addresses under a section that its own pages take (the filter pages of documents and procedures)
 RESERVED_IN_SECTION = {documents.CATEGORY: frozenset(documents.FACETS), procedures.CATEGORY: frozenset(procedures.FACETS)}
-PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order"}
+PAGE_KEYS = {"title", "date", "summary", "slug", "status", "image", "image_alt", "author", "order", *media.KEYS}
 STATUSES = ("published", "draft")
 
 #: Paths a page may not take: they belong to lists, feeds, search, files, the theme, languages.
@@ -259,7 +262,8 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
 
     known = PAGE_KEYS if post.kind == "page" else COMMON_KEYS | DOCUMENT_KEYS | (SHARED_KEYS if post.shared else set())
     if post.kind == "article":
-        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set())
+        known = known | CATEGORY_KEYS.get(str(meta.get("category") or ""), set()) | media.KEYS
+        known = known | outreach.keys_for(str(meta.get("category") or ("chi-dao-dieu-hanh" if post.shared else "")), post.shared)
     for key in list(meta):
         if key not in known:
             hint = _("audience is only for content/shared/") if key == "audience" else did_you_mean(key, known)
@@ -337,6 +341,9 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
     if post.kind == "article" and meta.get("category") == "hoi-dap" and meta.get("slug") in QA_RESERVED:
         add(Problem(rel, where, _("post address /hoi-dap/{slug}/ is taken by the Q&A section's own page — give the post another slug: (slug: …)",
                                   slug=meta["slug"])))
+    if post.kind == "article" and meta.get("category") == outreach.PRESS_CATEGORY and meta.get("slug") == outreach.PRESS_ARCHIVE:
+        add(Problem(rel, where, _("post address /{category}/{slug}/ is taken by the section's monthly archive — give the post another slug: (slug: …)",
+                                  category=outreach.PRESS_CATEGORY, slug=meta["slug"])))
     if post.kind == "page" and meta.get("slug") in RESERVED_SLUGS | set(sections or ()):
         add(Problem(rel, where, _("page address /{slug}/ is taken by a section or the site itself — give the page another slug: (slug: …)",
                                   slug=meta["slug"])))
@@ -368,7 +375,10 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
             add(Problem(rel, post.line("attachments"), _("attachments must be a list of file paths — write attachments: [files/qd-123.pdf]")))
         else:
             meta["attachments"] = attachments
-
+    # multimedia, press releases, radio bulletins, imported directives (issue 16)
+    post.problems.extend(media.validate(meta, post.line, rel))
+    if post.kind == "article":
+        post.problems.extend(outreach.validate(meta, post.line, rel, post.body))
 
 
 def check_body(post: Post) -> None:

@@ -25,6 +25,7 @@ from pathlib import Path
 
 from portal.model.errors import Problem
 from portal.model.limits import DEFAULT, Limits
+from portal.model.media import SIZES_DIR
 from portal.model.messages import _
 from portal.model.text import clean_name
 
@@ -153,6 +154,10 @@ def list_inputs(root: Path, folder: Path, limits: Limits = DEFAULT, *, static_di
                 continue
             suffix = Path(name).suffix
             in_static = static_dir is not None and sub[0] == static_dir and len(sub) > 1
+            if in_static and len(sub) > 2 and sub[1] == SIZES_DIR:
+                add(Problem(rel(path), None, _("files/{folder}/ is where the build writes image sizes — move the file to another folder",
+                                               folder=SIZES_DIR)))
+                continue
             if in_static:
                 ext = suffix.lower().lstrip(".")
                 if ext not in STATIC_EXTENSIONS:

@@ -13,7 +13,9 @@ LANGUAGES = ("vi", "en", "ja", "zh", "ko")
 #: bundles, files, the theme, the interaction service and the web editor, languages.
 RESERVED_PATHS = frozenset({
     "feeds", "tag", "page", "theme", "static", "files", "pagefind", "pagefind-chi-dao", "tim-kiem",
-    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "cham-diem", "kiem-tra-thong-tin-bat-buoc", "api", "admin", "editor", "sitemap", "robots", "404", *LANGUAGES,
+    "tim-kiem-toan-tinh", "cac-cong-thanh-phan", "cham-diem", "kiem-tra-thong-tin-bat-buoc", "api", "admin", "editor", "sitemap",
+    "robots", "404", *LANGUAGES,
+    "qr", "media", "changes",  # the QR poster, the media origin's proxied path, the changes feed (issue 16)
 })
 
 #: slug → name per language
@@ -62,6 +64,10 @@ CATALOG: dict[str, dict[str, str]] = {
         "vi": "Tổ chức - Cán bộ", "en": "Organisation and personnel", "ja": "組織・人事",
         "zh": "组织与人事", "ko": "조직·인사",
     },
+    "thong-tin-bao-chi": {
+        "vi": "Thông tin báo chí", "en": "Press releases", "ja": "報道発表", "zh": "新闻发布",
+        "ko": "보도자료",
+    },
     "phat-thanh": {
         "vi": "Phát thanh cơ sở", "en": "Commune radio news", "ja": "地域ラジオ放送",
         "zh": "基层广播", "ko": "지역 라디오 방송",
@@ -87,7 +93,7 @@ _COMMON = [
 ]
 
 DEFAULTS: dict[str, list[str]] = {
-    "province": list(_COMMON),
+    "province": [*_COMMON, "thong-tin-bao-chi"],
     "department": list(_COMMON),
     "district": [*_COMMON, "phat-thanh"],
     "commune": [*_COMMON, "phat-thanh"],

@@ -25,11 +25,11 @@ from portal.model.text import clean, nfc
 ID_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 NETWORK_KEYS = {"home", "default_language", "timezone", "maintainers", "limits", "embed_origins",
-                "answer_days", "days_off", "make_up_days", "public_services"}
+                "answer_days", "days_off", "make_up_days", "public_services", "media_url", "notify"}
 DEFAULTS_KEYS = {"sections", "languages"}
 SITE_KEYS = {
     "id", "kind", "name", "url", "languages", "parent", "editors", "contact", "social",
-    "sections", "description", "answer_days", "owner", "responsible", "short_name",
+    "sections", "description", "answer_days", "owner", "responsible", "short_name", "notify",
 }
 #: working days a board has to answer a citizen's question unless sites.yaml says otherwise
 #: (the province's rule for the Q&A section; Decree 42/2022 art. 8 asks for a time limit)
@@ -43,6 +43,13 @@ DEFAULT_PUBLIC_SERVICES = "https://dichvucong.gov.vn"
 PORTAL_PREFIX = "cổng thông tin điện tử "
 CONTACT_KEYS = {"address", "phone", "email", "fax", "hotline", "spokesperson"}
 SOCIAL_KEYS = {"facebook", "zalo", "youtube", "tiktok", "instagram"}
+#: a social account written as a mapping: its address and the account's name (2024 plan task 4: the agency's full name)
+SOCIAL_ACCOUNT_KEYS = {"url", "name"}
+#: network.notify: how notices reach the boards (issue 16.7); secrets come from the environment
+NOTIFY_KEYS = {"smtp", "webhook"}
+SMTP_KEYS = {"host", "port", "from", "starttls"}
+#: a site's notify: who on its board receives notices (default: contact.email)
+SITE_NOTIFY_KEYS = {"email", "phone"}
 SECTION_KEYS = {"slug", "name"}
 
 
@@ -71,12 +78,20 @@ class Site:
     line: int = 0
     #: working days to answer a question sent to this portal (None: the network's ``answer_days``)
     answer_days: int | None = None
+    #: the name of each social account (``social: {facebook: {url: …, name: …}}``), when sites.yaml gives it
+    social_names: dict[str, str] = field(default_factory=dict)
+    #: who on the board receives notices: ``{"email": [...], "phone": [...]}`` (``notify``; e-mail default: contact.email)
+    notify: dict[str, list[str]] = field(default_factory=dict)
     #: the governing agency (cơ quan chủ quản) per language, e.g. {"vi": "UBND xã Tiên Du", "en": "…"}
     owner: dict[str, str] = field(default_factory=dict)
     #: the person responsible for the portal: name, position (a position of the vocabulary), phone, email
     responsible: dict[str, str] = field(default_factory=dict)
     #: the name for a phone's header, per language (``short_name`` in sites.yaml); see Network.short_name
     short_names: dict[str, str] = field(default_factory=dict)
+
+    def notice_emails(self) -> list[str]:
+        """The board's addresses for notices: ``notify.email``, else the contact e-mail."""
+        return list(self.notify.get("email") or ([self.contact["email"]] if self.contact.get("email") else []))
 
     @property
     def default_language(self) -> str:
@@ -111,6 +126,10 @@ class Network:
     days_off: dict[int, list[dt.date]] = field(default_factory=dict)
     #: Saturdays or Sundays announced as working days to make up for them (``network.make_up_days``)
     make_up_days: dict[int, list[dt.date]] = field(default_factory=dict)
+    #: the province's media origin (``https://media.host``): large files referenced by address, listed in media.yaml
+    media_url: str = ""
+    #: ``network.notify``: ``{"smtp": {"host", "port", "from", "starttls"}, "webhook": url}`` (issue 16.7)
+    notify: dict[str, Any] = field(default_factory=dict)
     #: the vocabularies of legal documents, their settings and the required items (legal.yaml + sites.yaml)
     legal: vocabulary.Legal = field(default_factory=vocabulary.defaults)
     #: the address of the national public service portal (``network.public_services``)
@@ -398,6 +417,8 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
     answer_days = _answer_days(c, net.get("answer_days"), net.line_of("answer_days"), "network") or DEFAULT_ANSWER_DAYS
     days_off = _dates_per_year(c, net.get("days_off"), net.line_of("days_off"), "days_off")
     make_up_days = _dates_per_year(c, net.get("make_up_days"), net.line_of("make_up_days"), "make_up_days")
+    media_url = _media_url(c, net.get("media_url"), net.line_of("media_url"))
+    notify = _network_notify(c, net.get("notify"), net.line_of("notify"))
     public_services = net.get("public_services", DEFAULT_PUBLIC_SERVICES)
     if problem := addresses.check_web_address(public_services, "network.public_services"):
         c.add(net.line_of("public_services"), problem)
@@ -473,10 +494,23 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             c.unknown_keys(craw, CONTACT_KEYS, f"contact of '{sid}'")
             contact = _contact(c, craw, sid)
         social: dict[str, str] = {}
+        social_names: dict[str, str] = {}
         sraw = c.mapping(raw.get("social"), raw.line_of("social"), "social")
         if sraw is not None:
             c.unknown_keys(sraw, SOCIAL_KEYS, _("social of '{id}'", id=sid))
             for k, v in sraw.items():
+                if k in SOCIAL_KEYS and isinstance(v, dict):
+                    c.unknown_keys(v, SOCIAL_ACCOUNT_KEYS, f"social.{k} of '{sid}'")
+                    if isinstance(v.get("name"), str) and v["name"].strip():
+                        if problem := addresses.check_text(v["name"], f"social.{k}.name"):
+                            c.add(sraw.line_of(k), problem)
+                        else:
+                            social_names[k] = nfc(v["name"].strip())
+                    v = v.get("url")
+                    if not v:
+                        c.add(sraw.line_of(k), _("social.{network} of '{id}' has no url — write {network}: {{url: https://…, name: \"…\"}}",
+                                                 network=k, id=sid))
+                        continue
                 if k in SOCIAL_KEYS and v:
                     if problem := addresses.check_social(k, v):
                         c.add(sraw.line_of(k), problem)
@@ -491,6 +525,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
             sections=sections if sections is not None else list(kind_sections[kind]),
             description=description, line=line, owner=owner, responsible=responsible, short_names=short_names,
             answer_days=_answer_days(c, raw.get("answer_days"), raw.line_of("answer_days"), f"site '{sid}'"),
+            social_names=social_names, notify=_site_notify(c, raw.get("notify"), raw.line_of("notify"), sid),
         )
         site._parent_line = raw.line_of("parent")  # type: ignore[attr-defined]
         sites.append(site)
@@ -533,7 +568,7 @@ def load_network(root: Path | str, filename: str = "sites.yaml") -> Network:
         home=str(home), default_language=default_language, timezone=str(timezone),
         maintainers=maintainers, sites=sites, path=path, root=root, limits=limits, embed_origins=embed_origins,
         answer_days=answer_days, days_off=days_off, make_up_days=make_up_days, legal=legal,
-        public_services=str(public_services),
+        public_services=str(public_services), media_url=media_url, notify=notify,
     )
 
 
@@ -617,3 +652,62 @@ def _embed_origins(c: _Checker, value: Any, line: int) -> frozenset[str]:
             continue
         origins.add(f"https://{parts.hostname.lower()}" + (f":{port}" if port else ""))
     return frozenset(origins)
+
+
+def _media_url(c: _Checker, value: Any, line: int) -> str:
+    """``network.media_url``: the https address of the province's media origin (issue 16.3)."""
+    if value is None:
+        return ""
+    problem = addresses.check_web_address(value, "network.media_url")
+    if problem or not str(value).startswith("https://"):
+        c.add(line, problem or _("network.media_url must be an https:// address — e.g. https://media.bacninh.gov.vn"))
+        return ""
+    return str(value).rstrip("/")
+
+
+def _network_notify(c: _Checker, value: Any, line: int) -> dict[str, Any]:
+    """``network.notify``: ``smtp: {host, port, from, starttls}`` and ``webhook: https://…`` (passwords: environment)."""
+    raw = c.mapping(value, line, "network.notify")
+    if raw is None:
+        return {}
+    c.unknown_keys(raw, NOTIFY_KEYS, "network.notify")
+    result: dict[str, Any] = {}
+    smtp = c.mapping(raw.get("smtp"), raw.line_of("smtp"), "network.notify.smtp")
+    if smtp is not None:
+        c.unknown_keys(smtp, SMTP_KEYS, "network.notify.smtp")
+        port = str(smtp.get("port", "25")).strip()
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            c.add(smtp.line_of("port"), _("network.notify.smtp.port must be a port number, e.g. 587"))
+            port = "25"
+        sender = smtp.get("from")
+        if sender is not None and (problem := addresses.check_email(sender, "network.notify.smtp.from")):
+            c.add(smtp.line_of("from"), problem)
+        result["smtp"] = {"host": str(smtp.get("host") or ""), "port": int(port), "from": str(sender or ""),
+                          "starttls": str(smtp.get("starttls", "false")).lower() in ("true", "yes", "1")}
+    hook = raw.get("webhook")
+    if hook is not None:
+        if problem := addresses.check_web_address(hook, "network.notify.webhook"):
+            c.add(raw.line_of("webhook"), problem)
+        else:
+            result["webhook"] = str(hook)
+    return result
+
+
+def _site_notify(c: _Checker, value: Any, line: int, sid: str) -> dict[str, list[str]]:
+    """A site's ``notify: {email: [...], phone: [...]}``: the board members who receive notices."""
+    raw = c.mapping(value, line, f"notify of '{sid}'")
+    if raw is None:
+        return {}
+    c.unknown_keys(raw, SITE_NOTIFY_KEYS, f"notify of '{sid}'")
+    result: dict[str, list[str]] = {}
+    for key, check in (("email", addresses.check_email), ("phone", addresses.check_phone)):
+        items = c.strings(raw.get(key), raw.line_of(key), f"notify.{key}")
+        good = []
+        for item in items:
+            if problem := check(item, f"{sid}: notify.{key}"):
+                c.add(raw.line_of(key), problem)
+            else:
+                good.append(item.strip())
+        if good:
+            result[key] = good
+    return result

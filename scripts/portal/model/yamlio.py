@@ -197,3 +197,16 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
             raise _Retry from None
         raise YamlError(*_explain(exc, text)) from None
     return root if have_root else None
+
+
+def front_matter(meta: dict[str, Any]) -> str:
+    """YAML front matter text for *meta* (keys in order, Unicode as written, one line per value where it fits):
+    what the service, ``portal press draft`` and ``portal import-feed`` write, read back by :func:`load`."""
+    import io
+
+    y = YAML(typ="rt")
+    y.width = 1000
+    y.allow_unicode = True
+    buf = io.StringIO()
+    y.dump(meta, buf)
+    return buf.getvalue().strip()

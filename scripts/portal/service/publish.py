@@ -14,18 +14,15 @@ Personal data never enters Git: the answer's file names the sender only with the
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import git
-from ruamel.yaml import YAML
 
+from portal.model import yamlio
 from portal.service.forms import scrub
 from portal.stages import repository
 
@@ -60,12 +57,7 @@ def _local(moment: dt.datetime, tz: ZoneInfo) -> str:
 
 def front_matter(meta: dict) -> str:
     """YAML front matter text for *meta*, keys in order (ruamel.yaml, as content is read)."""
-    y = YAML(typ="rt")
-    y.width = 1000
-    y.allow_unicode = True
-    buf = io.StringIO()
-    y.dump(meta, buf)
-    return buf.getvalue().strip()
+    return yamlio.front_matter(meta)
 
 
 def question_file(q, tz: ZoneInfo, site_name: str) -> tuple[str, str]:
@@ -122,24 +114,12 @@ def commit_file(root: Path, rel: str, text: str, branch: str, message: str, *, b
         raise PublishError("Thư mục dự án không phải kho Git: không thể tạo nhánh để Ban Biên tập duyệt.")
     repo = pr.repo
     try:
-        base_commit = repo.commit(base or "HEAD")
+        repo.commit(base or "HEAD")
     except (ValueError, git.BadName, git.GitCommandError) as exc:
         raise PublishError(f"Không tìm thấy nhánh gốc '{base or 'HEAD'}' trong kho Git.") from exc
-    who = author or IDENTITY
-    env = {**os.environ, "GIT_AUTHOR_NAME": who["name"], "GIT_AUTHOR_EMAIL": who["email"],
-           "GIT_COMMITTER_NAME": IDENTITY["name"], "GIT_COMMITTER_EMAIL": IDENTITY["email"]}
     ref = f"refs/heads/{branch}"
-    with tempfile.TemporaryDirectory(prefix="portal-service-") as tmp:
-        env["GIT_INDEX_FILE"] = str(Path(tmp) / "index")
-        g = ["git", f"--git-dir={repo.git_dir}"]
-        source = Path(tmp) / "file"
-        source.write_bytes(text.encode("utf-8"))
-        blob = repo.git.execute([*g, "hash-object", "-w", "--no-filters", str(source)], env=env).strip()
-        repo.git.execute([*g, "read-tree", base_commit.hexsha], env=env)
-        repo.git.execute([*g, "update-index", "--add", "--cacheinfo", f"100644,{blob},{pr.to_repo(rel)}"], env=env)
-        tree = repo.git.execute([*g, "write-tree"], env=env).strip()
-        commit = repo.git.execute([*g, "commit-tree", tree, "-p", base_commit.hexsha, "-m", message], env=env).strip()
-        repo.git.execute([*g, "update-ref", ref, commit], env=env)
+    commit = repository.commit_files(root, {rel: text.encode("utf-8")}, branch, message, base=base,
+                                     author=author or IDENTITY, committer=IDENTITY)
     pushed, error = False, ""
     if push and remote in [r.name for r in repo.remotes]:
         try:

@@ -24,6 +24,7 @@ from portal.model import catalogue, documents, drafts, organisation, procedures
 from portal.model.content import Post
 from portal.model.messages import _
 from portal.model.sites import Network, Site
+from portal.stages.outreach import audit as outreach_audit
 
 PRESENT, STALE, MISSING = "present", "stale", "missing"
 #: item → the section whose live posts provide it (items not listed here are checked from data)
@@ -65,6 +66,9 @@ class Report:
     today: dt.date
     findings: dict[str, list[Finding]] = field(default_factory=dict)
     items: list[str] = field(default_factory=list)
+    #: warnings of the outreach checks (issue 16: a month without a press release, social accounts), which
+    #: ``--strict`` does not count: :func:`portal.stages.outreach.audit.findings`
+    outreach: list[outreach_audit.Finding] = field(default_factory=list)
 
     def counts(self, site: str) -> dict[str, int]:
         found = self.findings.get(site, [])
@@ -76,7 +80,8 @@ class Report:
 
     def to_json(self) -> dict[str, Any]:
         return {"date": self.today.isoformat(), "items": self.items,
-                "sites": [{"site": s, **self.counts(s), "findings": [f.to_json() for f in found]} for s, found in self.findings.items()]}
+                "sites": [{"site": s, **self.counts(s), "findings": [f.to_json() for f in found]} for s, found in self.findings.items()],
+                "outreach": [{"site": f.site, "item": f.item, "path": f.path, "detail": f.detail} for f in self.outreach]}
 
 
 def _applies(item: Any, site: Site) -> bool:
@@ -171,6 +176,7 @@ def audit(network: Network, now: dt.datetime, sites: Iterable[str] | None = None
     for site in network.sites:
         if wanted is None or site.id in wanted:
             report.findings[site.id] = audit_site(network, site, now)
+    report.outreach = outreach_audit.findings(network, now, sorted(wanted) if wanted else None)
     return report
 
 
@@ -201,6 +207,9 @@ def markdown(report: Report, network: Network, lang: str = "vi") -> str:
                   "| " + _("item") + " | " + _("state") + " | " + _("where to fix") + " | " + _("detail") + " |", "|---|---|---|---|"]
         for f in found:
             lines.append(f"| {legal.required[f.item].label(lang)} | {state_label(f.state)} | `{f.path}` | {f.detail.replace('|', '/')} |")
+    if report.outreach:
+        lines += ["", _("## Outreach: press releases and social accounts (warnings)"), ""]
+        lines += [f"- {f.site}: {f.detail} (`{f.path}`)" for f in report.outreach]
     return "\n".join(lines) + "\n"
 
 

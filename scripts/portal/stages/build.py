@@ -28,6 +28,7 @@ from portal.model.sites import Network, load_network
 from portal.stages import history, repository
 from portal.stages.directory import write_directory
 from portal.stages.output import TMP_PREFIX, Remover, clean_leftovers, default_jobs, swap_into_place, write_build_record
+from portal.stages.render import changes
 from portal.stages.render.cache import RENDERER
 from portal.stages.search import network as network_index
 from portal.stages.search import site as site_index
@@ -131,11 +132,14 @@ def _build_one(site_id: str) -> SiteResult:
         try:
             if _REPARSE_SHARED:  # benchmark only: what parse-once saves
                 catalogue.load_shared(network, render=RENDERER)
+            changes.start()
             pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
             from portal.stages.render import incremental
 
             result.rendered, result.reused = incremental.stats["rendered"], incremental.stats["reused"]
+            if not problems:  # /changes.json: what this build adds, changes and removes against the site's last build
+                changes.finish(tmp, _OUTPUT / site_id, site_id, _PROVENANCE.get("commit"))  # type: ignore[arg-type]
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
                 problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
             if not problems:

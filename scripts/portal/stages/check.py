@@ -8,9 +8,11 @@ nesting too deep, a ``#`` heading are errors here, at ``file:line``.
 
 from __future__ import annotations
 
+import hashlib
+import os
 from pathlib import Path
 
-from portal.model import catalogue, codeowners
+from portal.model import catalogue, codeowners, media
 from portal.model.errors import Problem
 from portal.model.messages import _
 from portal.model.sites import Network
@@ -83,6 +85,7 @@ def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
     if wanted_sites is None:  # the whole project: the board sign-off rules must match sites.yaml
         problems += codeowners.stale_problems(network)
         problems += _stray_problems(root, network)
+        problems += media_problems(root, Path(os.environ["PORTAL_MEDIA_DIR"]) if os.environ.get("PORTAL_MEDIA_DIR") else None)
     for site in network.sites:
         if wanted_sites is not None and site.id not in wanted_sites:
             continue
@@ -92,3 +95,31 @@ def check(network: Network, paths: list[Path] | None = None) -> list[Problem]:
         prefixes = tuple(_where(p).relative_to(root).as_posix() for p in paths)
         problems = [p for p in problems if p.path.startswith(prefixes) or any(p.path == x.rstrip("/") for x in prefixes)]
     return sorted(set(problems), key=lambda p: (p.path, p.line or 0, p.message))
+
+
+def media_problems(root: Path, mirror: Path | None = None) -> list[Problem]:
+    """``media.yaml``'s problems; with *mirror* (a local copy of the media origin, ``PORTAL_MEDIA_DIR``), every
+    listed file is also checked there: present, of the listed size and SHA-256 (issue 16.3)."""
+    entries, problems = media.load_manifest(root)
+    if mirror is None:
+        return problems
+    for entry in entries.values():
+        path = mirror / entry.path
+        try:
+            size = path.stat().st_size
+        except OSError:
+            problems.append(Problem(media.MANIFEST_FILE, entry.line, _("'{path}' is not in the media folder {folder} — upload it, or remove its line",
+                                                                       path=entry.path, folder=str(mirror))))
+            continue
+        if size != entry.size:
+            problems.append(Problem(media.MANIFEST_FILE, entry.line, _("'{path}' is {size} bytes, not {listed} as listed — run portal media add again for it",
+                                                                       path=entry.path, size=size, listed=entry.size)))
+            continue
+        h = hashlib.sha256()
+        with path.open("rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        if h.hexdigest() != entry.sha256:
+            problems.append(Problem(media.MANIFEST_FILE, entry.line, _("'{path}' differs from the listed SHA-256 — the file changed: upload the right one or run portal media add again",
+                                                                       path=entry.path)))
+    return problems

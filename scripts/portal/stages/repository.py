@@ -128,3 +128,34 @@ def provenance(root: Path | str) -> dict[str, object]:
     if pr is None or not has_commits(pr):
         return {"commit": None, "dirty": []}
     return {"commit": pr.repo.head.commit.hexsha, "dirty": dirty_paths(pr)}
+
+
+def commit_files(root: Path | str, files: dict[str, bytes], branch: str, message: str, *, base: str = "",
+                 author: dict[str, str], committer: dict[str, str] | None = None) -> str:
+    """Commit *files* (project-relative path → content) on *branch*, on top of *base* (default HEAD), and return the commit.
+
+    Written through a temporary index with Git plumbing: the checkout's working tree, index and HEAD are
+    not touched. Raises :class:`PortalError` when *root* is not in a Git repository or *base* is unknown.
+    """
+    import os
+    import tempfile
+
+    pr = require_repo(root, "committing on a branch")
+    repo = pr.repo
+    base_commit = resolve(pr, base or "HEAD")
+    who = committer or author
+    env = {**os.environ, "GIT_AUTHOR_NAME": author["name"], "GIT_AUTHOR_EMAIL": author["email"],
+           "GIT_COMMITTER_NAME": who["name"], "GIT_COMMITTER_EMAIL": who["email"]}
+    with tempfile.TemporaryDirectory(prefix="portal-commit-") as tmp:
+        env["GIT_INDEX_FILE"] = str(Path(tmp) / "index")
+        g = ["git", f"--git-dir={repo.git_dir}"]
+        repo.git.execute([*g, "read-tree", base_commit.hexsha], env=env)
+        for rel, data in files.items():
+            source = Path(tmp) / "file"
+            source.write_bytes(data)
+            blob = repo.git.execute([*g, "hash-object", "-w", "--no-filters", str(source)], env=env).strip()
+            repo.git.execute([*g, "update-index", "--add", "--cacheinfo", f"100644,{blob},{pr.to_repo(rel)}"], env=env)
+        tree = repo.git.execute([*g, "write-tree"], env=env).strip()
+        commit = repo.git.execute([*g, "commit-tree", tree, "-p", base_commit.hexsha, "-m", message], env=env).strip()
+        repo.git.execute([*g, "update-ref", f"refs/heads/{branch}", commit], env=env)
+    return commit

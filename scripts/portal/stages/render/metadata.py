@@ -14,7 +14,10 @@ from portal.model.content import Post, parse_date
 from portal.model.text import slugify
 from portal.stages import history
 
-PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", "attachments", "order")
+PASS_THROUGH = ("image", "image_alt", "number", "doc_type", "issuer", "signer", "attachments", "order",
+                # issue 16: multimedia, radio bulletins, press releases, imported directives, a procedure's code
+                "gallery", "infographic", "video", "audio", "duration", "priority", "period", "spokesperson",
+                "source_id", "code")
 
 
 def _safe(value: dt.datetime) -> SafeDatetime:
@@ -53,7 +56,7 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
         if post.meta.get(key) not in (None, "", []):
             meta[key] = post.meta[key]
     tz = post.date.tzinfo if post.date else dt.UTC
-    for key in ("issued", "effective"):
+    for key in ("issued", "effective", "briefing_date", "broadcast"):
         value = parse_date(post.meta.get(key), tz)  # type: ignore[arg-type]
         if value is not None:
             meta[key] = _safe(value)

@@ -16,13 +16,14 @@ from pathlib import Path
 from typing import Any
 
 from portal.model import catalogue, csp, i18n
+from portal.model import media as media_model
 from portal.model.errors import PostFailed, Problem
 from portal.model.inputs import Inputs
 from portal.model.links import short
 from portal.model.messages import _
 from portal.model.sections import menu_order
 from portal.model.sites import Network, Site
-from portal.stages.render import filters, incremental
+from portal.stages.render import filters, incremental, media
 from portal.stages.search import network as network_index
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -30,6 +31,8 @@ SETTINGS_FILE = "pelicanconf.py"
 SCOREBOARD: Path | None = None
 #: the contact page's URL path (``content/sites/<id>/pages/lien-he.md``), linked from every footer
 CONTACT_PAGE = "lien-he/"
+#: the site's default sharing card (Open Graph), drawn by portal.stages.render.media.card_image
+CARD_IMAGE = "/theme/card.png"
 SOCIAL_NAMES = {"facebook": "Facebook", "zalo": "Zalo", "youtube": "YouTube", "tiktok": "TikTok", "instagram": "Instagram"}
 
 
@@ -133,6 +136,9 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
             "iso_date": i18n.iso_date,
             "local_href": filters.local_href,
             "tel_href": filters.tel_href,
+            "picture": media.picture,
+            "page_src": lambda url: media_model.page_src(url, network.media_url),
+            "media_info": media.info_of,
         },
         "SITE": ctx,  # short names for templates
         "P": "/" + p,
@@ -154,6 +160,11 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_NOW": now,
         "PORTAL_SHARED_INDEX_OK": network_index.uses_shared_index(network, site, lang),
         "PORTAL_TRANSLATIONS": str(root / "translations"),
+        "PORTAL_MEDIA_URL": network.media_url,
+        "PORTAL_CARD": CARD_IMAGE,
+        "PORTAL_MIME": media_model.mime_type,
+        "PORTAL_SIZES": {"column": media.SIZES, "gallery": media.GALLERY_SIZES},
+        "PORTAL_CSP_EMBED": csp.policy(frame_src=sorted(network.embed_origins)),
         "PORTAL_SCOREBOARD": str(SCOREBOARD) if SCOREBOARD and ctx["is_home"] and first else "",
     }
     override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
@@ -241,6 +252,9 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
     rel = f"content/sites/{site.id}"
     incremental.start(previous, network.root)
     try:
+        problems += media.prepare(network.root, catalogue.CURRENT_INPUTS, output)  # image sizes, audio durations
+        media.card_image(network.root, output / CARD_IMAGE.lstrip("/"), site.name(site.default_language),
+                         site.url.split("://", 1)[-1])
         for lang in site.languages:
             settings = settings_for(network, site, lang, output, now)
             pelican.Pelican(settings).run()

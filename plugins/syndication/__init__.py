@@ -1,0 +1,102 @@
+"""Pelican plugin: JSON Feeds, the podcast feed, JSON-LD and the items of /changes.json (issue 16.6, 16.2).
+
+Per language run of a site:
+
+- ``feeds/all.json`` and ``feeds/<section>.json`` (JSON Feed 1.1 with the ``_portal`` extension,
+  :mod:`portal.stages.render.syndication`), for the site's 50 newest posts and each section that
+  has posts (a section without posts has no feed, as with Atom);
+- in the default language of a site whose radio bulletins have audio: ``feeds/podcast.xml`` (RSS 2.0,
+  iTunes and Podcasting 2.0 tags) and its cover ``theme/podcast.png`` (1400×1400);
+- ``jsonld(item)`` for the templates (schema.org metadata of a post or page);
+- every post and page in :data:`portal.stages.render.changes.ITEMS`, with the version of its JSON
+  Feed item, for ``/changes.json`` (written once every language has run).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pelican import signals
+
+from portal.model import outreach
+from portal.stages.render import changes, media, syndication
+
+FEED_ITEMS = 50
+PODCAST = "feeds/podcast.xml"
+PODCAST_COVER = "theme/podcast.png"
+_state: dict[str, list] = {"articles": [], "pages": []}
+
+
+def context(generator) -> None:
+    settings = generator.settings
+    if not settings.get("PORTAL_SITE"):
+        return
+    generator.context["jsonld"] = lambda item: syndication.json_ld(item, settings)
+    generator.context["page_jsonld"] = lambda path, name: syndication.page_json_ld(settings, path, name)
+    generator.context["og_locale"] = syndication.og_locale
+    generator.context.setdefault("PORTAL_PODCAST", None)  # decided once the articles are read (has_podcast)
+
+
+def collect(generators) -> None:
+    _state["articles"], _state["pages"] = [], []
+    for gen in generators:
+        _state["articles"].extend(getattr(gen, "articles", []))
+        _state["pages"].extend(getattr(gen, "pages", []))
+
+
+def has_podcast(generator) -> None:
+    """Whether this run writes the podcast feed (the template links it from the radio section)."""
+    s = generator.settings
+    podcast = s.get("PORTAL_LANG") == s.get("PORTAL_DEFAULT_LANG") and any(
+        a.metadata.get("radio") for a in generator.articles if a.category.slug == outreach.RADIO_CATEGORY)
+    generator.context["PORTAL_PODCAST"] = "/" + PODCAST if podcast else None
+
+
+def _write(path: str, text: str) -> None:
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(text)
+
+
+def write(pelican) -> None:
+    s = pelican.settings
+    site = s.get("PORTAL_SITE")
+    if not site:
+        return
+    prefix = s["PORTAL_LANG_PREFIX"]  # '/' or '/en/'
+    out = os.path.join(pelican.output_path, prefix.lstrip("/"))
+    articles = sorted(_state["articles"], key=lambda a: a.date, reverse=True)
+    if articles:
+        feed = syndication.json_feed(articles[:FEED_ITEMS], s, f"{prefix}feeds/all.json", s["SITENAME"], prefix)
+        _write(os.path.join(out, "feeds", "all.json"), syndication.dumps(feed))
+    names = s.get("PORTAL_SECTION_NAMES", {})
+    by_section: dict[str, list] = {}
+    for a in articles:
+        by_section.setdefault(a.category.slug, []).append(a)
+    for slug, items in by_section.items():
+        feed = syndication.json_feed(items[:FEED_ITEMS], s, f"{prefix}feeds/{slug}.json",
+                                     f"{s['SITENAME']} - {names.get(slug, slug)}", f"{prefix}{slug}/")
+        _write(os.path.join(out, "feeds", f"{slug}.json"), syndication.dumps(feed))
+    radio = [a for a in by_section.get(outreach.RADIO_CATEGORY, []) if a.metadata.get("radio")]
+    if radio and s.get("PORTAL_LANG") == s.get("PORTAL_DEFAULT_LANG"):
+        from portal_theme import tag_uri  # the Atom entries' ids: one id per episode, whatever feed carries it
+
+        title = f"{names.get(outreach.RADIO_CATEGORY, outreach.RADIO_CATEGORY)} - {s['SITENAME']}"
+        media.cover_image(Path(s["PATH"]).parents[2], Path(pelican.output_path) / PODCAST_COVER,
+                          s["SITENAME"], names.get(outreach.RADIO_CATEGORY, ""))
+        xml = syndication.podcast(radio, s, "/" + PODCAST, "/" + PODCAST_COVER, title, tag_uri)
+        _write(os.path.join(pelican.output_path, PODCAST), xml)
+    feed_url = f"{site['url']}{prefix}feeds/all.json"
+    for item in [*articles, *_state["pages"]]:
+        entry = syndication.feed_item(item, s)
+        key = entry["id"] if entry["id"] not in changes.ITEMS else entry["url"]
+        changes.ITEMS[key] = {"url": entry["url"], "title": entry["title"], "language": s["PORTAL_LANG"],
+                              "version": syndication.item_version(entry), "feed": feed_url}
+
+
+def register() -> None:
+    signals.article_generator_finalized.connect(has_podcast)
+    signals.generator_init.connect(context)
+    signals.all_generators_finalized.connect(collect)
+    signals.finalized.connect(write)
