@@ -50,7 +50,7 @@ def test_the_build_records_its_commit_and_publish_checks_it(tmp_path: Path):
 
     assert build(root, ["xa-mot"], now=NOW, jobs=1, with_home=True).ok  # with search: publish checks every referenced file
     record = read_build_record(root / "output/xa-mot")
-    assert record == {"commit": gitrepo.git(root, "rev-parse", "HEAD"), "dirty": []}
+    assert record == {"commit": gitrepo.git(root, "rev-parse", "HEAD"), "dirty": [], "search": True}
     target = tmp_path / "www"
     assert publish(root, target, ["xa-mot"], now=NOW).sites[0].release
     assert not (target / "xa-mot/current" / BUILD_RECORD).exists(), "bookkeeping is not published"
