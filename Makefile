@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= reference
 
-.PHONY: all setup hooks build serve test lint check translations clean bench chromium validators bench-search postgresql nginx bench-service fonts sample-pdfs
+.PHONY: all setup install hooks build serve test lint check translations clean bench chromium validators bench-search postgresql nginx bench-service fonts sample-pdfs
 
 all: build
 
@@ -17,6 +17,17 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 setup: $(STAMP) hooks
+
+# Runtime dependencies only (no Playwright, Hugo, pytest, ruff, pre-commit): what `portal build` and
+# `portal publish` need; the publish workflow uses it (.github/workflows/publish.yml).
+RUNTIME := $(VENV)/.installed-runtime
+$(RUNTIME): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $(RUNTIME)
+
+install: $(RUNTIME)
 
 # The pre-commit hook (.pre-commit-config.yaml: local hooks, no network). Only in a Git checkout, and not
 # in a linked worktree (its hooks are the main checkout's); never fails.

@@ -112,6 +112,18 @@ def tag_uri(url: str, date: datetime.date | datetime.datetime) -> str:
     return f"tag:{parts.hostname},{day.isoformat()}:{parts.path or '/'}"
 
 
+#: (the articles list, site URL, {absolute URL: canonical}) of the language run being written: every feed of a
+#: run reads the same map (built once, not once per feed: Pelican's ``url`` is costly, issue 20)
+_CANONICALS: list = [None, "", {}]
+
+
+def _canonicals(articles: list, base: str) -> dict[str, str | None]:
+    """``{absolute URL of each article: its canonical link or None}`` for the run's *articles* (built once per run)."""
+    if _CANONICALS[0] is not articles or _CANONICALS[1] != base:  # the list is kept alive here: its id is never reused
+        _CANONICALS[:] = [articles, base, {urljoin(base, a.url): a.metadata.get("canonical") for a in articles}]
+    return _CANONICALS[2]
+
+
 def feed_metadata(context, feed) -> None:
     """Absolute links, ids, language and title of a feed and its entries, before Pelican writes it."""
     base = context.get("PORTAL_SITE", {}).get("url", "")
@@ -129,7 +141,7 @@ def feed_metadata(context, feed) -> None:
         feed.feed["link"] = urljoin(base, prefix.lstrip("/"))
     feed.feed["id"] = self_url  # each feed its own id
     feed.feed["language"] = context.get("PORTAL_HTML_LANG") or feed.feed.get("language")
-    canonical = {urljoin(base, a.url): a.metadata.get("canonical") for a in context.get("articles") or ()}
+    canonical = _canonicals(context.get("articles") or [], base)
     for item in feed.items:
         item["link"] = urljoin(base, item["link"])
         item["unique_id"] = tag_uri(canonical.get(item["link"]) or item["link"], item["pubdate"])

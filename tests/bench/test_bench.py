@@ -108,7 +108,7 @@ def test_bench_smoke_tiny(tmp_path: Path):
     """The whole harness at the tiny scale: every measurement runs and is reported (no timing assertions)."""
     results = tmp_path / "bench.json"
     res = subprocess.run([sys.executable, "-m", "portal.cli", "--root", str(REPO), "bench", "--scale", "tiny", "--json", str(results),
-                          "--dir", str(tmp_path / "work"), "--timeout", "600"],
+                          "--dir", str(tmp_path / "work"), "--timeout", "600", "--repeat", "2"],
                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     report = json.loads(results.read_text(encoding="utf-8"))
@@ -117,9 +117,12 @@ def test_bench_smoke_tiny(tmp_path: Path):
                 "after one new directive for all sites", "after theme change", "scoring one month"]
     for name in expected:
         assert any(n.startswith(name) for n in names), (name, names)
+    assert report["repeat"] == 2
     for m in report["measurements"]:
         assert m["ok"], m
         assert m["seconds"] > 0 and m["peak_rss_mb"] > 0, m
+        assert m["cpu_seconds"] > 0 and len(m["runs"]) == 2, m  # interleaved repeats, the median reported
+        assert all(r["load"] >= 0 for r in m["runs"]), m
         assert m["pages"] > 0 if m["kind"] != "score" else m["pages"] is None, m
     by = {m["name"]: m for m in report["measurements"]}
     post = by["after one post changed in one commune"]
@@ -128,7 +131,7 @@ def test_bench_smoke_tiny(tmp_path: Path):
     full = next(m for m in report["measurements"] if m["kind"] == "full")
     assert abs(by["Hugo"]["pages"] - full["pages"]) <= 0.1 * full["pages"], "Hugo builds a comparable site"
     assert [r["factor"] for r in report["scaling"]] == [0.25, 0.5, 1.0]
-    assert report["targets"] and "wall s" in res.stdout and "pages/s" in res.stdout
+    assert report["targets"] and "wall s" in res.stdout and "pages/s" in res.stdout and "CPU s" in res.stdout
     assert any(t["target"].startswith("scoring one month ≤ 10%") for t in report["targets"]), report["targets"]
     assert not (tmp_path / "work").exists(), "the work folder is removed unless --keep"
 

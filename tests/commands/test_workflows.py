@@ -35,6 +35,11 @@ def test_publish_and_schedule_workflows():
     for name in ("publish.yml", "schedule.yml"):
         data = YAML(typ="safe").load((WORKFLOWS / name).read_text(encoding="utf-8"))
         assert data["concurrency"]["group"] == "publish", "one publish at a time"
+    publish = (WORKFLOWS / "publish.yml").read_text(encoding="utf-8")  # issue 20: CI keeps its state
+    assert "make install" in publish and "make setup" not in publish, "runtime dependencies only"
+    assert 'build "${since[@]}" --target "$TARGET"' in publish and 'build "${since[@]}" --branch site' in publish
+    assert "actions/cache/restore" in publish and "actions/cache/save" in publish
+    assert "portal-state-${{ github.event.before }}" in publish and "portal-state-${{ github.sha }}" in publish
     for path in WORKFLOWS.glob("*.yml"):
         assert len(path.read_text(encoding="utf-8").splitlines()) <= 50, f"{path.name}: keep workflows short"
 

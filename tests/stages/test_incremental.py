@@ -37,6 +37,11 @@ def test_rebuild_reuses_unchanged_pages_and_matches_full_build(project: Path, tm
     assert report.ok
     assert "Nội dung đã sửa." in page.read_text(encoding="utf-8")
     assert inode(other) == before, "an unchanged page is linked from the previous build, not rendered"
+    leftovers = [p.name for p in (project / "output").iterdir() if p.name.startswith(".")]
+    assert leftovers == [], "the replaced trees are removed (beside the build) before it returns"
+    record = json.loads((project / "output/xa-mot/.portal-manifest.json").read_text())
+    assert "tin-tuc/day-manh-chuyen-doi-so/index.html" in record["rendered"]
+    assert "tin-tuc/tin-dau-tien-cua-xa-mot/index.html" not in record["rendered"] and record["reused"] > 0
     assert (project / "output/xa-hai/chi-dao-dieu-hanh/chi-dao-moi-ve-an-toan-giao-thong/index.html").is_file()
 
     full = build(project, now=NOW, output=tmp_path / "full", full=True)

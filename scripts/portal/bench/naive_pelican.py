@@ -10,7 +10,8 @@ parsed once or shared between sites: each ``pelican`` process starts from scratc
 The copies carry complete front matter (a translation gets its original's date,
 category and slug), since no build reads the originals for them.
 
-``python -m portal.bench.naive_pelican DEST`` runs them all, sequentially.
+``python -m portal.bench.naive_pelican DEST [--jobs N]`` runs them all, N at a time (default 1:
+one after another), as a user would with ``xargs -P`` on the same cores as ``portal build``.
 """
 
 from __future__ import annotations
@@ -103,24 +104,31 @@ def pelican_command() -> list[str]:
     return [str(exe)] if exe.is_file() else [sys.executable, "-m", "pelican"]
 
 
-def build_all(dest: Path) -> list[str]:
-    """Run ``pelican -s <conf>`` for every site and language, in order, into DEST/output/; return the failures."""
+def build_all(dest: Path, jobs: int = 1) -> list[str]:
+    """Run ``pelican -s <conf>`` for every site and language into DEST/output/, *jobs* at a time; return the failures."""
+    from concurrent.futures import ThreadPoolExecutor
+
     confs = [Path(line) for line in (dest / "order.txt").read_text(encoding="utf-8").split()]
-    errors = []
-    for conf in confs:
+
+    def one(conf: Path) -> str | None:
         res = subprocess.run([*pelican_command(), "-s", str(conf), "-q"], capture_output=True, text=True)
-        if res.returncode:
-            errors.append(f"{conf}: pelican failed: {(res.stderr or res.stdout).strip()[-2000:]}")
-    return errors
+        return f"{conf}: pelican failed: {(res.stderr or res.stdout).strip()[-2000:]}" if res.returncode else None
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        return [e for e in pool.map(one, confs) if e]
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
+    args = list(sys.argv[1:] if argv is None else argv)
+    jobs = 1
+    if len(args) == 3 and args[1] == "--jobs" and args[2].isdigit():
+        jobs = int(args.pop(2))
+        args.pop(1)
     if len(args) != 1:
-        print("usage: python -m portal.bench.naive_pelican DEST   (after write_naive_network)", file=sys.stderr)
+        print("usage: python -m portal.bench.naive_pelican DEST [--jobs N]   (after write_naive_network)", file=sys.stderr)
         return 2
     dest = Path(args[0])
-    errors = build_all(dest)
+    errors = build_all(dest, jobs)
     for e in errors:
         print(e, file=sys.stderr)
     return 1 if errors else 0

@@ -63,6 +63,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--languages", type=int, help="languages of the provincial portal (1-5)")
     m.add_argument("--jobs", type=int, help="worker processes for every tool (default: the number of cores)")
     m.add_argument("--json", metavar="PATH", help="also write the results as JSON")
+    m.add_argument("--repeat", type=int, default=3, help="runs of each row, interleaved; the row reports their median (default 3)")
     m.add_argument("--dir", help="work folder (default: TMPDIR/portal-bench; emptied first, removed after unless --keep)")
     m.add_argument("--timeout", type=float, default=7200, help="seconds allowed to each measured command (default 7200)")
     m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental, scaling or score (repeatable)")

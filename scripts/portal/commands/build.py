@@ -53,6 +53,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         report = build(root, sites, jobs=args.jobs, output=args.output,
                        on_start=on_start, on_result=on_result, full=getattr(args, "full", False),
                        search=not getattr(args, "no_search", False), seed_from=getattr(args, "target", None),
+                       seed_branch=getattr(args, "branch", None),
                        with_home=not getattr(args, "shard", None), scoreboard=scoreboard)
     if not args.quiet:
         table = Table(title=_("{n} sites, {pages} pages, {seconds} s", n=len(report.results), pages=report.pages,
@@ -163,8 +164,11 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     b.add_argument("--jobs", type=int, help="worker processes (default: the number of cores)")
     b.add_argument("--output", help="output folder (default: ROOT/output)")
     b.add_argument("--no-search", action="store_true", help="skip the Pagefind indexes (benchmarks; previews)")
-    b.add_argument("--target", metavar="DIR", help="a publish target: every site without an output starts from its current "
+    seed = b.add_mutually_exclusive_group()
+    seed.add_argument("--target", metavar="DIR", help="a publish target: every site without an output starts from its current "
                    "release there (a build of some sites on a fresh clone then makes complete sites)")
+    seed.add_argument("--branch", metavar="NAME", help="like --target, from the branches NAME/<id> that portal publish "
+                   "--branch NAME wrote (fetch them first)")
     b.add_argument("--full", action="store_true", help="render every page again (default: reuse unchanged pages)")
     b.add_argument("--shard", metavar="K/N", help="build only shard K of N: a deterministic, cost-balanced share of the sites (for N CI runners)")
     b.add_argument("-q", "--quiet", action="store_true")

@@ -27,7 +27,7 @@ from portal.model.messages import _
 from portal.model.sites import Network, load_network
 from portal.stages import history, repository
 from portal.stages.directory import write_directory
-from portal.stages.output import TMP_PREFIX, clean_leftovers, default_jobs, swap_into_place, write_build_record
+from portal.stages.output import TMP_PREFIX, Remover, clean_leftovers, default_jobs, swap_into_place, write_build_record
 from portal.stages.render import changes
 from portal.stages.render.cache import RENDERER
 from portal.stages.search import network as network_index
@@ -43,6 +43,9 @@ class SiteResult:
     peak_rss_mb: float = 0.0
     problems: list[Problem] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    rendered: int = 0   # posts' and pages' files rendered (lists, feeds, home not counted)
+    reused: int = 0     # … and linked unchanged from the previous build
+    replaced: str | None = None  # the site's previous tree, left for the parent to remove (output.Remover)
 
 
 @dataclass
@@ -132,6 +135,9 @@ def _build_one(site_id: str) -> SiteResult:
             changes.start()
             pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
             result.pages, result.problems, result.warnings = pages, problems, warnings
+            from portal.stages.render import incremental
+
+            result.rendered, result.reused = incremental.stats["rendered"], incremental.stats["reused"]
             if not problems:  # /changes.json: what this build adds, changes and removes against the site's last build
                 changes.finish(tmp, _OUTPUT / site_id, site_id, _PROVENANCE.get("commit"))  # type: ignore[arg-type]
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
@@ -140,7 +146,8 @@ def _build_one(site_id: str) -> SiteResult:
                 write_build_record(tmp, {**_PROVENANCE, "search": _SEARCH})  # publish checks it against HEAD
                 if _SWAPPING is not None:  # from here on the parent lets the swap finish
                     _SWAPPING.value = 1
-                swap_into_place(tmp, _OUTPUT / site_id)
+                old = swap_into_place(tmp, _OUTPUT / site_id, remove_old=False)
+                result.replaced = str(old) if old is not None else None
                 result.ok = True
         finally:
             if tmp.exists():
@@ -263,6 +270,7 @@ def build(
     full: bool = False,
     search: bool = True,
     seed_from: Path | str | None = None,
+    seed_branch: str | None = None,
     with_home: bool = False,
     scoreboard: Path | str | None = None,
 ) -> BuildReport:
@@ -270,7 +278,9 @@ def build(
 
     *seed_from* (a publish target folder): every site without an output starts from its
     current release there (:func:`portal.stages.publish.seed.seed_output`), so a build of
-    some sites on a fresh clone produces complete sites. *with_home*: when the provincial
+    some sites on a fresh clone produces complete sites; *seed_branch* (a ``--branch`` name):
+    the same from the branches NAME/<id> (:func:`~portal.stages.publish.seed.seed_from_branches`).
+    Either brings back the bookkeeping kept with the release, so only what changed is rendered. *with_home*: when the provincial
     portal has no output, build it too (the shared directives' bundle is made from its
     pages); not for a shard of a sharded build (``portal assemble`` makes the bundles).
     *scoreboard* is the folder of the monthly scoring's data (``portal.score.board``): the
@@ -298,6 +308,12 @@ def build(
         seeded = seed_output(network, out, seed_from)
         if seeded:
             notes.append(f"{len(seeded)} site(s) taken from the last release in {seed_from} before building")
+    if seed_branch is not None:
+        from portal.stages.publish.seed import seed_from_branches
+
+        seeded = seed_from_branches(network, out, seed_branch)
+        if seeded:
+            notes.append(f"{len(seeded)} site(s) taken from the branches {seed_branch}/<id> before building")
     if with_home and search and sites and network.home not in selected and not (out / network.home).is_dir():
         selected.append(network.home)  # the shared directives' bundle is made from the provincial portal's pages
         notes.append(f"{network.home} built too: the shared directives' search bundle is made from its pages")
@@ -329,13 +345,18 @@ def build(
 
     render.SCOREBOARD = Path(scoreboard).resolve() if scoreboard else None
     # One fresh process per site: Pelican's process-wide state never leaks between sites.
-    for r in run_sites(to_build, n_jobs, network.limits.build_seconds, out):
-        results.append(r)
-        if on_result:
-            on_result(r)
-    if search:
-        shared_problems += network_index.after_sites(network, out, n_jobs, notes)  # after every site: see portal.stages.search.network
-    write_directory(network, out)
+    remover = Remover()  # the sites' replaced trees are removed beside the build, not in their workers
+    try:
+        for r in run_sites(to_build, n_jobs, network.limits.build_seconds, out):
+            remover.remove(r.replaced)
+            results.append(r)
+            if on_result:
+                on_result(r)
+        if search:
+            shared_problems += network_index.after_sites(network, out, n_jobs, notes)  # after every site: see portal.stages.search.network
+        write_directory(network, out)
+    finally:
+        remover.wait()
     order = {s: i for i, s in enumerate(selected)}
     results.sort(key=lambda r: order[r.site])
     peak = max([r.peak_rss_mb for r in results] + [_peak_rss_mb()])

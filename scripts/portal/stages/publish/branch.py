@@ -19,7 +19,7 @@ import git
 
 from portal.model.errors import PortalError, Problem
 from portal.stages import repository
-from portal.stages.publish import verify
+from portal.stages.publish import state, verify
 from portal.stages.publish.manifest import TreeDiff, is_published
 from portal.stages.publish.provenance import check_built, check_built_from, source_info, unlisted
 
@@ -133,6 +133,7 @@ def publish_branches(root: Path | str, name: str, sites: Sequence[str], *, outpu
         ref = ref_name(name, s)
         parent = tip(pr, ref)
         tree = write_tree(pr, (out / s).resolve())
+        state.save_branch_state(Path(pr.repo.common_dir), name, s, tree, out / s)  # the next build on a fresh clone starts from it
         if parent and pr.repo.commit(parent).tree.hexsha == tree:
             results.append(BranchRelease(s, f"{name}/{s}", None, parent, TreeDiff()))
             continue

@@ -38,7 +38,7 @@ from typing import Any
 from portal.model.errors import PortalError, Problem
 from portal.model.messages import _
 from portal.stages.output import DIR_MODE, FILE_MODE, make_public
-from portal.stages.publish import verify
+from portal.stages.publish import state, verify
 from portal.stages.publish.manifest import Manifest, TreeDiff, compare, digest, manifest, write_json_atomic
 from portal.stages.publish.provenance import check_built, check_built_from, source_info, unlisted
 
@@ -380,7 +380,8 @@ def publish_site(target: Target, site_id: str, tree: Path, source: dict[str, Any
     _copy_tree(tree, tmp, new, releases / current if current else None, old)
     diff = compare(old, new)
     mpath = target.manifest_path(site_id, rid)
-    write_json_atomic(mpath, {"release": rid, "site": site_id, "digest": digest(new), "source": source, "files": new, **(meta or {})})
+    write_json_atomic(mpath, {"release": rid, "site": site_id, "digest": digest(new), "source": source, "files": new,
+                              "state": state.collect(tree), **(meta or {})})
     os.chmod(mpath, FILE_MODE)
     os.rename(tmp, releases / rid)  # complete: now it is a release
     _fsync_dir(releases)

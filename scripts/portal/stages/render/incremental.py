@@ -25,15 +25,23 @@ previous: Path | None = None
 old_keys: dict[str, str] = {}
 new_keys: dict[str, str] = {}
 stats = {"reused": 0, "rendered": 0}
+#: the posts' and pages' files this build rendered (not reused), in the order written: kept in the manifest
+rendered: list[str] = []
 
 
-def start(previous_output: Path | None) -> None:
-    """Begin a site: remember the last good build of it and its manifest."""
-    global previous
+#: the project's folder as text: replaced in the keys, so that a checkout elsewhere (CI's fresh clone) has the same keys
+project_root = ""
+
+
+def start(previous_output: Path | None, root: Path | None = None) -> None:
+    """Begin a site: remember the last good build of it and its manifest, and the project's folder *root*."""
+    global previous, project_root
     previous = previous_output if previous_output and previous_output.is_dir() else None
+    project_root = str(root) if root is not None else ""
     old_keys.clear()
     new_keys.clear()
     stats.update(reused=0, rendered=0)
+    rendered.clear()
     if previous is not None:
         try:
             data = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
@@ -43,8 +51,14 @@ def start(previous_output: Path | None) -> None:
 
 
 def finish(output: Path) -> None:
-    """Write the new manifest into the built site (it moves with the site)."""
-    (output / MANIFEST).write_text(json.dumps({"version": 1, "pages": new_keys}, sort_keys=True), encoding="utf-8")
+    """Write the new manifest into the built site (it moves with the site).
+
+    ``{"version": 1, "pages": {file: key}, "rendered": [file, …], "reused": N}``: every post's
+    and page's key, and what this build rendered of them rather than reused (lists, feeds and
+    the home page are always rendered and not listed).
+    """
+    data = {"version": 1, "pages": new_keys, "rendered": sorted(rendered), "reused": stats["reused"]}
+    (output / MANIFEST).write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
 
 
 def _hash_tree(paths: list[Path], suffixes: tuple[str, ...]) -> str:
@@ -84,22 +98,21 @@ def page_key(run_key: str, item: Any) -> str | None:
     h = hashlib.sha1(run_key.encode())
     h.update(raw.encode())
     for key, value in sorted(item.metadata.items()):
-        h.update(f"{key}={value!r}\n".encode())
+        line = f"{key}={value!r}\n"
+        if project_root:  # e.g. portal_base, the absolute path of a post's language group
+            line = line.replace(project_root, "<root>")
+        h.update(line.encode())
     return h.hexdigest()
 
 
 def reuse(name: str, key: str | None, output: Path) -> bool:
     """Link the previous build's file for *name* into *output* if its key is unchanged."""
-    if key is None:
+    if key is not None:
+        new_keys[name] = key
+    src = previous / name if previous is not None else None
+    if key is None or src is None or old_keys.get(name) != key or not src.is_file():
         stats["rendered"] += 1
-        return False
-    new_keys[name] = key
-    if previous is None or old_keys.get(name) != key:
-        stats["rendered"] += 1
-        return False
-    src = previous / name
-    if not src.is_file():
-        stats["rendered"] += 1
+        rendered.append(name)
         return False
     dest = output / name
     dest.parent.mkdir(parents=True, exist_ok=True)

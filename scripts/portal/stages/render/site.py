@@ -250,7 +250,7 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
     logger.setLevel(logging.WARNING)
     problems: list[Problem] = []
     rel = f"content/sites/{site.id}"
-    incremental.start(previous)
+    incremental.start(previous, network.root)
     try:
         problems += media.prepare(network.root, catalogue.CURRENT_INPUTS, output)  # image sizes, audio durations
         media.card_image(network.root, output / CARD_IMAGE.lstrip("/"), site.name(site.default_language),
