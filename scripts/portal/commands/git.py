@@ -95,7 +95,8 @@ def cmd_publish(args: argparse.Namespace) -> int:
         return 0
     from portal.model.sites import load_network
 
-    known = load_network(root).ids
+    network = load_network(root)
+    known = network.ids
     try:
         if args.branch:
             from portal.stages.publish.branch import publish_branches
@@ -116,7 +117,7 @@ def cmd_publish(args: argparse.Namespace) -> int:
     if published:  # notices to the boards of the sites where a new directive went live (issue 16.7); never blocks
         from portal.stages.outreach import notices
 
-        queued, delivery, error = notices.after_publish(load_network(root), published, dt.datetime.now(dt.UTC))
+        queued, delivery, error = notices.after_publish(network, published, dt.datetime.now(dt.UTC))
         if error:
             warnings.append(_("notices to the boards not sent ({error}); run portal notify", error=error))
         elif delivery is not None:

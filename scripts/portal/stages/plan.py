@@ -230,8 +230,8 @@ def affected(network: Network, changes: list[Change], read_old, read_new) -> _Re
                 if registry is None:
                     from portal.model import catalogue
 
-                    catalogue.load_shared(network)
-                    registry = catalogue.load_documents(network)
+                    catalogue.ensure_loaded(network, catalogue.now_in(network))
+                    registry = catalogue.DOCUMENTS
                 r.add(_related_sites(network, p, versions, registry), _("a related document changed: {path}", path=p))
         if p.startswith("content/sites/"):
             parts = p.split("/")

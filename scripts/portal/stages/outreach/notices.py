@@ -127,8 +127,7 @@ def enqueue(network: Network, outbox: Path, published: list[tuple[str, str | Non
     wanted = [(site, added) for site, previous, added in published if previous and site in network]
     if not wanted:
         return []
-    if not catalogue.SHARED:
-        catalogue.load_shared(network)
+    catalogue.ensure_loaded(network, now)  # the directives of this network (never another's left in the process)
     by_slug = {p.slug: p for p in catalogue.SHARED if p.lang == network.default_language}
     queued = []
     for site_id, added in wanted:
