@@ -11,7 +11,7 @@ import pytest
 
 from portal.bench.harness import count_pages, run_measured
 from portal.bench.hugo import build_all as hugo_build_all
-from portal.bench.hugo import hugo_binary, write_hugo_network
+from portal.bench.hugo import hugo_binary, pagefind_binary, write_hugo_network
 from portal.bench.naive_pelican import build_all as naive_build_all
 from portal.bench.naive_pelican import write_naive_network
 from portal.model.sections import LANGUAGES
@@ -94,6 +94,32 @@ def test_hugo_project_builds_the_same_content_pages(ours, tmp_path: Path):
     assert (tmp_path / "hugo-out/xa-mot/index.xml").is_file() and (tmp_path / "hugo-out/xa-mot/robots.txt").is_file()
 
 
+@pytest.mark.skipif(hugo_binary() is None or pagefind_binary() is None, reason="hugo or pagefind is not installed")
+def test_hugo_arranged_peer_indexes_each_page_once(ours, tmp_path: Path):
+    """Issue 20.3: the peer a Hugo user could arrange leaves directive copies out and adds network shards."""
+    root, _ = ours
+    network = load_network(root)
+    write_hugo_network(root, tmp_path / "hugo")
+    assert not hugo_build_all(tmp_path / "hugo", tmp_path / "plain", jobs=2, pagefind=True)
+    assert not hugo_build_all(tmp_path / "hugo", tmp_path / "arranged", jobs=2, pagefind=True, arranged=True)
+
+    def indexed(entry: Path) -> int:
+        return sum(v["page_count"] for v in json.loads(entry.read_text(encoding="utf-8"))["languages"].values())
+
+    home = network.home_site.id
+    commune = next(s.id for s in network.sites if s.id != home)
+    copy = next((tmp_path / "arranged" / commune / "chi-dao-dieu-hanh").rglob("index.html")).read_text(encoding="utf-8")
+    assert "data-pagefind-body" not in copy, "a copy of a directive is not indexed"
+    assert indexed(tmp_path / "arranged" / commune / "pagefind/pagefind-entry.json") < indexed(
+        tmp_path / "plain" / commune / "pagefind/pagefind-entry.json"), "copies are not indexed"
+    assert indexed(tmp_path / "arranged" / home / "pagefind/pagefind-entry.json") == indexed(
+        tmp_path / "plain" / home / "pagefind/pagefind-entry.json"), "the originals are"
+    shards = sorted((tmp_path / "arranged" / "_network").glob("*/pagefind-entry.json"))
+    assert shards
+    assert sum(indexed(e) for e in shards) == sum(indexed(tmp_path / "arranged" / s.id / "pagefind/pagefind-entry.json")
+                                                  for s in network.sites), "the network shards hold every site's own pages"
+
+
 def test_naive_pelican_builds_the_same_content_pages(ours, tmp_path: Path):
     root, out = ours
     confs = write_naive_network(root, tmp_path / "naive")
@@ -113,7 +139,7 @@ def test_bench_smoke_tiny(tmp_path: Path):
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     report = json.loads(results.read_text(encoding="utf-8"))
     names = [m["name"] for m in report["measurements"]]
-    expected = ["our full build", "Hugo", "naive Pelican", "after one post changed in one commune",
+    expected = ["our full build", "Hugo", "Hugo + Pagefind, arranged like ours", "naive Pelican", "after one post changed in one commune",
                 "after one new directive for all sites", "after theme change", "scoring one month"]
     for name in expected:
         assert any(n.startswith(name) for n in names), (name, names)

@@ -16,8 +16,14 @@
   a directory of the portals, RSS feeds for the site and each section, ``sitemap.xml``
   and ``robots.txt``; the portal theme's CSS, JS and emblem as static files.
 
-``python -m portal.bench.hugo DEST OUT [--jobs N] [--pagefind]`` builds every site (and
-indexes it with Pagefind) as a user would: ``hugo`` once per site, N at a time.
+``python -m portal.bench.hugo build DEST OUT [--jobs N] [--pagefind] [--arranged]`` builds
+every site (and indexes it with Pagefind) as a user would: ``hugo`` once per site, N at a time.
+
+``--arranged`` is the best a Hugo user could arrange against our build (issue 20.3): the
+copies of directives carry no ``data-pagefind-body`` (one template condition, on Hugo's
+environment ``arranged``), so each site's index holds its own pages and the provincial
+portal's holds the originals once; then a network index in shards of about
+:data:`NETWORK_SHARD_PAGES` pages (groups of whole sites, ``pagefind --glob``), as ours is.
 """
 
 from __future__ import annotations
@@ -40,6 +46,10 @@ from portal.model.i18n import HTML_LANG, NATIVE_NAMES
 from portal.model.sites import Network, Site, load_network
 
 PAGINATION = 20
+#: pages per shard of the arranged peer's network index (ours: portal.stages.search.network.SHARD_PAGES)
+NETWORK_SHARD_PAGES = 3000
+#: in each Hugo project: how many of its content files are its own (not copies of directives)
+OWN_FILE = "own-pages.txt"
 FEED_ITEMS = 50
 HOME_ITEMS = 5
 
@@ -278,7 +288,7 @@ LAYOUTS = {
 {{ if .Params.portals }}<h1>{{ .Title }}</h1>
 <ul class="portals">{{ range hugo.Data.portals }}<li><a href="{{ .url }}/">{{ .name }}</a> <small>({{ .kind }})</small></li>{{ end }}</ul>
 {{ else }}
-<article class="post" data-pagefind-body>
+<article class="post"{{ if or (ne hugo.Environment "arranged") (not .Params.canonical) }} data-pagefind-body{{ end }}>
   <header class="post-header">
     {{ with .Section }}<p class="post-section"><a href="{{ site.Home.RelPermalink }}{{ . }}/">{{ $.CurrentSection.Title }}</a></p>{{ end }}
     <h1>{{ .Title }}</h1>
@@ -325,7 +335,7 @@ def write_site(network: Network, site: Site, posts: list[Post], shared: list[tup
         shutil.rmtree(dest)
     content = dest / "content"
     home = network.home_site
-    count = 0
+    count = own = 0
     langs_with: dict[str, set[str]] = {lang: set() for lang in site.languages}
     for post in posts:
         if post.lang not in site.languages:
@@ -337,6 +347,7 @@ def write_site(network: Network, site: Site, posts: list[Post], shared: list[tup
             langs_with[post.lang].add(post.category)
         dump(target, hugo_post(post), post.body)
         count += 1
+        own += 1
     for post, ids in shared:
         if site.id not in ids or post.lang not in site.languages:
             continue
@@ -347,6 +358,7 @@ def write_site(network: Network, site: Site, posts: list[Post], shared: list[tup
         dump(content / post.lang / post.category / f"{post.slug}.md", hugo_post(post, canonical=canonical, source=source), post.body)
         langs_with[post.lang].add(post.category)
         count += 1
+        own += canonical is None
     # Every section has its list page, even when empty (as in the portal theme); other languages list only theirs.
     sections_by_lang = {lang: [s for s in site.section_slugs if lang == site.default_language or s in langs_with[lang]]
                         for lang in site.languages}
@@ -357,6 +369,7 @@ def write_site(network: Network, site: Site, posts: list[Post], shared: list[tup
     # the interaction service's pages of the default language (plugins/interaction): forms, status, statistics
     for slug, title in INTERACTION_PAGES.items():
         dump(content / site.default_language / "hoi-dap" / f"{slug}.md", {"title": title, "build": {"list": "never"}}, "")
+    (dest / OWN_FILE).write_text(str(own), encoding="utf-8")
     (dest / "hugo.toml").write_text(site_config(network, site, sections_by_lang), encoding="utf-8")
     layouts = dest / "layouts"
     for name, text in LAYOUTS.items():
@@ -417,9 +430,13 @@ def version(binary: str) -> str:
         return "unknown"
 
 
-def build_all(source: Path, output: Path, *, jobs: int = 2, pagefind: bool = False,
+def build_all(source: Path, output: Path, *, jobs: int = 2, pagefind: bool = False, arranged: bool = False,
               hugo: str | None = None, pagefind_bin: str | None = None) -> list[str]:
-    """Run ``hugo`` (then Pagefind) for every site under *source*, *jobs* at a time; return the failures."""
+    """Run ``hugo`` (then Pagefind) for every site under *source*, *jobs* at a time; return the failures.
+
+    *arranged* (with *pagefind*): copies of directives are not indexed and a network index is
+    built in shards under ``OUTPUT/_network/`` (see the module's docstring).
+    """
     source, output = source.resolve(), output.resolve()  # hugo resolves a relative --destination against --source
     hugo = hugo or hugo_binary()
     if hugo is None:
@@ -429,11 +446,12 @@ def build_all(source: Path, output: Path, *, jobs: int = 2, pagefind: bool = Fal
         if pagefind_bin is None:
             return ["pagefind is not installed — pip install 'pagefind[extended]'"]
     output.mkdir(parents=True, exist_ok=True)
+    env = ["--environment", "arranged"] if arranged else []
 
     def one(site: Path) -> str | None:
         dest = output / site.name
         res = subprocess.run([hugo, "--source", str(site), "--destination", str(dest), "--quiet", "--noBuildLock",
-                              "--cacheDir", str(source / ".hugo-cache")],
+                              "--cacheDir", str(source / ".hugo-cache"), *env],
                              capture_output=True, text=True)
         if res.returncode:
             return f"{site.name}: hugo failed: {(res.stderr or res.stdout).strip()[-2000:]}"
@@ -445,7 +463,46 @@ def build_all(source: Path, output: Path, *, jobs: int = 2, pagefind: bool = Fal
 
     sites = sorted(p for p in source.iterdir() if (p / "hugo.toml").is_file())
     with ThreadPoolExecutor(max(1, jobs)) as pool:
-        return [e for e in pool.map(one, sites) if e]
+        errors = [e for e in pool.map(one, sites) if e]
+    if errors or not (pagefind and arranged):
+        return errors
+    return network_index(source, output, [s.name for s in sites], jobs=jobs, pagefind_bin=pagefind_bin)  # type: ignore[arg-type]
+
+
+def _own_pages(project: Path) -> int:
+    """Content files of one Hugo project that are not copies (``OWN_FILE``, written with the project)."""
+    try:
+        return int((project / OWN_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return 1
+
+
+def network_index(source: Path, output: Path, ids: list[str], *, jobs: int, pagefind_bin: str) -> list[str]:
+    """The arranged peer's network index: whole sites grouped into shards of about
+    :data:`NETWORK_SHARD_PAGES` indexed pages, one ``pagefind --glob`` run per shard into
+    ``output/_network/<k>/``, *jobs* at a time; returns the failures.
+    """
+    groups: list[list[str]] = [[]]
+    size = 0
+    for sid in ids:
+        pages = _own_pages(source / sid)
+        if groups[-1] and size + pages > NETWORK_SHARD_PAGES:
+            groups.append([])
+            size = 0
+        groups[-1].append(sid)
+        size += pages
+
+    def shard(k: int) -> str | None:
+        names = groups[k]
+        pattern = (f"{{{','.join(names)}}}" if len(names) > 1 else names[0]) + "/**/*.html"
+        res = subprocess.run([pagefind_bin, "--site", str(output), "--glob", pattern, "--silent",
+                              "--output-path", str(output / "_network" / str(k))], capture_output=True, text=True)
+        if res.returncode:
+            return f"network shard {k}: pagefind failed: {(res.stderr or res.stdout).strip()[-2000:]}"
+        return None
+
+    with ThreadPoolExecutor(max(1, jobs)) as pool:
+        return [e for e in pool.map(shard, range(len(groups))) if e]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -459,12 +516,14 @@ def main(argv: list[str] | None = None) -> int:
     b.add_argument("output")
     b.add_argument("--jobs", type=int, default=2)
     b.add_argument("--pagefind", action="store_true", help="index each built site with Pagefind")
+    b.add_argument("--arranged", action="store_true",
+                   help="with --pagefind: leave the directives' copies out of the indexes and build a network index in shards")
     args = ap.parse_args(argv)
     if args.command == "write":
         counts = write_hugo_network(Path(args.root), Path(args.dest))
         print(f"{len(counts)} Hugo sites, {sum(counts.values())} content files in {args.dest}")
         return 0
-    errors = build_all(Path(args.source), Path(args.output), jobs=args.jobs, pagefind=args.pagefind)
+    errors = build_all(Path(args.source), Path(args.output), jobs=args.jobs, pagefind=args.pagefind, arranged=args.arranged)
     for e in errors:
         print(e, file=sys.stderr)
     return 1 if errors else 0
