@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 PORT ?= 8000
 SCALE ?= reference
 
-.PHONY: all setup install hooks build serve test lint check translations clean bench chromium validators bench-search postgresql nginx bench-service fonts sample-pdfs
+.PHONY: all setup install hooks build serve test lint check translations clean bench bench-readme chromium validators bench-search postgresql nginx bench-service fonts sample-pdfs
 
 all: build
 
@@ -134,6 +134,10 @@ clean:
 # make bench SCALE=small  (under 2 minutes); make bench  (the reference province, 150 sites)
 bench: $(STAMP) fonts
 	$(BIN)/portal bench --scale $(SCALE) --json bench-results.json
+
+# The README's table of figures from a reference run's JSON: make bench-readme JSON=bench/reference-….json
+bench-readme: $(STAMP)
+	$(BIN)/portal bench --from-json $(JSON) --readme README.md
 
 # Extract the theme's strings, merge them into every catalog, compile (the build also compiles stale ones);
 # then the editor messages of the code (domain editor: portal.model.messages; read from the .po, not compiled).

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from portal.bench.harness import count_pages, run_measured
+from portal.bench.harness import README_END, README_START, count_pages, run_measured
 from portal.bench.hugo import build_all as hugo_build_all
 from portal.bench.hugo import hugo_binary, pagefind_binary, write_hugo_network
 from portal.bench.naive_pelican import build_all as naive_build_all
@@ -133,8 +133,10 @@ def test_naive_pelican_builds_the_same_content_pages(ours, tmp_path: Path):
 def test_bench_smoke_tiny(tmp_path: Path):
     """The whole harness at the tiny scale: every measurement runs and is reported (no timing assertions)."""
     results = tmp_path / "bench.json"
+    readme = tmp_path / "README.md"
+    readme.write_text(f"# Figures\n\n{README_START}\nold table\n{README_END}\n\nafter\n", encoding="utf-8")
     res = subprocess.run([sys.executable, "-m", "portal.cli", "--root", str(REPO), "bench", "--scale", "tiny", "--json", str(results),
-                          "--dir", str(tmp_path / "work"), "--timeout", "600", "--repeat", "2"],
+                          "--dir", str(tmp_path / "work"), "--timeout", "600", "--repeat", "2", "--readme", str(readme)],
                          capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
     report = json.loads(results.read_text(encoding="utf-8"))
@@ -160,6 +162,15 @@ def test_bench_smoke_tiny(tmp_path: Path):
     assert report["targets"] and "wall s" in res.stdout and "pages/s" in res.stdout and "CPU s" in res.stdout
     assert any(t["target"].startswith("scoring one month ≤ 10%") for t in report["targets"]), report["targets"]
     assert not (tmp_path / "work").exists(), "the work folder is removed unless --keep"
+    # the README's table is regenerated from the run (issue 20.3), and again from its JSON alone
+    text = readme.read_text(encoding="utf-8")
+    assert "old table" not in text and text.endswith(f"{README_END}\n\nafter\n")
+    assert "| Hugo + Pagefind, arranged like ours |" in text and "| target | measured | limit | met |" in text
+    readme.write_text(f"{README_START}\n{README_END}\n", encoding="utf-8")
+    res = subprocess.run([sys.executable, "-m", "portal.cli", "--root", str(REPO), "bench", "--from-json", str(results),
+                          "--readme", str(readme)], capture_output=True, text=True, timeout=120, cwd=tmp_path)
+    assert res.returncode == 0, res.stderr
+    assert readme.read_text(encoding="utf-8").count("| our full build") >= 2
 
 
 def test_bench_outside_a_checkout(tmp_path: Path):
