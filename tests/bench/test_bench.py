@@ -50,7 +50,10 @@ def test_count_pages_skips_hugo_redirect_stubs(tmp_path: Path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")
     (tmp_path / "index.html").write_text("directory", encoding="utf-8")
+    (tmp_path / "a/x/page/1/index.html").write_text('<meta http-equiv="refresh" content="0; url=/x/">', encoding="utf-8")
     assert count_pages(tmp_path) == (4, 2)
+    (tmp_path / "a/x/page/1/index.html").write_text("<h1>The oldest archive page of a list</h1>", encoding="utf-8")
+    assert count_pages(tmp_path) == (5, 2), "our page/1/ is a page"
 
 
 @pytest.fixture(scope="module")

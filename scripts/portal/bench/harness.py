@@ -140,6 +140,14 @@ def median(values: Sequence[float]) -> float:
     return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
 
 
+def _is_redirect(path: str) -> bool:
+    try:
+        with open(path, "rb") as f:
+            return b'http-equiv="refresh"' in f.read(1024)
+    except OSError:
+        return False
+
+
 def count_pages(folder: Path, newer_than: float | None = None) -> tuple[int, int]:
     """(HTML files in the sites' folders under *folder*, sites with any) — optionally only files newer than a time."""
     pages, sites = 0, 0
@@ -150,8 +158,8 @@ def count_pages(folder: Path, newer_than: float | None = None) -> tuple[int, int
             continue
         n = 0
         for dirpath, _dirs, files in os.walk(site):
-            if dirpath.endswith(f"{os.sep}page{os.sep}1"):
-                continue  # Hugo's redirect stub for the first page of a list
+            if dirpath.endswith(f"{os.sep}page{os.sep}1") and _is_redirect(os.path.join(dirpath, "index.html")):
+                continue  # Hugo's redirect stub for the first page of a list (ours is the oldest archive page)
             for name in files:
                 if name.endswith(".html") and (newer_than is None or os.stat(os.path.join(dirpath, name)).st_mtime >= newer_than):
                     n += 1
