@@ -52,8 +52,9 @@ def test_links_name_the_first_page_the_neighbours_and_the_oldest():
     assert [("…" if lk.gap else lk.number) for lk in middle.links] == [None, "…", 9, 8, 7, 6, 5, "…", 1]
     assert middle.newer == 8 and middle.older == 6 and stable.page(14).newer == 0 and stable.page(1).older is None
     assert middle.url == "tin-tuc/page/7/" and middle.save_as == "tin-tuc/page/7/index.html"
+    assert stable.page(15).object_list == [], "past the end: empty, as Pelican's paginator"
     with pytest.raises(IndexError):
-        stable.page(15)
+        stable.page(-1)
 
 
 SITES = """\
@@ -95,3 +96,23 @@ def test_a_new_post_rewrites_two_list_pages_and_reuses_the_others(tmp_path: Path
     assert "Bài số 075" in newest, "the post that left the first page is on the newest archive page"
     rewritten = sorted(str(p.relative_to(out)) for p, ino in inodes.items() if p.stat().st_ino != ino)
     assert rewritten == ["tag/giao-thong/page/4/index.html", "tin-tuc/page/4/index.html"], rewritten
+
+
+def test_a_section_of_many_shared_directives_builds(tmp_path: Path):
+    """Pelican's ``dates`` leaves out the directives the portal adds to a site: its list is shorter than
+    ``articles``, and the pages past its end are empty (a build of 45 directive pages once failed here)."""
+    sites = SITES.replace("    province: [chi-dao-dieu-hanh, {slug: tin-tuc, name: {vi: Tin tức}}]",
+                          "    province: [chi-dao-dieu-hanh, {slug: tin-tuc, name: {vi: Tin tức}}]\n"
+                          "    commune: [chi-dao-dieu-hanh, {slug: tin-tuc, name: {vi: Tin tức}}]")
+    sites += "  - id: xa-mot\n    kind: commune\n    name: {vi: Xã Một}\n    url: https://xa-mot.example.vn\n"
+    root = make_project(tmp_path / "p", sites)
+    for site in ("tinh", "xa-mot"):
+        post(root, f"content/sites/{site}/tin-tuc/tin.md", "Tin của cổng", category="tin-tuc")
+    for i in range(45):
+        post(root, f"content/shared/chi-thi-{i:02d}.md", f"Chỉ thị số {i:02d}", category="chi-dao-dieu-hanh",
+             date=f"2025-{1 + i // 28:02d}-{1 + i % 28:02d} 08:00")
+    report = build(root, now=NOW, jobs=1)
+    assert report.ok, report.all_problems()
+    for site in ("tinh", "xa-mot"):
+        out = root / "output" / site / "chi-dao-dieu-hanh"
+        assert "Chỉ thị số 00" in read(out / "page" / "1" / "index.html") and (out / "page" / "2" / "index.html").is_file()

@@ -79,9 +79,15 @@ class StableList:
         return [0, *range(self.archive_pages, 0, -1)]
 
     def page(self, number: int) -> ListPage:
-        """Page *number* (0: the first page). Raises IndexError for a number the list does not have."""
-        if not 0 <= number <= self.archive_pages:
-            raise IndexError(f"no page {number} (0–{self.archive_pages})")
+        """Page *number* (0: the first page); a number past the last archive page is an empty page, as
+        Pelican's paginator gives (its lists in other orders, e.g. ``dates``, may be shorter than
+        ``articles``: Pelican's dates leave out the shared directives the portal adds). Raises IndexError
+        for a negative number."""
+        if number < 0:
+            raise IndexError(f"no page {number}")
+        if number > self.archive_pages:
+            url = ARCHIVE_URL.format(base_name=self.base_name, number=number)
+            return ListPage(self, number, [], url, url + "index.html")
         if number == 0:
             return ListPage(self, 0, self.items[:self.per_page], self.url, self.name)
         oldest_first = self.items[self.per_page:][::-1]
