@@ -45,7 +45,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from portal.bench.synth import Scale, generate
+from portal.bench.synth import Scale, generate, link_project_files
 
 #: The build option that turns search indexing off (issue 4); its presence means the build indexes.
 SEARCH_OFF_FLAG = "--no-search"
@@ -317,6 +317,12 @@ class Bench:
                                text=True, check=True).stdout.split()[0]
         _git(net, "reset", "-q", "--hard", first)
         _git(net, "clean", "-qfdx")
+        # this checkout's theme, plugins and catalogs, not those of the run that generated the network
+        link_project_files(net, self.o.source.resolve())
+        own_theme(net)
+        if subprocess.run(["git", "-C", str(net), "status", "--porcelain"], capture_output=True, text=True, check=True).stdout.strip():
+            _git(net, "add", "-A")
+            _git(net, "commit", "-q", "-m", "this checkout's theme (portal bench --reuse)")
         for folder in (out, self.o.work / "logs", self.o.work / "naive" / "output"):
             shutil.rmtree(folder, ignore_errors=True)
         return True

@@ -80,9 +80,8 @@ class StableList:
 
     def page(self, number: int) -> ListPage:
         """Page *number* (0: the first page); a number past the last archive page is an empty page, as
-        Pelican's paginator gives (its lists in other orders, e.g. ``dates``, may be shorter than
-        ``articles``: Pelican's dates leave out the shared directives the portal adds). Raises IndexError
-        for a negative number."""
+        Pelican's paginator gives (a theme written for Pelican's numbering asks for pages up to
+        ``num_pages``, one more than the last archive page). Raises IndexError for a negative number."""
         if number < 0:
             raise IndexError(f"no page {number}")
         if number > self.archive_pages:
