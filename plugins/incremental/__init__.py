@@ -3,7 +3,7 @@
 - reuses the previous build's page when nothing it shows has changed (see
   :mod:`portal.stages.render.incremental` for what a page's key covers);
 - writes the sections' and tags' list pages numbered from the oldest item
-  (:mod:`portal.stages.render.pagination`), and reuses an archive page whose items and
+  (:mod:`portal.stages.render.pagination`), and reuses a list page whose items and
   links did not change: a new post rewrites one or two pages of each list it is in;
 - reports a failure while writing one post's page or feed entry as that post's problem
   (:class:`portal.model.errors.PostFailed`), never as the whole site's.
@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 from pelican import signals
@@ -23,7 +24,8 @@ from portal.stages.render import incremental
 from portal.stages.render.pagination import StableList
 
 #: what Pelican passes with a section's or a tag's list: an archive page of such a list shows nothing else
-#: besides its items and links (a list written by a plugin with more, e.g. the documents' table, is always rendered)
+#: besides its items and links; what a plugin passes besides (the documents' table: the listing, the filters)
+#: goes into the key (incremental.context_digest), or the list is always rendered when it cannot be read
 _LIST_KWARGS = frozenset({"category", "tag", "url", "articles", "dates", "blog", "page_name", "all_articles"})
 
 
@@ -58,13 +60,20 @@ class IncrementalWriter(Writer):
 
     def _write_list(self, name, template, context, relative_urls, paginated, template_name, override_output, url,
                     run_key, kwargs) -> None:
-        """Every page of one list (:class:`~portal.stages.render.pagination.StableList`); an archive page whose
-        key (:func:`~portal.stages.render.incremental.list_key`) is unchanged is linked from the last build."""
+        """Every page of one list (:class:`~portal.stages.render.pagination.StableList`); a page whose key
+        (:func:`~portal.stages.render.incremental.list_key`) is unchanged is linked from the last build."""
         per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
         lists = {key: StableList(name, url or "", items, per_page) for key, items in paginated.items()}
         first = next(iter(lists.values()))
-        reusable = bool(run_key) and set(kwargs) <= _LIST_KWARGS
-        subject = kwargs.get("category") or kwargs.get("tag")
+        subject_obj = kwargs.get("category") or kwargs.get("tag")
+        subject: str | None = f"{subject_obj!s}|{getattr(subject_obj, 'slug', '')}"
+        extra = {k: v for k, v in kwargs.items() if k not in _LIST_KWARGS}
+        if extra:  # a plugin's list (the documents' table): what else it shows, if it can be read the same way
+            digest = incremental.context_digest({**extra, "category": kwargs.get("category"), "tag": kwargs.get("tag")})
+            subject = None if digest is None else f"{subject}|{digest}"
+        if subject is not None:  # the templates test whether the list has any post (its feed links)
+            subject += f"|{bool(kwargs.get('articles'))}"
+        reusable = bool(run_key) and subject is not None
         for number in first.numbers():
             page_kwargs = dict(kwargs)
             for key, stable in lists.items():
@@ -73,16 +82,26 @@ class IncrementalWriter(Writer):
                                     f"{key}_previous_page": stable.page(page.newer) if page.newer is not None else None,
                                     f"{key}_next_page": stable.page(page.older) if page.older is not None else None})
             page = first.page(number)
-            if reusable and number:
-                key = incremental.list_key(run_key, template_name, f"{subject!s}|{getattr(subject, 'slug', '')}",
-                                           page.signature(), page.object_list)
+            path = sanitised_join(self.output_path, page.save_as)
+            # a file another list already wrote (the documents' table over its section's list) is left to Pelican's rules
+            if reusable and path not in self._written_files and path not in self._overridden_files:
+                key = incremental.list_key(run_key, template_name, subject, page.signature(), page.object_list)  # type: ignore[arg-type]
                 if incremental.reuse(page.save_as, key, Path(self.output_path), count=False):
-                    path = sanitised_join(self.output_path, page.save_as)
                     self._written_files.add(path)
+                    if override_output:
+                        self._overridden_files.add(path)
                     signals.content_written.send(path, context=context)
                     continue
             super().write_file(page.save_as, template, context, relative_urls, {}, None, override_output, page.url,
                                **page_kwargs)
+
+    def _open_w(self, filename, encoding, override=False):
+        """Pelican's, but a file already there is removed first: it may be a hard link to the last build's
+        file (a reused page that a later list overrides), and writing into it would change the published site."""
+        writes = filename not in self._overridden_files and (override or filename not in self._written_files)
+        if writes and os.path.lexists(filename):
+            os.unlink(filename)
+        return super()._open_w(filename, encoding, override)
 
     def _add_item_to_the_feed(self, feed, item):
         try:

@@ -12,6 +12,8 @@ list, the feeds and the home page are always rendered.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import hashlib
 import json
 import os
@@ -115,6 +117,57 @@ def _item_key(item: Any) -> str:
         if project_root:
             line = line.replace(project_root, "<root>")
         h.update(line.encode())
+    return h.hexdigest()
+
+
+_PLAIN = (str, int, float, bool, type(None), dt.date)
+
+
+def context_digest(values: dict[str, Any], limit: int = 100_000) -> str | None:
+    """A digest of what a plugin passes to a list's template besides its items (the documents' table:
+    the listing, the filters' values and counts), or None when a value is of a kind it cannot read
+    the same way in every build (then the list's pages are always rendered).
+
+    Posts count by :func:`_item_key`; sections and tags by name and slug; dicts, lists, tuples and
+    dataclasses by their contents; at most *limit* values are read (a bound on the work).
+    """
+    h = hashlib.sha1()
+    budget = [limit]
+
+    def walk(value: Any, depth: int) -> bool:
+        budget[0] -= 1
+        if budget[0] < 0 or depth > 12:
+            return False
+        if isinstance(value, _PLAIN):
+            h.update(f"{type(value).__name__}:{value!r};".encode())
+            return True
+        if hasattr(value, "metadata") and hasattr(value, "_content"):  # a post or page
+            h.update(f"item:{_item_key(value)};".encode())
+            return True
+        if hasattr(value, "slug") and hasattr(value, "name") and type(value).__name__ in ("Category", "Tag", "Author"):
+            h.update(f"{type(value).__name__}:{value.name!r}:{value.slug!r};".encode())
+            return True
+        if isinstance(value, dict):
+            h.update(b"{")
+            ok = all(walk(k, depth + 1) and walk(v, depth + 1) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0])))
+            h.update(b"}")
+            return ok
+        if isinstance(value, (list, tuple)):
+            h.update(b"[")
+            ok = all(walk(v, depth + 1) for v in value)
+            h.update(b"]")
+            return ok
+        if dataclasses.is_dataclass(value) and not isinstance(value, type):
+            h.update(f"{type(value).__name__}(".encode())
+            ok = all(walk(getattr(value, f.name), depth + 1) for f in dataclasses.fields(value))
+            h.update(b")")
+            return ok
+        return False
+
+    for key in sorted(values):
+        h.update(f"{key}=".encode())
+        if not walk(values[key], 0):
+            return None
     return h.hexdigest()
 
 
