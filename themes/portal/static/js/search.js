@@ -36,9 +36,13 @@
   var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
+  var carded = 0, answered = 0;  // the last search whose cards were shown; the last one Pagefind answered
   var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
   var capped = {};              // folded word of the index -> true: it keeps only its best pages (bundle.cap_word)
   var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
+  var cardInfo = null;          // {base, buckets}: the card files of the first bundle (or of the network's shards)
+  var cardFiles = {};           // bucket -> the promise of its card file (null when missing)
+  var listing = null;           // the promise of the bundles' list (and their portal-search.json)
   var current = { source: null, shown: 0, terms: [] };
   var chosen = {};  // filter name -> [raw values]
   var sites = {};   // network: site id -> {url, name}
@@ -264,16 +268,21 @@
     ((info && info.frequent) || []).forEach(function (s) { frequent[s] = true; });
     ((info && info.capped) || []).forEach(function (w) { capped[w] = true; });
   }
+  /** The bundles to search (and what their portal-search.json say), once. */
   function bundleList() {
+    if (listing) return listing;
     var listed = (root.getAttribute("data-bundles") || "/pagefind/").split(/\s+/).filter(Boolean);
-    return Promise.all(listed.map(function (b) {
-      if (!/\.json$/.test(b)) {
-        return getJSON(b + "portal-search.json").then(addInfo, function () {}).then(function () { return [b]; });
-      }
-      var base = b.replace(/[^\/]*$/, "");
-      return Promise.all([getJSON(b), getJSON(base + "portal-search.json").then(addInfo, function () {})])
-        .then(function (got) { return got[0].map(function (n) { return base + n; }); });
+    listing = Promise.all(listed.map(function (b, i) {
+      // The cards are those of the first bundle listed (a site's own; the network's shards together).
+      var base = /\.json$/.test(b) ? b.replace(/[^\/]*$/, "") : b;
+      var info = getJSON(base + "portal-search.json").then(function (got) {
+        addInfo(got);
+        if (i === 0 && got && got.cards && got.cards.buckets > 0) cardInfo = { base: base + "cards/", buckets: got.cards.buckets };
+      }, function () {});
+      if (!/\.json$/.test(b)) return info.then(function () { return [b]; });
+      return Promise.all([getJSON(b), info]).then(function (got) { return got[0].map(function (n) { return base + n; }); });
     })).then(function (lists) { return [].concat.apply([], lists); });
+    return listing;
   }
   function load() {
     if (!loading) {
@@ -295,6 +304,79 @@
     return loading;
   }
 
+  /** The JSON of a response holding a gzip file (a server that sends it with Content-Encoding: gzip hands over JSON). */
+  function gzipJSON(response) {
+    return response.arrayBuffer().then(function (buf) {
+      var bytes = new Uint8Array(buf);
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+    });
+  }
+
+  // --- cards: the likely first results, fetched beside the index chunks ----------------------
+  // For each word of the index, its best pages' title, address, date and section are in a small file
+  // named by a hash of the word (scripts/portal/stages/search/bundle.py, write_cards). A query asks for
+  // its words' files at once, in the same round trip as Pagefind's index chunks, and shows the pages
+  // that every word's file holds, best first; Pagefind's results then take their places (same boxes:
+  // no layout shift) with their excerpts.
+  /** The card file of a word: FNV-1a (32 bits) of its UTF-8, mod *buckets* (bundle.card_bucket). */
+  function cardBucket(word, buckets) {
+    var h = 0x811c9dc5;
+    new TextEncoder().encode(word).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
+    return (h & (buckets - 1)) >>> 0;
+  }
+  function cardFile(bucket) {
+    if (!(bucket in cardFiles)) {
+      cardFiles[bucket] = fetch(cardInfo.base + bucket.toString(16) + ".json.gz").then(function (r) {
+        return r.ok ? gzipJSON(r) : null;
+      }).catch(function () { return null; });
+    }
+    return cardFiles[bucket];
+  }
+  /** The words of the index that a Vietnamese query asks for, as the card files name them ("ʼthuʼtucʼ", "ʻxaʻ");
+   *  none for a syllable asked alone by prefix (its pairs are many). The last pair being typed counts as whole. */
+  function cardKeys(q) {
+    return q.split(" ").filter(Boolean).map(function (t) {
+      var k = fold(t).toLowerCase();
+      if (k.charAt(0) === TITLE) return k;
+      if (k.charAt(k.length - 1) !== PAIR) k += PAIR;
+      return k.split(PAIR).length === 4 ? k : null;
+    }).filter(function (k, i, all) { return k && all.indexOf(k) === i; });
+  }
+  /** Ask for the card files of a query's words (a typed query: those it will need). */
+  function prefetchCards(keys) {
+    if (!cardInfo) return [];
+    return keys.map(function (k) {
+      return cardFile(cardBucket(k, cardInfo.buckets)).then(function (file) {
+        var refs = file && file.w && Object.prototype.hasOwnProperty.call(file.w, k) ? file.w[k] : [];
+        return refs.map(function (ref) { return { card: file.c[ref[0]], score: +ref[1] || 0 }; })
+          .filter(function (x) { return Array.isArray(x.card); });
+      });
+    });
+  }
+  /** The cards of the pages that every word of *q* has among its best, best (summed score) first; [] if none. */
+  function cardsFor(q) {
+    if (lang !== "vi") return Promise.resolve([]);
+    return bundleList().then(function () {
+      var keys = cardKeys(q);
+      if (!keys.length || !cardInfo) return [];
+      return Promise.all(prefetchCards(keys)).then(function (lists) {
+        var by = {}, order = [];
+        lists.forEach(function (refs, i) {
+          refs.forEach(function (x) {
+            var id = String(x.card[0]);
+            var e = by[id] || (by[id] = { card: x.card, n: 0, score: 0 });
+            if (!e.n && !i) order.push(e);
+            if (e.n === i) { e.n++; e.score += x.score; }
+          });
+        });
+        var all = order.filter(function (e) { return e.n === lists.length; });
+        all.sort(function (a, b) { return b.score - a.score; });
+        return all.slice(0, PAGE).map(function (e) { return e.card; });
+      });
+    });
+  }
+
   /** Results in relevance order (Pagefind merges the bundles' results by score). */
   function rankedSource(results) {
     var at = 0;
@@ -313,12 +395,7 @@
       datesLoading = Promise.all(bundles.map(function (b) {
         return fetch(b + "portal-dates.json.gz").then(function (r) {
           if (!r.ok) throw new Error(b + "portal-dates.json.gz: " + r.status);
-          return r.arrayBuffer();
-        }).then(function (buf) {
-          // gzip as written; a server that sends it with Content-Encoding: gzip hands over JSON already
-          var bytes = new Uint8Array(buf);
-          if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
-          return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+          return gzipJSON(r);
         }).then(function (map) { Object.assign(dates, map); });
       }));
     }
@@ -496,6 +573,7 @@
   function renderResult(li, data, terms) {
     var to = target(data);
     if (!to) { li.remove(); return null; }
+    li.textContent = "";  // a card shown before Pagefind's results: the result takes its place
     var h = el("h2", { "class": "result-title" });
     var a = el("a", { href: to.href }, restore((data.meta && data.meta.title) || to.href));
     if (to.canonical) a.setAttribute("data-site-url", to.canonical);  // its own site's address
@@ -512,15 +590,32 @@
     return a;
   }
 
-  /** Show the next PAGE results, each as soon as its fragment arrives (in their order). */
-  function showMore(focusFirst) {
-    var mine = seq, pending = [], first = null;
-    for (var i = 0; i < PAGE && current.shown < current.source.count; i++) {
-      var li = el("li", { "class": "result-pending" });
+  /** Show the cards of a query's likely first results (cardsFor) until Pagefind's results take their places. */
+  function showCards(cards, mine, raw) {
+    if (mine !== seq || answered === mine || !cards.length) return;
+    list.textContent = "";
+    var terms = raw.trim() ? fold(raw).toLowerCase().split(/\s+/).filter(Boolean) : [];
+    cards.forEach(function (c) {
+      var li = el("li");
       list.appendChild(li);
+      var a = renderResult(li, { url: String(c[1]), meta: { title: String(c[2] || ""), date: String(c[3] || ""), section: String(c[4] || "") } }, terms);
+      if (a) li.className = "result result-card";
+    });
+    carded = mine;
+    root.setAttribute("data-results-for", raw);  // the results now appearing are for this query
+  }
+
+  /** Show the next PAGE results, each as soon as its fragment arrives (in their order); the first ones in
+   *  the places of the cards shown for the same query (reuse), the cards left over removed. */
+  function showMore(focusFirst, reuse) {
+    var mine = seq, pending = [], first = null;
+    reuse = reuse || [];
+    for (var i = 0; i < PAGE && current.shown < current.source.count; i++) {
+      var li = reuse.shift() || list.appendChild(el("li", { "class": "result-pending" }));
       current.shown++;
       pending.push(li);
     }
+    reuse.forEach(function (li) { li.remove(); });
     // While typing, the fragments of the first FIRST results load at once, the others when those are in and
     // the query is still the same: the browser fetches 6 files at a time, so the page fills as soon, and a
     // query that the next letter replaces leaves fewer fragments fetched for nothing. A submitted query's
@@ -585,6 +680,7 @@
       preloaded[t] = true;
       pagefind.preload(t).catch(function () {});
     });
+    if (lang === "vi") prefetchCards(cardKeys(terms.filter(function (t) { return t.slice(-1) === PAIR; }).join(" ")));
   }
 
   /** How long typing must pause before the results of what is typed are shown (ms): longer while what is
@@ -620,6 +716,10 @@
     var parts = lang === "vi" ? queryParts(raw) : [];
     var filters = filterQuery();
     var hasFilters = Object.keys(filters).length > 0;
+    // The cards' files are asked for first, so that they come in the same round trip as the index chunks.
+    if (q && !hasFilters && !sortEl.value) {
+      cardsFor(q).then(function (cards) { showCards(cards, mine, raw); }).catch(function () {});
+    }
     syncUrl(raw.trim());
     root.setAttribute("data-state", "busy");
     if (!q && !hasFilters) {
@@ -635,8 +735,10 @@
       return query(pf, q, filters, parts);
     }).then(function (res) {
       if (mine !== seq || !res) return;
+      answered = mine;
       current = { source: res.source, shown: 0, terms: raw.trim() ? fold(raw).toLowerCase().split(/\s+/).filter(Boolean) : [] };
-      list.textContent = "";
+      var reuse = carded === mine ? Array.prototype.slice.call(list.children) : [];
+      if (!reuse.length) list.textContent = "";
       updateCounts(res.filters);
       var n = res.source.count, text;
       if (!q) text = fmt(n === 1 ? S.filtered_one : S.filtered_many, { count: n });
@@ -645,7 +747,7 @@
       if (n > PAGE) text += " " + fmt(S.shown, { shown: PAGE, count: n });
       announce(text);
       root.setAttribute("data-results-for", raw);  // the results now appearing are for this query
-      return showMore(false);
+      return showMore(false, reuse);
     }).catch(function (err) {
       if (mine !== seq) return;
       announce(S.error);
