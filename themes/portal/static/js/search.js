@@ -37,6 +37,7 @@
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
   var carded = 0, answered = 0;  // the last search whose cards were shown; the last one Pagefind answered
+  var cardsShown = { seq: 0, byId: {} };  // the cards of the last search whose card files came
   var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
   var capped = {};              // folded word of the index -> true: it keeps only its best pages (bundle.cap_word)
   var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
@@ -354,12 +355,14 @@
       });
     });
   }
-  /** The cards of the pages that every word of *q* has among its best, best (summed score) first; [] if none. */
+  /** The cards of a query's words: {byId: fragment name -> card (every word's), ranked: the cards of the pages
+   *  that every word has among its best, best (summed score) first}. */
   function cardsFor(q) {
-    if (lang !== "vi") return Promise.resolve([]);
+    var none = { byId: {}, ranked: [] };
+    if (lang !== "vi") return Promise.resolve(none);
     return bundleList().then(function () {
       var keys = cardKeys(q);
-      if (!keys.length || !cardInfo) return [];
+      if (!keys.length || !cardInfo) return none;
       return Promise.all(prefetchCards(keys)).then(function (lists) {
         var by = {}, order = [];
         lists.forEach(function (refs, i) {
@@ -372,7 +375,9 @@
         });
         var all = order.filter(function (e) { return e.n === lists.length; });
         all.sort(function (a, b) { return b.score - a.score; });
-        return all.slice(0, PAGE).map(function (e) { return e.card; });
+        var byId = {};
+        Object.keys(by).forEach(function (id) { byId[id] = by[id].card; });
+        return { byId: byId, ranked: all.slice(0, PAGE).map(function (e) { return e.card; }) };
       });
     });
   }
@@ -382,6 +387,7 @@
     var at = 0;
     return {
       count: results.length,
+      ids: results.map(function (r) { return String(r.id); }),
       next: function () {
         var r = results[at++];
         return r ? r.data() : null;
@@ -591,18 +597,35 @@
   }
 
   /** Show the cards of a query's likely first results (cardsFor) until Pagefind's results take their places. */
+  /** Before Pagefind answers: the cards of the pages every word of the query has among its best (their order is
+   *  a guess). After: in each place whose result has a card and no fragment yet, that card (Pagefind's order). */
   function showCards(cards, mine, raw) {
-    if (mine !== seq || answered === mine || !cards.length) return;
+    if (mine !== seq) return;
+    cardsShown = { seq: mine, byId: cards.byId };
+    if (answered === mine) { fillCards(); return; }
+    if (!cards.ranked.length) return;
     list.textContent = "";
-    var terms = raw.trim() ? fold(raw).toLowerCase().split(/\s+/).filter(Boolean) : [];
-    cards.forEach(function (c) {
-      var li = el("li");
-      list.appendChild(li);
-      var a = renderResult(li, { url: String(c[1]), meta: { title: String(c[2] || ""), date: String(c[3] || ""), section: String(c[4] || "") } }, terms);
-      if (a) li.className = "result result-card";
+    cards.ranked.forEach(function (c) {
+      var li = list.appendChild(el("li"));
+      li.__pending = true;
+      renderCard(li, c);
     });
     carded = mine;
     root.setAttribute("data-results-for", raw);  // the results now appearing are for this query
+  }
+  function renderCard(li, c) {
+    var a = renderResult(li, { url: String(c[1]), meta: { title: String(c[2] || ""), date: String(c[3] || ""), section: String(c[4] || "") } }, []);
+    if (a) li.className = "result result-card";
+  }
+  /** Pagefind's results that wait for their fragment are shown from their cards, where there is one. */
+  function fillCards() {
+    if (cardsShown.seq !== seq || answered !== seq) return;
+    var filled = false;
+    Array.prototype.forEach.call(list.children, function (li) {
+      var card = li.__pending && li.__rid && cardsShown.byId[li.__rid];
+      if (card && li.__card !== li.__rid) { li.__card = li.__rid; renderCard(li, card); filled = true; }
+    });
+    if (filled) root.setAttribute("data-results-for", input.value);
   }
 
   /** Show the next PAGE results, each as soon as its fragment arrives (in their order); the first ones in
@@ -612,10 +635,13 @@
     reuse = reuse || [];
     for (var i = 0; i < PAGE && current.shown < current.source.count; i++) {
       var li = reuse.shift() || list.appendChild(el("li", { "class": "result-pending" }));
+      li.__pending = true;
+      li.__rid = current.source.ids ? current.source.ids[current.shown] : null;
       current.shown++;
       pending.push(li);
     }
     reuse.forEach(function (li) { li.remove(); });
+    fillCards();
     // While typing, the fragments of the first FIRST results load at once, the others when those are in and
     // the query is still the same: the browser fetches 6 files at a time, so the page fills as soon, and a
     // query that the next letter replaces leaves fewer fragments fetched for nothing. A submitted query's
@@ -630,6 +656,7 @@
       chain = chain.then(function () { return got; }).then(function (data) {
         if (mine !== seq) return;
         if (!data) { li.remove(); return; }
+        li.__pending = false;
         var a = renderResult(li, data, current.terms);
         first = first || a;
       });
