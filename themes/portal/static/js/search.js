@@ -32,6 +32,7 @@
   var filtersEl = root.querySelector("[data-search-filters]");
   var sortEl = document.getElementById("search-sort");
   var PAGE = 10, FIRST = 4, EXCERPT = 28;
+  var CARDS_PER_WORD = 6;  // cards a word keeps in its file (bundle.CARDS_PER_WORD): fewer means all its pages
   var PAUSE = 250, LONG_PAUSE = 400;  // ms of a pause in typing before the results (see pause())
   var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
@@ -350,7 +351,7 @@
     return keys.map(function (k) {
       return cardFile(cardBucket(k, cardInfo.buckets)).then(function (file) {
         var refs = file && file.w && Object.prototype.hasOwnProperty.call(file.w, k) ? file.w[k] : [];
-        return refs.map(function (ref) { return { card: file.c[ref[0]], score: +ref[1] || 0 }; })
+        return refs.map(function (ref) { return { card: file.c[ref[0]], score: +ref[1] || 0, field: ref[2] }; })
           .filter(function (x) { return Array.isArray(x.card); });
       });
     });
@@ -365,16 +366,30 @@
       if (!keys.length || !cardInfo) return none;
       return Promise.all(prefetchCards(keys)).then(function (lists) {
         var by = {}, order = [];
-        lists.forEach(function (refs, i) {
+        lists.forEach(function (refs) {
+          var seen = {};
           refs.forEach(function (x) {
             var id = String(x.card[0]);
-            var e = by[id] || (by[id] = { card: x.card, n: 0, score: 0 });
-            if (!e.n && !i) order.push(e);
-            if (e.n === i) { e.n++; e.score += x.score; }
+            if (seen[id]) return;
+            seen[id] = true;
+            var e = by[id] || (by[id] = { card: x.card, n: 0, score: 0, fields: 0 });
+            if (!e.n) order.push(e);
+            e.n++;
+            e.score += x.score;
+            e.fields += x.field ? 1 : 0;
           });
         });
+        // Pages that every word has among its best; else, when a word has fewer pages than a file keeps (all of
+        // them: every result has it, "ʼ953ʼkhʼ"), that word's. A query of several pairs puts first the pages
+        // that hold every pair in a field (the phrase is likely in the title, as Pagefind's phrase matches come first).
         var all = order.filter(function (e) { return e.n === lists.length; });
-        all.sort(function (a, b) { return b.score - a.score; });
+        if (!all.length) {
+          var whole = lists.filter(function (refs) { return refs.length && refs.length < CARDS_PER_WORD; });
+          whole.sort(function (a, b) { return a.length - b.length; });
+          if (whole.length) all = whole[0].map(function (x) { return by[String(x.card[0])]; });
+        }
+        var n = lists.length;
+        all.sort(function (a, b) { return (n > 1 ? (b.fields === n) - (a.fields === n) : 0) || b.n - a.n || b.score - a.score; });
         var byId = {};
         Object.keys(by).forEach(function (id) { byId[id] = by[id].card; });
         return { byId: byId, ranked: all.slice(0, PAGE).map(function (e) { return e.card; }) };
