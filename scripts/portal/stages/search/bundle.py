@@ -222,7 +222,7 @@ CARDS_PER_WORD = 6
 #: words per card file on average (the files are buckets of a hash of the word)
 WORDS_PER_CARD_FILE = 4
 #: at most this many card files per bundle, whatever the content
-MAX_CARD_FILES = 4096
+MAX_CARD_FILES = 16384
 #: characters of a title kept on a card (the full title comes with the result's fragment)
 CARD_TITLE = 160
 CARDS_FILE = "portal-cards.json.gz"   # a bundle's best pages per word (input of :func:`write_cards`)
