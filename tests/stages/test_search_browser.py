@@ -394,7 +394,7 @@ def test_cards_show_the_first_results_before_their_fragments(browser, served, si
     r.close()
 
 
-def test_cards_files_are_bounded(served, tmp_path):
+def test_cards_files_are_bounded(tmp_path):
     """The card files: one per bucket of words, each word's best pages, a bounded number of files."""
     import gzip
 

@@ -103,7 +103,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}shared-search-", dir=output))
     try:
         built = work / SHARED_BUNDLE
-        run_pagefind(staged, built, work)
+        run_pagefind(staged, built, work, cards=False)  # the search pages show the cards of a site's own bundle
         write_key(built, key)
         for tree in stale:
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
