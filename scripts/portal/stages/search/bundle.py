@@ -197,7 +197,7 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
                 path.unlink(missing_ok=True)
         meta[2] = chunks
         if lang == "vi":
-            _write_word_cards(bundle, words, meta[1])
+            _write_word_cards(bundle, words, meta[1], [str(f) for f in meta[5]] if len(meta) > 5 else [])
         # Page lengths rank (BM25) only roughly: rounded to steps of √2 they take a few bytes instead of 15 kB
         # at 10,000 pages. Pagefind's sorts are left out: every reader would download them (22 kB at 10,000
         # pages); the page sorts by date with DATES_FILE, loaded when a reader asks for it.
@@ -227,9 +227,10 @@ MAX_CARD_FILES = 16384
 CARD_TITLE = 160
 CARDS_FILE = "portal-cards.json.gz"   # a bundle's best pages per word (input of :func:`write_cards`)
 CARDS_DIR = "cards"                   # the card files the search page fetches: cards/<bucket>.json.gz
-#: how much more a match in a field (title, number, site name) weighs than one in the text (search.js's
-#: metaWeights give title 5)
-_META_WEIGHT = 5.0
+#: the weights of a match in a metadata field, as search.js gives them to Pagefind (``metaWeights``; others 1)
+META_WEIGHTS = {"title": 5.0, "tw": 5.0, "number": 20.0, "site": 12.0}
+#: Pagefind's term saturation (BM25's k1) by default
+_K1_PAGEFIND = 1.4
 
 
 def card_bucket(word: str, buckets: int) -> int:
@@ -243,37 +244,54 @@ def card_bucket(word: str, buckets: int) -> int:
     return h & (buckets - 1)
 
 
-def _word_scores(word: list, lengths: list[int], average: float, total: int) -> list[tuple[float, int, bool]]:
+def _word_scores(word: list, lengths: list[int], average: float, total: int,
+                 fields: list[str]) -> list[tuple[float, int, bool]]:
     """(score, page number, matched in a field) of every page of a word of the index, best first.
 
-    The score approximates Pagefind's for a query of this word alone: BM25 (its defaults) over the
-    word's occurrences in the text plus :data:`_META_WEIGHT` for each in a field, all spellings together.
+    The score follows Pagefind 1.5's for a query of this word alone, all spellings together: BM25 over
+    the word's weighted occurrences in the text (its defaults: saturation 1.4, page length 0.75), plus,
+    for each metadata field that holds it, the field's weight (:data:`META_WEIGHTS`, as ``search.js``
+    gives them) times the word's IDF. *fields*: the bundle's metadata fields, in the order of their
+    markers in the index (a location ``-(i + 1)`` starts field *i*; in the text, ``-(w + 1)`` starts
+    a run of weight ``w / 24``).
     """
-    tally: dict[int, list[int]] = {}
-    for pages in [word[1]] + [v[1] for v in (word[2] if len(word) > 2 else [])]:
-        for number, page in zip(_page_numbers(pages), pages, strict=True):
-            t = tally.setdefault(number, [0, 0])
-            t[0] += sum(1 for loc in page[1] if loc >= 0)
-            t[1] += sum(1 for loc in page[2] if loc >= 0) if len(page) > 2 else 0
     import math
 
-    idf = math.log(1 + (total - len(tally) + 0.5) / (len(tally) + 0.5))
+    body: dict[int, float] = {}
+    hits: dict[int, set[int]] = {}
+    for pages in [word[1]] + [v[1] for v in (word[2] if len(word) > 2 else [])]:
+        for number, page in zip(_page_numbers(pages), pages, strict=True):
+            weight, tf = 1.0, 0.0
+            for loc in page[1]:
+                if loc < 0:
+                    weight = (-loc - 1) / 24
+                else:
+                    tf += weight
+            body[number] = body.get(number, 0.0) + tf
+            field = -1
+            for loc in page[2] if len(page) > 2 else []:
+                if loc < 0:
+                    field = -loc - 1
+                elif field >= 0:
+                    hits.setdefault(number, set()).add(field)
+    idf = math.log(1 + (total - len(body) + 0.5) / (len(body) + 0.5))
     out = []
-    for number, (tf, mf) in tally.items():
-        w = tf + _META_WEIGHT * mf
+    for number, tf in body.items():
         length = lengths[number] if number < len(lengths) else average
-        out.append((idf * w * (_K1 + 1) / (w + _K1 * (1 - _B + _B * max(length, 1) / max(average, 1))), number, mf > 0))
+        bm25 = tf * (_K1_PAGEFIND + 1) / (tf + _K1_PAGEFIND * (1 - _B + _B * max(length, 1) / max(average, 1))) if tf else 0.0
+        boost = sum(META_WEIGHTS.get(fields[f] if f < len(fields) else "", 1.0) for f in hits.get(number, ()))
+        out.append((idf * (bm25 + boost), number, bool(hits.get(number))))
     out.sort(key=lambda s: (-s[0], s[1]))
     return out
 
 
-def _write_word_cards(bundle: Path, words: list, pages: list) -> None:
+def _write_word_cards(bundle: Path, words: list, pages: list, fields: list[str]) -> None:
     """:data:`CARDS_FILE`: each word's :data:`CARDS_PER_WORD` best pages (``{word: [[fragment, score, in field], …]}``)."""
     lengths = [page[1] for page in pages]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
     best: dict[str, list] = {}
     for word in words:
-        top = _word_scores(word, lengths, average, len(pages))[:CARDS_PER_WORD]
+        top = _word_scores(word, lengths, average, len(pages), fields)[:CARDS_PER_WORD]
         best[word[0]] = [[pages[n][0], round(score, 3), int(field)] for score, n, field in top if n < len(pages)]
     data = json.dumps({"version": 1, "words": best}, ensure_ascii=False, separators=(",", ":")).encode()
     (bundle / CARDS_FILE).write_bytes(gzip.compress(data, compresslevel=6, mtime=0))

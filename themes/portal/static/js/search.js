@@ -33,6 +33,9 @@
   var sortEl = document.getElementById("search-sort");
   var PAGE = 10, FIRST = 4, EXCERPT = 28;
   var CARDS_PER_WORD = 6;  // cards a word keeps in its file (bundle.CARDS_PER_WORD): fewer means all its pages
+  // Before Pagefind answers, only the best card is shown: if Pagefind ranks another page first, that one box
+  // changes, and the boxes below, still empty, do not move (no layout shift).
+  var GUESS = 1;
   var PAUSE = 250, LONG_PAUSE = 400;  // ms of a pause in typing before the results (see pause())
   var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
@@ -392,7 +395,7 @@
         all.sort(function (a, b) { return (n > 1 ? (b.fields === n) - (a.fields === n) : 0) || b.n - a.n || b.score - a.score; });
         var byId = {};
         Object.keys(by).forEach(function (id) { byId[id] = by[id].card; });
-        return { byId: byId, ranked: all.slice(0, PAGE).map(function (e) { return e.card; }) };
+        return { byId: byId, ranked: all.slice(0, GUESS).map(function (e) { return e.card; }) };
       });
     });
   }
@@ -612,8 +615,8 @@
   }
 
   /** Show the cards of a query's likely first results (cardsFor) until Pagefind's results take their places. */
-  /** Before Pagefind answers: the cards of the pages every word of the query has among its best (their order is
-   *  a guess). After: in each place whose result has a card and no fragment yet, that card (Pagefind's order). */
+  /** Before Pagefind answers: the card of the page that is likely its first result (GUESS). After: in each place
+   *  whose result has a card and no fragment yet, that card (Pagefind's order). */
   function showCards(cards, mine, raw) {
     if (mine !== seq) return;
     cardsShown = { seq: mine, byId: cards.byId };
