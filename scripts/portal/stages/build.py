@@ -75,6 +75,10 @@ class BuildReport:
         return out
 
 
+#: development: a folder where each site's worker writes its cProfile data (``<id>.prof``)
+#: and the parent the work after every site (``after-sites.prof``)
+PROFILE_ENV = "PORTAL_PROFILE"
+
 # State inherited by forked workers (set by build() before the pool starts).
 _NETWORK: Network | None = None
 _OUTPUT: Path | None = None
@@ -162,7 +166,15 @@ def _worker(site_id: str, conn, swapping) -> None:
     os.setpgid(0, 0)
     _SWAPPING = swapping
     try:
-        result = build_one(site_id)
+        profile_dir = os.environ.get(PROFILE_ENV)
+        if profile_dir:  # development: one cProfile file per site's worker
+            import cProfile
+
+            profiler = cProfile.Profile()
+            result = profiler.runcall(build_one, site_id)
+            profiler.dump_stats(str(Path(profile_dir) / f"{site_id}.prof"))
+        else:
+            result = build_one(site_id)
     except BaseException as exc:  # pragma: no cover - build_one catches everything it can
         result = SiteResult(site=site_id, ok=False, problems=[Problem(f"content/sites/{site_id}", None, str(type(exc).__name__))])
     try:
@@ -352,8 +364,15 @@ def build(
             results.append(r)
             if on_result:
                 on_result(r)
-        if search:
-            shared_problems += network_index.after_sites(network, out, n_jobs, notes)  # after every site: see portal.stages.search.network
+        if search:  # after every site: see portal.stages.search.network
+            if os.environ.get(PROFILE_ENV):
+                import cProfile
+
+                profiler = cProfile.Profile()
+                shared_problems += profiler.runcall(network_index.after_sites, network, out, n_jobs, notes)
+                profiler.dump_stats(str(Path(os.environ[PROFILE_ENV]) / "after-sites.prof"))
+            else:
+                shared_problems += network_index.after_sites(network, out, n_jobs, notes)
         write_directory(network, out)
     finally:
         remover.wait()

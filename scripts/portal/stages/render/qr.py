@@ -7,12 +7,19 @@ and one-stop desks that lead to the portal and its social accounts).
 
 Error correction M (15 %): a code printed on paper and pinned to a wall still reads when a
 corner is worn. The quiet zone is the standard 4 modules.
+
+The codes inside pages are kept across builds, one file per site under ``.cache/qr/`` (``<id>.pickle.z``, a zlib-compressed pickle) (a
+page's address rarely changes; a theme change re-renders every page, and drawing its code
+again was a quarter of the render): :func:`open_cache` in the site's worker before it
+renders, :func:`save_cache` after (only the codes that build used are kept).
 """
 
 from __future__ import annotations
 
 import html as htmllib
 import os
+import pickle
+import zlib
 from pathlib import Path
 
 from markupsafe import Markup
@@ -24,6 +31,50 @@ ERROR = "m"
 PAGE_MASK = 2
 
 
+#: bump when the drawing of a code changes: every cached code is drawn again
+CACHE_FORMAT = "1"
+
+_cache_path: Path | None = None
+_cache_old: dict[str, str] = {}
+_cache_used: dict[str, str] = {}
+
+
+def _cache_version() -> str:
+    import segno
+
+    return f"{CACHE_FORMAT}|{segno.__version__}|{ERROR}|{PAGE_MASK}"
+
+
+def open_cache(root: Path, site_id: str) -> None:
+    """Load the codes one site's last build drew (``root/.cache/qr/<site_id>.pickle``); a missing,
+    unreadable or outdated file is an empty cache (it only costs time)."""
+    global _cache_path, _cache_old, _cache_used
+    _cache_path = root / ".cache" / "qr" / f"{site_id}.pickle.z"
+    _cache_used = {}
+    try:
+        data = pickle.loads(zlib.decompress(_cache_path.read_bytes()))
+        _cache_old = data["codes"] if data.get("version") == _cache_version() else {}
+    except (OSError, EOFError, zlib.error, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ValueError):
+        _cache_old = {}
+
+
+def save_cache() -> None:
+    """Write the codes this build used (written aside, then renamed) and close the cache."""
+    global _cache_path, _cache_old, _cache_used
+    path, used = _cache_path, _cache_used
+    _cache_path, _cache_old, _cache_used = None, {}, {}
+    if path is None or not used:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        # zlib level 1: the SVG paths shrink about 5× (some 600 bytes a code) for a few ms a site
+        tmp.write_bytes(zlib.compress(pickle.dumps({"version": _cache_version(), "codes": used}, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        tmp.replace(path)
+    except OSError:
+        pass
+
+
 def _code(url: str, mask: int | None = None):
     import segno
 
@@ -33,7 +84,13 @@ def _code(url: str, mask: int | None = None):
 def inline(url: str, label: str = "", scale: int = 3, css: str = "qr") -> Markup:
     """The QR code of *url* as an inline ``<svg>``: ``role="img"`` with *label*, or hidden from assistive
     technology when *label* is empty (the address is then written beside it as text)."""
-    svg = _code(url, PAGE_MASK).svg_inline(scale=scale, border=4, dark="#000", light="#fff", svgclass=css, lineclass=None, omitsize=True)
+    key = f"{scale}\x00{css}\x00{url}"
+    svg = _cache_used.get(key) or _cache_old.get(key)
+    if svg is None:
+        svg = _code(url, PAGE_MASK).svg_inline(scale=scale, border=4, dark="#000", light="#fff", svgclass=css, lineclass=None,
+                                               omitsize=True)
+    if _cache_path is not None:
+        _cache_used[key] = svg
     aria = f' role="img" aria-label="{htmllib.escape(label)}"' if label else ' aria-hidden="true" focusable="false"'
     return Markup(svg.replace("<svg ", f"<svg{aria} ", 1))
 

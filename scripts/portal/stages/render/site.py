@@ -23,7 +23,7 @@ from portal.model.links import short
 from portal.model.messages import _
 from portal.model.sections import menu_order
 from portal.model.sites import Network, Site
-from portal.stages.render import filters, incremental, media
+from portal.stages.render import filters, incremental, media, qr
 from portal.stages.search import network as network_index
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -251,6 +251,7 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
     problems: list[Problem] = []
     rel = f"content/sites/{site.id}"
     incremental.start(previous, network.root)
+    qr.open_cache(network.root, site.id)
     try:
         problems += media.prepare(network.root, catalogue.CURRENT_INPUTS, output)  # image sizes, audio durations
         media.card_image(network.root, output / CARD_IMAGE.lstrip("/"), site.name(site.default_language),
@@ -260,6 +261,7 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
             pelican.Pelican(settings).run()
         problems += copy_static(output, catalogue.CURRENT_INPUTS)
         incremental.finish(output)
+        qr.save_cache()
     except PostFailed as exc:  # one post: its file and line
         problems.append(_post_problem(exc.path, exc.cause, network.root))
     except Exception as exc:  # a template or plugin failure: report it, keep the old output
