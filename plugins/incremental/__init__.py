@@ -2,6 +2,9 @@
 
 - reuses the previous build's page when nothing it shows has changed (see
   :mod:`portal.stages.render.incremental` for what a page's key covers);
+- writes the sections' and tags' list pages numbered from the oldest item
+  (:mod:`portal.stages.render.pagination`), and reuses an archive page whose items and
+  links did not change: a new post rewrites one or two pages of each list it is in;
 - reports a failure while writing one post's page or feed entry as that post's problem
   (:class:`portal.model.errors.PostFailed`), never as the whole site's.
 """
@@ -17,6 +20,11 @@ from pelican.writers import Writer
 
 from portal.model.errors import PostFailed
 from portal.stages.render import incremental
+from portal.stages.render.pagination import StableList
+
+#: what Pelican passes with a section's or a tag's list: an archive page of such a list shows nothing else
+#: besides its items and links (a list written by a plugin with more, e.g. the documents' table, is always rendered)
+_LIST_KWARGS = frozenset({"category", "tag", "url", "articles", "dates", "blog", "page_name", "all_articles"})
 
 
 class IncrementalWriter(Writer):
@@ -24,6 +32,11 @@ class IncrementalWriter(Writer):
                    template_name=None, override_output=False, url=None, **kwargs):
         item = kwargs.get("article") or kwargs.get("page")
         run_key = self.settings.get("PORTAL_RENDER_KEY")
+        if paginated is None:
+            paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
+        if paginated and name and template_name in self.settings["PAGINATED_TEMPLATES"]:
+            return self._write_list(name, template, context, relative_urls, paginated, template_name, override_output,
+                                    url, run_key, kwargs)
         try:
             if item is not None and name and not paginated and run_key:
                 key = incremental.page_key(run_key, item)
@@ -42,6 +55,34 @@ class IncrementalWriter(Writer):
             if item is not None and getattr(item, "source_path", None):
                 raise PostFailed(item.source_path, exc) from exc
             raise
+
+    def _write_list(self, name, template, context, relative_urls, paginated, template_name, override_output, url,
+                    run_key, kwargs) -> None:
+        """Every page of one list (:class:`~portal.stages.render.pagination.StableList`); an archive page whose
+        key (:func:`~portal.stages.render.incremental.list_key`) is unchanged is linked from the last build."""
+        per_page = self.settings["PAGINATED_TEMPLATES"][template_name] or self.settings["DEFAULT_PAGINATION"]
+        lists = {key: StableList(name, url or "", items, per_page) for key, items in paginated.items()}
+        first = next(iter(lists.values()))
+        reusable = bool(run_key) and set(kwargs) <= _LIST_KWARGS
+        subject = kwargs.get("category") or kwargs.get("tag")
+        for number in first.numbers():
+            page_kwargs = dict(kwargs)
+            for key, stable in lists.items():
+                page = stable.page(number)
+                page_kwargs.update({f"{key}_paginator": stable, f"{key}_page": page,
+                                    f"{key}_previous_page": stable.page(page.newer) if page.newer is not None else None,
+                                    f"{key}_next_page": stable.page(page.older) if page.older is not None else None})
+            page = first.page(number)
+            if reusable and number:
+                key = incremental.list_key(run_key, template_name, f"{subject!s}|{getattr(subject, 'slug', '')}",
+                                           page.signature(), page.object_list)
+                if incremental.reuse(page.save_as, key, Path(self.output_path), count=False):
+                    path = sanitised_join(self.output_path, page.save_as)
+                    self._written_files.add(path)
+                    signals.content_written.send(path, context=context)
+                    continue
+            super().write_file(page.save_as, template, context, relative_urls, {}, None, override_output, page.url,
+                               **page_kwargs)
 
     def _add_item_to_the_feed(self, feed, item):
         try:

@@ -14,7 +14,7 @@ from pelican.contents import Article
 from pelican.utils import order_content
 
 from portal.model import catalogue
-from portal.stages.render.metadata import is_published, pelican_metadata
+from portal.stages.render.metadata import directive_canonical, is_published, pelican_metadata
 
 
 def add_directives(generator) -> None:
@@ -33,7 +33,7 @@ def add_directives(generator) -> None:
         meta["shared"] = True
         meta["source_site"] = home["id"]
         # an imported directive names its source as canonical (portal import-feed, issue 16.6)
-        meta["canonical"] = post.meta.get("canonical") or f"{home['url']}/{prefix.lstrip('/')}{post.url()}"
+        meta["canonical"] = directive_canonical(post, home["url"], prefix)
         meta["portal_audience"] = post.meta.get("audience") if isinstance(post.meta.get("audience"), list) else None
         meta["search_shared"] = shared_index and post.rel in catalogue.FOR_ALL
         article = Article(post.html, metadata=meta, settings=settings,

@@ -50,7 +50,10 @@ def test_count_pages_skips_hugo_redirect_stubs(tmp_path: Path):
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("x", encoding="utf-8")
     (tmp_path / "index.html").write_text("directory", encoding="utf-8")
+    (tmp_path / "a/x/page/1/index.html").write_text('<meta http-equiv="refresh" content="0; url=/x/">', encoding="utf-8")
     assert count_pages(tmp_path) == (4, 2)
+    (tmp_path / "a/x/page/1/index.html").write_text("<h1>The oldest archive page of a list</h1>", encoding="utf-8")
+    assert count_pages(tmp_path) == (5, 2), "our page/1/ is a page"
 
 
 @pytest.fixture(scope="module")
@@ -177,3 +180,21 @@ def test_bench_outside_a_checkout(tmp_path: Path):
     res = subprocess.run([sys.executable, "-m", "portal.cli", "bench", "--scale", "tiny"], capture_output=True, text=True,
                          timeout=120, cwd=tmp_path)
     assert res.returncode == 2 and "not a checkout of the project" in res.stderr
+
+
+def test_bench_reuses_the_network_it_generated(tmp_path: Path):
+    """--reuse: a second run measures the same generated network, put back as it was generated."""
+    def run(*extra: str) -> dict:
+        results = tmp_path / "bench.json"
+        res = subprocess.run([sys.executable, "-m", "portal.cli", "--root", str(REPO), "bench", "--scale", "tiny", "--repeat", "1",
+                              "--skip", "hugo,naive,scaling,score", "--dir", str(tmp_path / "work"), "--json", str(results), *extra],
+                             capture_output=True, text=True, timeout=900, cwd=tmp_path)
+        assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+        return json.loads(results.read_text(encoding="utf-8"))
+
+    first = run("--keep")
+    assert "reused_network" not in first and (tmp_path / "work/scale.json").is_file()
+    second = run("--reuse")
+    assert second["reused_network"] is True and "generate_seconds" not in second
+    pages = {m["name"]: m["pages"] for m in first["measurements"]}
+    assert {m["name"]: m["pages"] for m in second["measurements"]} == pages, "the same network, the same pages"

@@ -55,3 +55,36 @@ def test_without_a_cache_nothing_is_kept(tmp_path: Path):
     assert qr.inline("https://xa-mot.example.vn/").startswith("<svg")
     qr.save_cache()
     assert not (tmp_path / ".cache").exists()
+
+
+def test_preloaded_codes_are_drawn_once_for_every_site(tmp_path: Path, monkeypatch):
+    urls = ["https://tinh.example.vn/chi-dao-dieu-hanh/a/", "https://tinh.example.vn/chi-dao-dieu-hanh/b/"]
+    assert qr.preload(tmp_path, urls + urls[:1]) == 2
+    assert qr.preload(tmp_path, urls) == 0, "read back from .cache/qr/shared.pickle.z"
+    drawn: list[str] = []
+    real = qr._code
+    monkeypatch.setattr(qr, "_code", lambda url, mask=None: drawn.append(url) or real(url, mask))
+    qr.open_cache(tmp_path, "xa-mot")
+    assert qr.inline(urls[0]).startswith('<svg aria-hidden="true"') and drawn == []
+    qr.inline("https://xa-mot.example.vn/tin-tuc/x/")
+    qr.save_cache()
+    kept = pickle.loads(zlib.decompress((tmp_path / ".cache/qr/xa-mot.pickle.z").read_bytes()))["codes"]
+    assert list(kept) == ["3\x00qr\x00https://xa-mot.example.vn/tin-tuc/x/"], "a site keeps only its own codes"
+    qr.preload(tmp_path, [])
+
+
+def test_a_built_copy_prints_the_code_of_its_canonical_address(tmp_path: Path):
+    """The copies' codes come from the build's preload and decode to the provincial portal's page."""
+    from portal.stages.build import build
+
+    from ..conftest import NOW, make_project, mini_content, read
+
+    root = make_project(tmp_path / "p")
+    mini_content(root)
+    assert build(root, now=NOW, jobs=1).ok
+    shared = pickle.loads(zlib.decompress((root / ".cache/qr/shared.pickle.z").read_bytes()))["codes"]
+    assert shared and all(k.split("\x00")[2].startswith("https://tinh.example.vn/") for k in shared)
+    copy = next((root / "output/xa-hai/chi-dao-dieu-hanh").glob("*/index.html"))
+    canonical = read(copy).split('<link rel="canonical" href="', 1)[1].split('"', 1)[0]
+    svg = read(copy).split('<div class="print-qr">', 1)[1].split("</div>", 1)[0]
+    assert svg == str(qr.inline(canonical)) and f"3\x00qr\x00{canonical}" in shared

@@ -256,6 +256,14 @@ def _remove_leftovers(output: Path, site_id: str) -> None:
             shutil.rmtree(entry, ignore_errors=True)
 
 
+def _preload_codes(network: Network) -> None:
+    """The QR codes every copy of a shared directive prints, drawn once here for every site's worker."""
+    from portal.stages.render import qr
+    from portal.stages.render.metadata import shared_code_urls
+
+    qr.preload(network.root, shared_code_urls(network))
+
+
 def _preload() -> None:
     """Import Pelican and what it renders with once, in the parent: every forked worker inherits them."""
     import jinja2.ext  # noqa: F401
@@ -334,6 +342,7 @@ def build(
     t0 = time.perf_counter()
     shared_problems = catalogue.load_shared(network, render=RENDERER)
     catalogue.load_documents(network, now or catalogue.now_in(network))  # the network's documents: relations and status
+    _preload_codes(network)
     shared_seconds = time.perf_counter() - t0
     history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
     _PROVENANCE = repository.provenance(network.root)

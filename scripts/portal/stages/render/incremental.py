@@ -5,7 +5,9 @@ its language versions), the site's settings that the theme shows, the theme, the
 catalogs and the code. The key of each such page is a hash of exactly those; when
 it equals the key recorded for the same file in the previously built site, the
 old file is hard-linked into the new build instead of being rendered again.
-Lists, feeds and the home page are always rendered (they are a few per cent).
+The archive pages of a list (numbered from the oldest item: :mod:`.pagination`) are reused
+the same way, keyed on their items and links (:func:`list_key`); the first page of each
+list, the feeds and the home page are always rendered.
 """
 
 from __future__ import annotations
@@ -105,14 +107,40 @@ def page_key(run_key: str, item: Any) -> str | None:
     return h.hexdigest()
 
 
-def reuse(name: str, key: str | None, output: Path) -> bool:
-    """Link the previous build's file for *name* into *output* if its key is unchanged."""
+def _item_key(item: Any) -> str:
+    """What a list shows of one post: its address, whether it is a shared directive, its metadata."""
+    h = hashlib.sha1(f"{getattr(item, 'url', '')}|{getattr(item, 'shared', None)!r}\n".encode())
+    for key, value in sorted(item.metadata.items()):
+        line = f"{key}={value!r}\n"
+        if project_root:
+            line = line.replace(project_root, "<root>")
+        h.update(line.encode())
+    return h.hexdigest()
+
+
+def list_key(run_key: str, template_name: str, subject: str, signature: tuple, items: list[Any]) -> str:
+    """The key of one archive page of a list (:mod:`portal.stages.render.pagination`): the run's key, the
+    list's template and subject (section or tag), the page's number, address and links, and what the
+    page shows of each of its posts (address, metadata: title, date, summary, a document's status…)."""
+    h = hashlib.sha1(f"list|{run_key}|{template_name}|{subject}|{signature!r}\n".encode())
+    for item in items:
+        h.update(_item_key(item).encode())
+    return h.hexdigest()
+
+
+def reuse(name: str, key: str | None, output: Path, *, count: bool = True) -> bool:
+    """Link the previous build's file for *name* into *output* if its key is unchanged.
+
+    *count*: whether the page is a post's or a page's (counted in :data:`stats` and :data:`rendered`);
+    list pages are not.
+    """
     if key is not None:
         new_keys[name] = key
     src = previous / name if previous is not None else None
     if key is None or src is None or old_keys.get(name) != key or not src.is_file():
-        stats["rendered"] += 1
-        rendered.append(name)
+        if count:
+            stats["rendered"] += 1
+            rendered.append(name)
         return False
     dest = output / name
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -120,5 +148,6 @@ def reuse(name: str, key: str | None, output: Path) -> bool:
         os.link(src, dest)
     except OSError:
         shutil.copy2(src, dest)
-    stats["reused"] += 1
+    if count:
+        stats["reused"] += 1
     return True

@@ -77,3 +77,22 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
         if rev.merge is not None and rev.merge.is_merge:  # "approved": only a real merge is a sign-off
             meta["merge"] = {"sha": rev.merge.sha, "date": _safe(rev.merge.date.astimezone(tz))}
     return meta
+
+
+def directive_canonical(post: Post, home_url: str, prefix: str) -> str:
+    """The canonical address of a shared directive's copies: the provincial portal's page of it
+    (*home_url* without a trailing slash; *prefix* the run's language folder, ``""`` or ``"en/"``),
+    or the source an imported directive names (``canonical:``, ``portal import-feed``)."""
+    return post.meta.get("canonical") or f"{home_url}/{prefix.lstrip('/')}{post.url()}"
+
+
+def shared_code_urls(network: Any) -> list[str]:
+    """The addresses printed as QR codes on the copies of the shared directives of *network* (a
+    :class:`portal.model.sites.Network`, after :func:`portal.model.catalogue.load_shared`): each
+    directive's canonical address in its language (:func:`directive_canonical`)."""
+    home = network.home_site
+    urls = []
+    for post in catalogue.SHARED:
+        prefix = "" if post.lang == home.default_language else f"{post.lang}/"
+        urls.append(directive_canonical(post, home.url, prefix))
+    return urls

@@ -20,6 +20,7 @@ import html as htmllib
 import os
 import pickle
 import zlib
+from collections.abc import Iterable
 from pathlib import Path
 
 from markupsafe import Markup
@@ -34,9 +35,16 @@ PAGE_MASK = 2
 #: bump when the drawing of a code changes: every cached code is drawn again
 CACHE_FORMAT = "1"
 
+#: the codes inside pages: 3 px a module, the class the print style sheet sizes
+PAGE_SCALE = 3
+PAGE_CSS = "qr"
+SHARED_FILE = "shared.pickle.z"
+
 _cache_path: Path | None = None
 _cache_old: dict[str, str] = {}
 _cache_used: dict[str, str] = {}
+#: codes drawn once for every site (:func:`preload`), inherited by the forked site workers
+_shared: dict[str, str] = {}
 
 
 def _cache_version() -> str:
@@ -45,17 +53,32 @@ def _cache_version() -> str:
     return f"{CACHE_FORMAT}|{segno.__version__}|{ERROR}|{PAGE_MASK}"
 
 
+def _load(path: Path) -> dict[str, str]:
+    try:
+        data = pickle.loads(zlib.decompress(path.read_bytes()))
+        return data["codes"] if data.get("version") == _cache_version() else {}
+    except (OSError, EOFError, zlib.error, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ValueError):
+        return {}
+
+
+def _save(path: Path, codes: dict[str, str]) -> None:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        # zlib level 1: the SVG paths shrink about 5× (some 600 bytes a code) for a few ms a site
+        tmp.write_bytes(zlib.compress(pickle.dumps({"version": _cache_version(), "codes": codes}, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        tmp.replace(path)
+    except OSError:
+        pass  # a cache that cannot be written only costs time
+
+
 def open_cache(root: Path, site_id: str) -> None:
-    """Load the codes one site's last build drew (``root/.cache/qr/<site_id>.pickle``); a missing,
+    """Load the codes one site's last build drew (``root/.cache/qr/<site_id>.pickle.z``); a missing,
     unreadable or outdated file is an empty cache (it only costs time)."""
     global _cache_path, _cache_old, _cache_used
     _cache_path = root / ".cache" / "qr" / f"{site_id}.pickle.z"
     _cache_used = {}
-    try:
-        data = pickle.loads(zlib.decompress(_cache_path.read_bytes()))
-        _cache_old = data["codes"] if data.get("version") == _cache_version() else {}
-    except (OSError, EOFError, zlib.error, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ValueError):
-        _cache_old = {}
+    _cache_old = _load(_cache_path)
 
 
 def save_cache() -> None:
@@ -63,16 +86,41 @@ def save_cache() -> None:
     global _cache_path, _cache_old, _cache_used
     path, used = _cache_path, _cache_used
     _cache_path, _cache_old, _cache_used = None, {}, {}
-    if path is None or not used:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        # zlib level 1: the SVG paths shrink about 5× (some 600 bytes a code) for a few ms a site
-        tmp.write_bytes(zlib.compress(pickle.dumps({"version": _cache_version(), "codes": used}, protocol=pickle.HIGHEST_PROTOCOL), 1))
-        tmp.replace(path)
-    except OSError:
-        pass
+    if path is not None and used:
+        _save(path, used)
+
+
+def _key(url: str, scale: int, css: str) -> str:
+    return f"{scale}\x00{css}\x00{url}"
+
+
+def _draw(url: str, scale: int, css: str) -> str:
+    return _code(url, PAGE_MASK).svg_inline(scale=scale, border=4, dark="#000", light="#fff", svgclass=css, lineclass=None,
+                                            omitsize=True)
+
+
+def preload(root: Path, urls: Iterable[str]) -> int:
+    """Draw once, in the build's parent before the site workers fork, the codes of *urls*: the addresses
+    that many sites' pages show (a shared directive's copies all print its canonical address, on 900 of
+    a commune's 1,300 pages at the province's scale). Kept in ``root/.cache/qr/shared.pickle.z`` across
+    builds; returns how many were drawn (not found there)."""
+    global _shared
+    path = root / ".cache" / "qr" / SHARED_FILE
+    old = _load(path)
+    codes: dict[str, str] = {}
+    drawn = 0
+    for url in urls:
+        key = _key(url, PAGE_SCALE, PAGE_CSS)
+        if key in codes:
+            continue
+        svg = old.get(key)
+        if svg is None:
+            svg, drawn = _draw(url, PAGE_SCALE, PAGE_CSS), drawn + 1
+        codes[key] = svg
+    _shared = codes
+    if drawn or codes.keys() != old.keys():
+        _save(path, codes)
+    return drawn
 
 
 def _code(url: str, mask: int | None = None):
@@ -81,16 +129,15 @@ def _code(url: str, mask: int | None = None):
     return segno.make(url, error=ERROR, micro=False, mask=mask)
 
 
-def inline(url: str, label: str = "", scale: int = 3, css: str = "qr") -> Markup:
+def inline(url: str, label: str = "", scale: int = PAGE_SCALE, css: str = PAGE_CSS) -> Markup:
     """The QR code of *url* as an inline ``<svg>``: ``role="img"`` with *label*, or hidden from assistive
     technology when *label* is empty (the address is then written beside it as text)."""
-    key = f"{scale}\x00{css}\x00{url}"
-    svg = _cache_used.get(key) or _cache_old.get(key)
+    key = _key(url, scale, css)
+    svg = _shared.get(key)
     if svg is None:
-        svg = _code(url, PAGE_MASK).svg_inline(scale=scale, border=4, dark="#000", light="#fff", svgclass=css, lineclass=None,
-                                               omitsize=True)
-    if _cache_path is not None:
-        _cache_used[key] = svg
+        svg = _cache_used.get(key) or _cache_old.get(key) or _draw(url, scale, css)
+        if _cache_path is not None:
+            _cache_used[key] = svg
     aria = f' role="img" aria-label="{htmllib.escape(label)}"' if label else ' aria-hidden="true" focusable="false"'
     return Markup(svg.replace("<svg ", f"<svg{aria} ", 1))
 
