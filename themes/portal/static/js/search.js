@@ -626,6 +626,7 @@
     cards.ranked.forEach(function (c) {
       var li = list.appendChild(el("li"));
       li.__pending = true;
+      li.__card = String(c[0]);  // a guess: the page Pagefind will likely rank first
       renderCard(li, c);
     });
     carded = mine;
@@ -635,13 +636,24 @@
     var a = renderResult(li, { url: String(c[1]), meta: { title: String(c[2] || ""), date: String(c[3] || ""), section: String(c[4] || "") } }, []);
     if (a) li.className = "result result-card";
   }
-  /** Pagefind's results that wait for their fragment are shown from their cards, where there is one. */
+  /** Pagefind's results that wait for their fragment are shown from their cards, in order, up to the first
+   *  that has none: a box above one already shown never changes its height later (no layout shift). A box that
+   *  shows a card guessed before Pagefind answered, for another page that has no card, is emptied. */
   function fillCards() {
-    if (cardsShown.seq !== seq || answered !== seq) return;
-    var filled = false;
-    Array.prototype.forEach.call(list.children, function (li) {
-      var card = li.__pending && li.__rid && cardsShown.byId[li.__rid];
-      if (card && li.__card !== li.__rid) { li.__card = li.__rid; renderCard(li, card); filled = true; }
+    if (answered !== seq) return;
+    var byId = cardsShown.seq === seq ? cardsShown.byId : {}, filled = false;
+    Array.prototype.every.call(list.children, function (li) {
+      if (!li.__pending) return true;                       // its result is shown
+      if (li.__card === li.__rid && li.__card) return true; // its own card is shown
+      var card = li.__rid && byId[li.__rid];
+      if (!card) {
+        if (li.__card !== undefined) { li.textContent = ""; li.className = "result-pending"; li.__card = undefined; }
+        return false;
+      }
+      li.__card = li.__rid;
+      renderCard(li, card);
+      filled = true;
+      return true;
     });
     if (filled) root.setAttribute("data-results-for", input.value);
   }
@@ -677,6 +689,7 @@
         li.__pending = false;
         var a = renderResult(li, data, current.terms);
         first = first || a;
+        fillCards();  // the cards of the results after it, if they were waiting for it
       });
       return chain;
     });
@@ -763,8 +776,9 @@
     var parts = lang === "vi" ? queryParts(raw) : [];
     var filters = filterQuery();
     var hasFilters = Object.keys(filters).length > 0;
-    // The cards' files are asked for first, so that they come in the same round trip as the index chunks.
-    if (q && !hasFilters && !sortEl.value) {
+    // The cards' files are asked for first, so that they come in the same round trip as the index chunks
+    // (not for a query in the address, searched as the page opens: the page's own files come first).
+    if (q && !hasFilters && !sortEl.value && pagefind) {
       cardsFor(q).then(function (cards) { showCards(cards, mine, raw); }).catch(function () {});
     }
     syncUrl(raw.trim());
