@@ -360,3 +360,70 @@ def test_without_javascript_the_page_says_what_to_do(browser, served):
     assert "JavaScript" in page.inner_text("main")
     assert page.get_by_role("link", name="Tin tức - Sự kiện").first.is_visible()
     context.close()
+
+
+@pytest.mark.parametrize("site, path", [("tinh", "/tim-kiem/"), ("tinh", "/tim-kiem-toan-tinh/")])
+def test_cards_show_the_first_results_before_pagefind_answers(browser, served, site, path):
+    """A submitted query shows its likely first result from the card files fetched beside the index chunks,
+    before Pagefind has its chunks; Pagefind's results then take the same places, with their excerpts, and
+    nothing moves (issue 19.3)."""
+    r = Reader(browser, served)
+    held: list = []
+    r.page.route(re.compile(r"/(index|fragment)/"), lambda route: held.append(route))
+    r.open(site, path)
+    r.page.wait_for_function("() => document.querySelector('[data-search]').dataset.state === 'done'")
+    r.page.fill("#search-q", "quy hoach")
+    r.page.press("#search-q", "Enter")
+    r.page.wait_for_selector(".result-card")
+    assert any("/index/" in u for u in r.requests)  # asked for, held: Pagefind has not answered
+    cards = r.page.eval_on_selector_all(".result", "els => els.map(li => li.querySelector('.result-title a').textContent)")
+    assert len(cards) == 1 and cards[0] in (ROAD, DECISION), cards  # the best card only
+    assert r.page.get_attribute("[data-search]", "data-results-for") == "quy hoach"
+    card_requests = [u for u in r.requests if "/cards/" in u]
+    assert card_requests and all(u.endswith(".json.gz") for u in card_requests)
+    where = "() => { const li = document.querySelector('.result'); return [li.getBoundingClientRect().top, li.dataset.mark]; }"
+    r.page.evaluate("() => { document.querySelector('.result').dataset.mark = 'card'; }")
+    before = r.page.evaluate(where)
+    while r.page.get_attribute("[data-search]", "data-state") != "done":  # let every held request go, as they come
+        while held:
+            held.pop(0).continue_()
+        r.page.wait_for_timeout(50)
+    r.page.unroute(re.compile(r"/(index|fragment)/"))
+    r.wait("quy hoach")
+    results = r.results()
+    assert set(titles(results)) >= {ROAD, DECISION}
+    assert titles(results)[0] == cards[0]  # the card shown was Pagefind's first result (its score, computed at build time)
+    assert not r.page.query_selector(".result-card")
+    assert r.page.evaluate(where) == before  # the same box, in the same place (the count above it came meanwhile)
+    road = results[0]
+    assert [m.lower() for m in road["marks"]][:2] == ["quy", "hoạch"]
+    assert not r.errors, r.errors
+    r.close()
+
+
+def test_cards_files_are_bounded(tmp_path):
+    """The card files: one per bucket of words, each word's best pages, a bounded number of files."""
+    import gzip
+
+    from portal.stages.search import bundle
+
+    pages = [[f"vi_{i:07x}", 100] for i in range(3)]
+    words = [[f"\u02bcw{i}\u02bcx\u02bc", [[1, [0]], [1, [3, 5]]]] for i in range(50)]
+    b = tmp_path / "b"
+    (b / "fragment").mkdir(parents=True)
+    for frag, _ in pages:
+        bundle.write_fragment(b / "fragment" / f"{frag}.pf_fragment",
+                              {"url": f"/tin-tuc/{frag}/", "meta": {"title": "T" * 500, "date": "2026-03-02", "section": "Tin tức"}})
+    bundle._write_word_cards(b, words, pages, [])
+    old, bundle.MAX_CARD_FILES = bundle.MAX_CARD_FILES, 4
+    try:
+        buckets = bundle.write_cards(b / "cards", [b])
+    finally:
+        bundle.MAX_CARD_FILES = old
+    files = sorted((b / "cards").iterdir())
+    assert buckets == 4 and 0 < len(files) <= 4
+    data = json.loads(gzip.decompress(files[0].read_bytes()))
+    word, refs = next(iter(data["w"].items()))
+    assert bundle.card_bucket(word, 4) == int(files[0].name.split(".")[0], 16)
+    assert [data["c"][i][0] for i, _, _ in refs] == ["vi_0000002", "vi_0000001"]  # 2 occurrences rank first
+    assert all(len(c[2]) == bundle.CARD_TITLE for c in data["c"])

@@ -138,10 +138,28 @@ OURS_QUERY = """q => new Promise(resolve => {
   const input = document.getElementById('search-q'), start = performance.now();
   const done = () => list.querySelector('.result') ||
       (root.dataset.state === 'done' && root.dataset.query === q);
-  const obs = new MutationObserver(() => { if (done()) { obs.disconnect(); resolve(performance.now() - start); } });
+  const obs = new MutationObserver(() => {
+    if (!done()) return;
+    obs.disconnect();
+    const a = list.querySelector('.result .result-title a');
+    window.__firstShown = a ? a.textContent : '';
+    resolve(performance.now() - start);
+  });
   obs.observe(root, {subtree: true, childList: true, attributes: true});
   input.value = q;
   input.form.requestSubmit();
+})"""
+#: what the page shows first once every result is in, and the layout shift of the whole visit (CLS's sum of
+#: shifts without recent input; a query submitted by script is no input)
+AFTER = """() => new Promise(resolve => {
+  const a = document.querySelector('[data-search-results] .result .result-title a');
+  let shift = 0;
+  try {
+    new PerformanceObserver(list => {
+      for (const e of list.getEntries()) if (!e.hadRecentInput) shift += e.value;
+    }).observe({type: 'layout-shift', buffered: true});
+  } catch (e) {}
+  setTimeout(() => resolve({first: a ? a.textContent : '', shift: shift}), 50);
 })"""
 #: a reader typing the query (150 ms a key): from the last key to the first result of the whole query
 TYPED_SETUP = """() => {
@@ -201,6 +219,8 @@ def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True
         page.wait_for_function("q => { const r = document.querySelector('[data-search]');"
                                " return r.dataset.state === 'done' && r.dataset.query === q; }", arg=query, timeout=180_000)
         page.wait_for_load_state("networkidle", timeout=180_000)
+    after = {} if plain else page.evaluate(AFTER)
+    first_shown = "" if plain or typed else page.evaluate("() => window.__firstShown || ''")
     shown = page.locator(".pagefind-ui__result" if plain else ".result").count()
     status = "" if plain else (page.text_content("[data-search-status]") or "")
     fetched = []
@@ -215,6 +235,10 @@ def measure(browser, url: str, query: str, plain: bool, *, throttle: bool = True
         "page_bytes": sum(n for u, n in fetched if not _is_search(u)),
         "by_kind": _by_kind(search), "seconds_to_first_result": round(ms / 1000, 2),
         "seconds_page_ready": round(ready, 2),
+        # ours, submitted: whether the first result on screen (a card, or Pagefind's) is still first at the end
+        "first_shown": first_shown, "first_final": after.get("first", ""),
+        "first_kept": (first_shown == after.get("first")) if first_shown else None,
+        "layout_shift": round(after["shift"], 4) if "shift" in after else None,
     }
 
 
@@ -356,10 +380,13 @@ def print_report(report: dict, log=print) -> None:
     if not isinstance(report["queries"], list):
         log(f"  queries: {report['queries']}")
         return
-    log("\n| page | query | search bytes | requests | first result (s) | results |\n|---|---|---|---|---|---|")
+    log("\n| page | query | search bytes | requests | first result (s) | results | first shown stays first | layout shift |"
+        "\n|---|---|---|---|---|---|---|---|")
     for q in report["queries"]:
+        kept = q.get("first_kept")
         log(f"| {q['target']} | `{q['query']}` | {_kb(q['search_bytes'])} | {q['search_requests']} | "
-            f"{q['seconds_to_first_result']:.2f} | {q['results_shown']} |")
+            f"{q['seconds_to_first_result']:.2f} | {q['results_shown']} | {'' if kept is None else 'yes' if kept else 'no'} | "
+            f"{'' if q.get('layout_shift') is None else q['layout_shift']} |")
     log("\nbytes by kind (ours): " + "; ".join(
         f"{q['target'].split(':')[0]} {q['query']!r}: " + ", ".join(f"{k} {_kb(v)}" for k, v in q["by_kind"].items())
         for q in report["queries"] if not q["plain"]))

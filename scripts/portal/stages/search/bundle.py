@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import shutil
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
@@ -195,6 +196,8 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
             if path.stem not in names:
                 path.unlink(missing_ok=True)
         meta[2] = chunks
+        if lang == "vi":
+            _write_word_cards(bundle, words, meta[1], [str(f) for f in meta[5]] if len(meta) > 5 else [])
         # Page lengths rank (BM25) only roughly: rounded to steps of √2 they take a few bytes instead of 15 kB
         # at 10,000 pages. Pagefind's sorts are left out: every reader would download them (22 kB at 10,000
         # pages); the page sorts by date with DATES_FILE, loaded when a reader asks for it.
@@ -210,6 +213,151 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
     entry_path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     write_info(bundle, capped=sorted(capped))
     return written
+
+
+# --- cards: the first results of each word, fetched beside its index chunk --------------------
+
+#: cards (title, address, date, section of a page) kept per word of the index: its best pages
+CARDS_PER_WORD = 6
+#: words per card file on average (the files are buckets of a hash of the word)
+WORDS_PER_CARD_FILE = 4
+#: at most this many card files per bundle, whatever the content
+MAX_CARD_FILES = 16384
+#: characters of a title kept on a card (the full title comes with the result's fragment)
+CARD_TITLE = 160
+CARDS_FILE = "portal-cards.json.gz"   # a bundle's best pages per word (input of :func:`write_cards`)
+CARDS_DIR = "cards"                   # the card files the search page fetches: cards/<bucket>.json.gz
+#: the weights of a match in a metadata field, as search.js gives them to Pagefind (``metaWeights``; others 1)
+META_WEIGHTS = {"title": 5.0, "tw": 5.0, "number": 20.0, "site": 12.0}
+#: Pagefind's term saturation (BM25's k1) by default
+_K1_PAGEFIND = 1.4
+
+
+def card_bucket(word: str, buckets: int) -> int:
+    """The card file of a word of the index (its plain form, ``ʼthuʼtucʼ``): FNV-1a (32 bits) of its UTF-8, mod *buckets*.
+
+    ``search.js`` (``cardBucket``) computes the same; *buckets* is a power of two.
+    """
+    h = 0x811C9DC5
+    for byte in word.encode("utf-8"):
+        h = ((h ^ byte) * 0x01000193) & 0xFFFFFFFF
+    return h & (buckets - 1)
+
+
+def _word_scores(word: list, lengths: list[int], average: float, total: int,
+                 fields: list[str]) -> list[tuple[float, int, bool]]:
+    """(score, page number, matched in a field) of every page of a word of the index, best first.
+
+    The score follows Pagefind 1.5's for a query of this word alone, all spellings together: BM25 over
+    the word's weighted occurrences in the text (its defaults: saturation 1.4, page length 0.75), plus,
+    for each metadata field that holds it, the field's weight (:data:`META_WEIGHTS`, as ``search.js``
+    gives them) times the word's IDF. *fields*: the bundle's metadata fields, in the order of their
+    markers in the index (a location ``-(i + 1)`` starts field *i*; in the text, ``-(w + 1)`` starts
+    a run of weight ``w / 24``).
+    """
+    import math
+
+    body: dict[int, float] = {}
+    hits: dict[int, set[int]] = {}
+    for pages in [word[1]] + [v[1] for v in (word[2] if len(word) > 2 else [])]:
+        for number, page in zip(_page_numbers(pages), pages, strict=True):
+            weight, tf = 1.0, 0.0
+            for loc in page[1]:
+                if loc < 0:
+                    weight = (-loc - 1) / 24
+                else:
+                    tf += weight
+            body[number] = body.get(number, 0.0) + tf
+            field = -1
+            for loc in page[2] if len(page) > 2 else []:
+                if loc < 0:
+                    field = -loc - 1
+                elif field >= 0:
+                    hits.setdefault(number, set()).add(field)
+    idf = math.log(1 + (total - len(body) + 0.5) / (len(body) + 0.5))
+    out = []
+    for number, tf in body.items():
+        length = lengths[number] if number < len(lengths) else average
+        bm25 = tf * (_K1_PAGEFIND + 1) / (tf + _K1_PAGEFIND * (1 - _B + _B * max(length, 1) / max(average, 1))) if tf else 0.0
+        boost = sum(META_WEIGHTS.get(fields[f] if f < len(fields) else "", 1.0) for f in hits.get(number, ()))
+        out.append((idf * (bm25 + boost), number, bool(hits.get(number))))
+    out.sort(key=lambda s: (-s[0], s[1]))
+    return out
+
+
+def _write_word_cards(bundle: Path, words: list, pages: list, fields: list[str]) -> None:
+    """:data:`CARDS_FILE`: each word's :data:`CARDS_PER_WORD` best pages (``{word: [[fragment, score, in field], …]}``)."""
+    lengths = [page[1] for page in pages]
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    best: dict[str, list] = {}
+    for word in words:
+        top = _word_scores(word, lengths, average, len(pages), fields)[:CARDS_PER_WORD]
+        best[word[0]] = [[pages[n][0], round(score, 3), int(field)] for score, n, field in top if n < len(pages)]
+    data = json.dumps({"version": 1, "words": best}, ensure_ascii=False, separators=(",", ":")).encode()
+    (bundle / CARDS_FILE).write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
+
+
+def write_cards(dest: Path, bundles: list[Path]) -> int:
+    """Write the card files of *bundles* (their :data:`CARDS_FILE`, merged) into the folder *dest*; returns how many buckets.
+
+    A card file (``dest/<bucket as hex>.json.gz``, :func:`card_bucket`) holds, for each word of
+    its bucket, its best pages across the bundles (``"w": {word: [[card, score, in field], …]}``)
+    and their cards (``"c": [[fragment, url, title, date, section], …]``): the search page asks
+    for the files of a query's words beside their index chunks, and shows their best pages at
+    once, before Pagefind's results and their fragments arrive. Bounded by the content: at most
+    :data:`MAX_CARD_FILES` files, :data:`CARDS_PER_WORD` cards a word, titles cut to
+    :data:`CARD_TITLE` characters. *dest* is replaced whole (written beside it, then renamed).
+    """
+    merged: dict[str, list] = {}
+    for i, bundle in enumerate(bundles):
+        try:
+            words = json.loads(gzip.decompress((bundle / CARDS_FILE).read_bytes()))["words"]
+        except (OSError, ValueError, KeyError, EOFError):
+            continue
+        for word, cards in words.items():
+            merged.setdefault(word, []).extend((score, i, frag, field) for frag, score, field in cards)
+    buckets = 1
+    while buckets < MAX_CARD_FILES and buckets * WORDS_PER_CARD_FILE < len(merged):
+        buckets *= 2
+    files: dict[int, dict] = {}
+    shown: dict[tuple[int, str], dict | None] = {}
+    for word in sorted(merged):
+        top = sorted(merged[word], key=lambda c: (-c[0], c[1], c[2]))[:CARDS_PER_WORD]
+        out = files.setdefault(card_bucket(word, buckets), {"c": [], "w": {}, "at": {}})
+        refs = []
+        for score, i, frag, field in top:
+            if (i, frag) not in shown:
+                shown[(i, frag)] = _card(bundles[i], frag)
+            card = shown[(i, frag)]
+            if card is None:
+                continue
+            if (i, frag) not in out["at"]:
+                out["at"][(i, frag)] = len(out["c"])
+                out["c"].append(card)
+            refs.append([out["at"][(i, frag)], score, field])
+        out["w"][word] = refs
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir(parents=True)
+    for bucket, out in files.items():
+        data = json.dumps({"c": out["c"], "w": out["w"]}, ensure_ascii=False, separators=(",", ":")).encode()
+        (tmp / f"{bucket:x}.json.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    if dest.exists():
+        shutil.rmtree(dest)
+    tmp.rename(dest)
+    return buckets
+
+
+def _card(bundle: Path, fragment: str) -> list | None:
+    """``[fragment, url, title, date, section]`` of a page, from its fragment (None if unreadable)."""
+    try:
+        data = read_fragment(bundle / "fragment" / f"{fragment}.pf_fragment")
+    except (OSError, ValueError, EOFError):
+        return None
+    meta = data.get("meta") or {}
+    return [fragment, str(data.get("url", "")), str(meta.get("title", ""))[:CARD_TITLE],
+            str(meta.get("date", ""))[:10], str(meta.get("section", ""))[:80]]
 
 
 def _page_numbers(pages: list) -> list[int]:

@@ -103,7 +103,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}shared-search-", dir=output))
     try:
         built = work / SHARED_BUNDLE
-        run_pagefind(staged, built, work)
+        run_pagefind(staged, built, work, cards=False)  # the search pages show the cards of a site's own bundle
         write_key(built, key)
         for tree in stale:
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
@@ -241,7 +241,7 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
             if not staged:  # sites without content pages yet: no shard
                 empty.add(name)
                 return 0
-            run_pagefind(staged, work / BUNDLE, work)
+            run_pagefind(staged, work / BUNDLE, work, cards=False)
             shutil.rmtree(folder / name, ignore_errors=True)  # an incomplete shard of an interrupted build
             (work / BUNDLE).rename(folder / name)
             return len(staged)
@@ -253,14 +253,19 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
     names = [name for name, _ in shards if name not in empty]
     # What the page needs to write its queries, for every shard at once (one file, not one a shard).
     infos = [bundle_files.read_info(folder / n) for n in names]
+    # The cards of every shard's words in one set of files: a query asks for one file a word, not one a shard.
+    cards = bundle_files.read_info(folder).get("cards")
+    if todo or not isinstance(cards, dict) or cards.get("shards") != names or not (folder / bundle_files.CARDS_DIR).is_dir():
+        buckets = bundle_files.write_cards(folder / bundle_files.CARDS_DIR, [folder / n for n in names])
+        cards = {"buckets": buckets, "shards": names}
     bundle_files.write_info(folder, [s for info in infos for s in info.get("frequent", [])],
-                            capped=sorted({w for info in infos for w in info.get("capped", [])}))
+                            capped=sorted({w for info in infos for w in info.get("capped", [])}), cards=cards)
     if _read_shards(folder) != names:
         tmp = folder / f"{TMP_PREFIX}{SHARDS_FILE}"
         tmp.write_text(json.dumps([f"{n}/" for n in names]) + "\n", encoding="utf-8")
         os.replace(tmp, folder / SHARDS_FILE)
     for entry in folder.iterdir():  # shards of earlier builds
-        if entry.is_dir() and entry.name not in names:
+        if entry.is_dir() and entry.name not in names and entry.name != bundle_files.CARDS_DIR:
             shutil.rmtree(entry, ignore_errors=True)
     return IndexResult(pages=pages, reused=not todo, seconds=time.perf_counter() - start)
 

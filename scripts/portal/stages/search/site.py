@@ -46,7 +46,7 @@ BUNDLE = "pagefind"                       # <site>/pagefind/
 SHARED_BUNDLE = "pagefind-chi-dao"        # <site>/pagefind-chi-dao/: directives for every site (portal.stages.search.network)
 NETWORK_PAGE = "tim-kiem-toan-tinh"       # <home>/tim-kiem-toan-tinh/ (page) and .../pagefind/ (bundle)
 KEY_FILE = ".portal-search-key"
-VERSION = "4"                             # bump when staging changes: every bundle is rebuilt
+VERSION = "5"                             # bump when staging changes: every bundle is rebuilt
 #: files of the Pagefind bundle that the portal does not use (it has its own UI, and runs the search in the page)
 UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
@@ -180,11 +180,13 @@ def _link_tree(src: Path, dest: Path) -> None:
     shutil.copytree(src, dest, copy_function=link)
 
 
-def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path) -> None:
+def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path, cards: bool = True) -> None:
     """Write the staged pages under *workdir*, let Pagefind build *bundle* from them, then make it fit for readers.
 
     The fragments get what readers see of each page (:func:`bundle.rewrite_fragments`) and
-    ``portal-search.json`` the bundle's frequent Vietnamese syllables. Raises
+    ``portal-search.json`` the bundle's frequent Vietnamese syllables; with *cards*, the bundle
+    gets the card files of its words (``cards/``, :func:`bundle.write_cards`; a shard of the
+    network index has none: the network's are written from every shard). Raises
     :class:`SearchIndexError` when Pagefind fails.
     """
     site = Path(tempfile.mkdtemp(prefix=".stage-", dir=workdir))
@@ -211,6 +213,9 @@ def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path) 
     texts = [page.display["content"].split() + page.display["meta"].get("title", "").split()
              for _, page in staged if page.lang == "vi"]
     bundle_files.write_info(bundle, vietnamese.frequent_syllables(texts, len(texts)))
+    if cards:
+        buckets = bundle_files.write_cards(bundle / bundle_files.CARDS_DIR, [bundle])
+        bundle_files.write_info(bundle, cards={"buckets": buckets})
 
 
 # --- one site -----------------------------------------------------------------------------

@@ -32,13 +32,22 @@
   var filtersEl = root.querySelector("[data-search-filters]");
   var sortEl = document.getElementById("search-sort");
   var PAGE = 10, FIRST = 4, EXCERPT = 28;
+  var CARDS_PER_WORD = 6;  // cards a word keeps in its file (bundle.CARDS_PER_WORD): fewer means all its pages
+  // Before Pagefind answers, only the best card is shown: if Pagefind ranks another page first, that one box
+  // changes, and the boxes below, still empty, do not move (no layout shift).
+  var GUESS = 1;
   var PAUSE = 250, LONG_PAUSE = 400;  // ms of a pause in typing before the results (see pause())
   var PAIR = "\u02bc", TITLE = "\u02bb";
   var FILTER_ORDER = ["site", "kind", "section", "year", "doc_type", "issuer", "field", "status"];
   var pagefind = null, loading = null, seq = 0, timer = null;
+  var carded = 0, answered = 0;  // the last search whose cards were shown; the last one Pagefind answered
+  var cardsShown = { seq: 0, byId: {} };  // the cards of the last search whose card files came
   var frequent = {};            // folded syllable -> true (a query of it alone searches titles)
   var capped = {};              // folded word of the index -> true: it keeps only its best pages (bundle.cap_word)
   var filtersLoaded = null;     // the promise of every filter's values, once the reader wants them
+  var cardInfo = null;          // {base, buckets}: the card files of the first bundle (or of the network's shards)
+  var cardFiles = {};           // bucket -> the promise of its card file (null when missing)
+  var listing = null;           // the promise of the bundles' list (and their portal-search.json)
   var current = { source: null, shown: 0, terms: [] };
   var chosen = {};  // filter name -> [raw values]
   var sites = {};   // network: site id -> {url, name}
@@ -264,16 +273,21 @@
     ((info && info.frequent) || []).forEach(function (s) { frequent[s] = true; });
     ((info && info.capped) || []).forEach(function (w) { capped[w] = true; });
   }
+  /** The bundles to search (and what their portal-search.json say), once. */
   function bundleList() {
+    if (listing) return listing;
     var listed = (root.getAttribute("data-bundles") || "/pagefind/").split(/\s+/).filter(Boolean);
-    return Promise.all(listed.map(function (b) {
-      if (!/\.json$/.test(b)) {
-        return getJSON(b + "portal-search.json").then(addInfo, function () {}).then(function () { return [b]; });
-      }
-      var base = b.replace(/[^\/]*$/, "");
-      return Promise.all([getJSON(b), getJSON(base + "portal-search.json").then(addInfo, function () {})])
-        .then(function (got) { return got[0].map(function (n) { return base + n; }); });
+    listing = Promise.all(listed.map(function (b, i) {
+      // The cards are those of the first bundle listed (a site's own; the network's shards together).
+      var base = /\.json$/.test(b) ? b.replace(/[^\/]*$/, "") : b;
+      var info = getJSON(base + "portal-search.json").then(function (got) {
+        addInfo(got);
+        if (i === 0 && got && got.cards && got.cards.buckets > 0) cardInfo = { base: base + "cards/", buckets: got.cards.buckets };
+      }, function () {});
+      if (!/\.json$/.test(b)) return info.then(function () { return [b]; });
+      return Promise.all([getJSON(b), info]).then(function (got) { return got[0].map(function (n) { return base + n; }); });
     })).then(function (lists) { return [].concat.apply([], lists); });
+    return listing;
   }
   function load() {
     if (!loading) {
@@ -295,11 +309,103 @@
     return loading;
   }
 
+  /** The JSON of a response holding a gzip file (a server that sends it with Content-Encoding: gzip hands over JSON). */
+  function gzipJSON(response) {
+    return response.arrayBuffer().then(function (buf) {
+      var bytes = new Uint8Array(buf);
+      if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
+      return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+    });
+  }
+
+  // --- cards: the likely first results, fetched beside the index chunks ----------------------
+  // For each word of the index, its best pages' title, address, date and section are in a small file
+  // named by a hash of the word (scripts/portal/stages/search/bundle.py, write_cards). A query asks for
+  // its words' files at once, in the same round trip as Pagefind's index chunks, and shows the pages
+  // that every word's file holds, best first; Pagefind's results then take their places (same boxes:
+  // no layout shift) with their excerpts.
+  /** The card file of a word: FNV-1a (32 bits) of its UTF-8, mod *buckets* (bundle.card_bucket). */
+  function cardBucket(word, buckets) {
+    var h = 0x811c9dc5;
+    new TextEncoder().encode(word).forEach(function (b) { h = Math.imul(h ^ b, 0x01000193) >>> 0; });
+    return (h & (buckets - 1)) >>> 0;
+  }
+  function cardFile(bucket) {
+    if (!(bucket in cardFiles)) {
+      cardFiles[bucket] = fetch(cardInfo.base + bucket.toString(16) + ".json.gz").then(function (r) {
+        return r.ok ? gzipJSON(r) : null;
+      }).catch(function () { return null; });
+    }
+    return cardFiles[bucket];
+  }
+  /** The words of the index that a Vietnamese query asks for, as the card files name them ("ʼthuʼtucʼ", "ʻxaʻ");
+   *  none for a syllable asked alone by prefix (its pairs are many). The last pair being typed counts as whole. */
+  function cardKeys(q) {
+    return q.split(" ").filter(Boolean).map(function (t) {
+      var k = fold(t).toLowerCase();
+      if (k.charAt(0) === TITLE) return k;
+      if (k.charAt(k.length - 1) !== PAIR) k += PAIR;
+      return k.split(PAIR).length === 4 ? k : null;
+    }).filter(function (k, i, all) { return k && all.indexOf(k) === i; });
+  }
+  /** Ask for the card files of a query's words (a typed query: those it will need). */
+  function prefetchCards(keys) {
+    if (!cardInfo) return [];
+    return keys.map(function (k) {
+      return cardFile(cardBucket(k, cardInfo.buckets)).then(function (file) {
+        var refs = file && file.w && Object.prototype.hasOwnProperty.call(file.w, k) ? file.w[k] : [];
+        return refs.map(function (ref) { return { card: file.c[ref[0]], score: +ref[1] || 0, field: ref[2] }; })
+          .filter(function (x) { return Array.isArray(x.card); });
+      });
+    });
+  }
+  /** The cards of a query's words: {byId: fragment name -> card (every word's), ranked: the cards of the pages
+   *  that every word has among its best, best (summed score) first}. */
+  function cardsFor(q) {
+    var none = { byId: {}, ranked: [] };
+    if (lang !== "vi") return Promise.resolve(none);
+    return bundleList().then(function () {
+      var keys = cardKeys(q);
+      if (!keys.length || !cardInfo) return none;
+      return Promise.all(prefetchCards(keys)).then(function (lists) {
+        var by = {}, order = [];
+        lists.forEach(function (refs) {
+          var seen = {};
+          refs.forEach(function (x) {
+            var id = String(x.card[0]);
+            if (seen[id]) return;
+            seen[id] = true;
+            var e = by[id] || (by[id] = { card: x.card, n: 0, score: 0, fields: 0 });
+            if (!e.n) order.push(e);
+            e.n++;
+            e.score += x.score;
+            e.fields += x.field ? 1 : 0;
+          });
+        });
+        // Pages that every word has among its best; else, when a word has fewer pages than a file keeps (all of
+        // them: every result has it, "ʼ953ʼkhʼ"), that word's. A query of several pairs puts first the pages
+        // that hold every pair in a field (the phrase is likely in the title, as Pagefind's phrase matches come first).
+        var all = order.filter(function (e) { return e.n === lists.length; });
+        if (!all.length) {
+          var whole = lists.filter(function (refs) { return refs.length && refs.length < CARDS_PER_WORD; });
+          whole.sort(function (a, b) { return a.length - b.length; });
+          if (whole.length) all = whole[0].map(function (x) { return by[String(x.card[0])]; });
+        }
+        var n = lists.length;
+        all.sort(function (a, b) { return (n > 1 ? (b.fields === n) - (a.fields === n) : 0) || b.n - a.n || b.score - a.score; });
+        var byId = {};
+        Object.keys(by).forEach(function (id) { byId[id] = by[id].card; });
+        return { byId: byId, ranked: all.slice(0, GUESS).map(function (e) { return e.card; }) };
+      });
+    });
+  }
+
   /** Results in relevance order (Pagefind merges the bundles' results by score). */
   function rankedSource(results) {
     var at = 0;
     return {
       count: results.length,
+      ids: results.map(function (r) { return String(r.id); }),
       next: function () {
         var r = results[at++];
         return r ? r.data() : null;
@@ -313,12 +419,7 @@
       datesLoading = Promise.all(bundles.map(function (b) {
         return fetch(b + "portal-dates.json.gz").then(function (r) {
           if (!r.ok) throw new Error(b + "portal-dates.json.gz: " + r.status);
-          return r.arrayBuffer();
-        }).then(function (buf) {
-          // gzip as written; a server that sends it with Content-Encoding: gzip hands over JSON already
-          var bytes = new Uint8Array(buf);
-          if (bytes[0] !== 0x1f || bytes[1] !== 0x8b) return JSON.parse(new TextDecoder().decode(bytes));
-          return new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).json();
+          return gzipJSON(r);
         }).then(function (map) { Object.assign(dates, map); });
       }));
     }
@@ -496,6 +597,7 @@
   function renderResult(li, data, terms) {
     var to = target(data);
     if (!to) { li.remove(); return null; }
+    li.textContent = "";  // a card shown before Pagefind's results: the result takes its place
     var h = el("h2", { "class": "result-title" });
     var a = el("a", { href: to.href }, restore((data.meta && data.meta.title) || to.href));
     if (to.canonical) a.setAttribute("data-site-url", to.canonical);  // its own site's address
@@ -512,15 +614,64 @@
     return a;
   }
 
-  /** Show the next PAGE results, each as soon as its fragment arrives (in their order). */
-  function showMore(focusFirst) {
+  /** Show the cards of a query's likely first results (cardsFor) until Pagefind's results take their places. */
+  /** Before Pagefind answers: the card of the page that is likely its first result (GUESS). After: in each place
+   *  whose result has a card and no fragment yet, that card (Pagefind's order). */
+  function showCards(cards, mine, raw) {
+    if (mine !== seq) return;
+    cardsShown = { seq: mine, byId: cards.byId };
+    if (answered === mine) { fillCards(); return; }
+    if (!cards.ranked.length) return;
+    list.textContent = "";
+    cards.ranked.forEach(function (c) {
+      var li = list.appendChild(el("li"));
+      li.__pending = true;
+      li.__card = String(c[0]);  // a guess: the page Pagefind will likely rank first
+      renderCard(li, c);
+    });
+    carded = mine;
+    root.setAttribute("data-results-for", raw);  // the results now appearing are for this query
+  }
+  function renderCard(li, c) {
+    var a = renderResult(li, { url: String(c[1]), meta: { title: String(c[2] || ""), date: String(c[3] || ""), section: String(c[4] || "") } }, []);
+    if (a) li.className = "result result-card";
+  }
+  /** Pagefind's results that wait for their fragment are shown from their cards, in order, up to the first
+   *  that has none: a box above one already shown never changes its height later (no layout shift). A box that
+   *  shows a card guessed before Pagefind answered, for another page that has no card, is emptied. */
+  function fillCards() {
+    if (answered !== seq) return;
+    var byId = cardsShown.seq === seq ? cardsShown.byId : {}, filled = false;
+    Array.prototype.every.call(list.children, function (li) {
+      if (!li.__pending) return true;                       // its result is shown
+      if (li.__card === li.__rid && li.__card) return true; // its own card is shown
+      var card = li.__rid && byId[li.__rid];
+      if (!card) {
+        if (li.__card !== undefined) { li.textContent = ""; li.className = "result-pending"; li.__card = undefined; }
+        return false;
+      }
+      li.__card = li.__rid;
+      renderCard(li, card);
+      filled = true;
+      return true;
+    });
+    if (filled) root.setAttribute("data-results-for", input.value);
+  }
+
+  /** Show the next PAGE results, each as soon as its fragment arrives (in their order); the first ones in
+   *  the places of the cards shown for the same query (reuse), the cards left over removed. */
+  function showMore(focusFirst, reuse) {
     var mine = seq, pending = [], first = null;
+    reuse = reuse || [];
     for (var i = 0; i < PAGE && current.shown < current.source.count; i++) {
-      var li = el("li", { "class": "result-pending" });
-      list.appendChild(li);
+      var li = reuse.shift() || list.appendChild(el("li", { "class": "result-pending" }));
+      li.__pending = true;
+      li.__rid = current.source.ids ? current.source.ids[current.shown] : null;
       current.shown++;
       pending.push(li);
     }
+    reuse.forEach(function (li) { li.remove(); });
+    fillCards();
     // While typing, the fragments of the first FIRST results load at once, the others when those are in and
     // the query is still the same: the browser fetches 6 files at a time, so the page fills as soon, and a
     // query that the next letter replaces leaves fewer fragments fetched for nothing. A submitted query's
@@ -535,8 +686,10 @@
       chain = chain.then(function () { return got; }).then(function (data) {
         if (mine !== seq) return;
         if (!data) { li.remove(); return; }
+        li.__pending = false;
         var a = renderResult(li, data, current.terms);
         first = first || a;
+        fillCards();  // the cards of the results after it, if they were waiting for it
       });
       return chain;
     });
@@ -585,6 +738,9 @@
       preloaded[t] = true;
       pagefind.preload(t).catch(function () {});
     });
+    // and the card files of those pairs (the one being typed as if its second syllable were whole: a file of
+    // a few kB, so that when typing stops the first results are there before Pagefind's)
+    if (lang === "vi") prefetchCards(cardKeys(terms.join(" ")));
   }
 
   /** How long typing must pause before the results of what is typed are shown (ms): longer while what is
@@ -620,6 +776,11 @@
     var parts = lang === "vi" ? queryParts(raw) : [];
     var filters = filterQuery();
     var hasFilters = Object.keys(filters).length > 0;
+    // The cards' files are asked for first, so that they come in the same round trip as the index chunks
+    // (not for a query in the address, searched as the page opens: the page's own files come first).
+    if (q && !hasFilters && !sortEl.value && pagefind) {
+      cardsFor(q).then(function (cards) { showCards(cards, mine, raw); }).catch(function () {});
+    }
     syncUrl(raw.trim());
     root.setAttribute("data-state", "busy");
     if (!q && !hasFilters) {
@@ -635,8 +796,10 @@
       return query(pf, q, filters, parts);
     }).then(function (res) {
       if (mine !== seq || !res) return;
+      answered = mine;
       current = { source: res.source, shown: 0, terms: raw.trim() ? fold(raw).toLowerCase().split(/\s+/).filter(Boolean) : [] };
-      list.textContent = "";
+      var reuse = carded === mine ? Array.prototype.slice.call(list.children) : [];
+      if (!reuse.length) list.textContent = "";
       updateCounts(res.filters);
       var n = res.source.count, text;
       if (!q) text = fmt(n === 1 ? S.filtered_one : S.filtered_many, { count: n });
@@ -645,7 +808,7 @@
       if (n > PAGE) text += " " + fmt(S.shown, { shown: PAGE, count: n });
       announce(text);
       root.setAttribute("data-results-for", raw);  // the results now appearing are for this query
-      return showMore(false);
+      return showMore(false, reuse);
     }).catch(function (err) {
       if (mine !== seq) return;
       announce(S.error);
