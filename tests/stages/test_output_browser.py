@@ -87,9 +87,9 @@ def pages_to_check(out: Path) -> list[tuple[str, str, str]]:
                     found = sorted(board.glob(pattern))
                     if found:
                         result.append((site, kind, "/" + found[-1].parent.relative_to(out / site).as_posix() + "/"))
-            paged = sorted(base.glob("*/page/2/index.html"))
+            paged = sorted(base.glob("*/page/1/index.html"))  # an archive page (numbered from the oldest)
             if paged:
-                result.append((site, "list page 2", "/" + paged[0].parent.relative_to(out / site).as_posix() + "/"))
+                result.append((site, "archive list page", "/" + paged[0].parent.relative_to(out / site).as_posix() + "/"))
             empty = sorted(d.name for d in base.iterdir() if d.name in SECTION_SLUGS and not _first(d))
             if empty:
                 result.append((site, "empty list", f"/{p}{empty[0]}/"))
