@@ -708,8 +708,9 @@ def cli_run(args, root: Path, out, err) -> int:
             return 2
         try:
             write_readme(Path(args.readme), json.loads(Path(args.from_json).read_text(encoding="utf-8")), args.from_json)
-        except (OSError, ValueError, KeyError) as exc:
-            print(f"{args.readme}: {exc}", file=sys.stderr)
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # a file that is not a report of portal bench --json
+            print(f"{args.from_json} → {args.readme}: not a report of portal bench --json, or no table markers: "
+                  f"{type(exc).__name__}: {exc}", file=sys.stderr)
             return 2
         out.print(f"the table in {args.readme} regenerated from {args.from_json}")
         return 0

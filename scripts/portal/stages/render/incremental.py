@@ -101,22 +101,24 @@ def page_key(run_key: str, item: Any) -> str | None:
         return None
     h = hashlib.sha1(run_key.encode())
     h.update(raw.encode())
-    for key, value in sorted(item.metadata.items()):
-        line = f"{key}={value!r}\n"
-        if project_root:  # e.g. portal_base, the absolute path of a post's language group
-            line = line.replace(project_root, "<root>")
-        h.update(line.encode())
+    _hash_metadata(h, item)
     return h.hexdigest()
 
 
-def _item_key(item: Any) -> str:
-    """What a list shows of one post: its address, whether it is a shared directive, its metadata."""
-    h = hashlib.sha1(f"{getattr(item, 'url', '')}|{getattr(item, 'shared', None)!r}\n".encode())
+def _hash_metadata(h: Any, item: Any) -> None:
+    """Feed a post's metadata into *h*, the project's folder replaced (e.g. ``portal_base``, the absolute
+    path of a post's language group), so that a checkout elsewhere has the same keys."""
     for key, value in sorted(item.metadata.items()):
         line = f"{key}={value!r}\n"
         if project_root:
             line = line.replace(project_root, "<root>")
         h.update(line.encode())
+
+
+def _item_key(item: Any) -> str:
+    """What a list shows of one post: its address, whether it is a shared directive, its metadata."""
+    h = hashlib.sha1(f"{getattr(item, 'url', '')}|{getattr(item, 'shared', None)!r}\n".encode())
+    _hash_metadata(h, item)
     return h.hexdigest()
 
 

@@ -61,8 +61,8 @@ class StableList:
         self.name, self.url, self.items, self.per_page = name, url, list(items), per_page
         directory, filename = os.path.split(name)
         self.base_name = directory if filename in ("index.htm", "index.html") else os.path.splitext(name)[0]
-        rest = max(0, len(self.items) - per_page)
-        self.archive_pages = -(-rest // per_page)  # ceil
+        self._oldest_first = self.items[per_page:][::-1]  # the archive pages' items, cut once per list
+        self.archive_pages = -(-len(self._oldest_first) // per_page)  # ceil
 
     # what Pelican's Paginator offers the templates
     @property
@@ -84,14 +84,10 @@ class StableList:
         ``num_pages``, one more than the last archive page). Raises IndexError for a negative number."""
         if number < 0:
             raise IndexError(f"no page {number}")
-        if number > self.archive_pages:
-            url = ARCHIVE_URL.format(base_name=self.base_name, number=number)
-            return ListPage(self, number, [], url, url + "index.html")
         if number == 0:
             return ListPage(self, 0, self.items[:self.per_page], self.url, self.name)
-        oldest_first = self.items[self.per_page:][::-1]
-        chunk = oldest_first[(number - 1) * self.per_page:number * self.per_page]
-        url = ARCHIVE_URL.format(base_name=self.base_name, number=number)
+        chunk = self._oldest_first[(number - 1) * self.per_page:number * self.per_page]  # empty past the end
+        url = self.url_of(number)
         return ListPage(self, number, chunk[::-1], url, url + "index.html")
 
     def url_of(self, number: int) -> str:
