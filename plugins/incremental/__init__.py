@@ -5,6 +5,9 @@
 - writes the sections' and tags' list pages numbered from the oldest item
   (:mod:`portal.stages.render.pagination`), and reuses a list page whose items and
   links did not change: a new post rewrites one or two pages of each list it is in;
+- renders a shared directive's copy from the template of its shape of site when there is one
+  (:mod:`portal.stages.render.copies`): a directive is rendered once per language and shape, not
+  once per site;
 - reports a failure while writing one post's page or feed entry as that post's problem
   (:class:`portal.model.errors.PostFailed`), never as the whole site's.
 """
@@ -20,7 +23,7 @@ from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
 from portal.model.errors import PostFailed
-from portal.stages.render import incremental
+from portal.stages.render import copies, incremental
 from portal.stages.render.pagination import StableList
 
 #: what Pelican passes with a section's or a tag's list: an archive page of such a list shows nothing else
@@ -49,6 +52,12 @@ class IncrementalWriter(Writer):
                     self._written_files.add(path)
                     signals.content_written.send(path, context=context)
                     return None
+            plan = self.settings.get("PORTAL_COPIES")
+            if (plan is not None and item is not None and name and not paginated and not relative_urls
+                    and item.metadata.get("shared")):
+                key = incremental.page_key(plan.shape, item)
+                if key is not None:
+                    return self._write_copy(name, template, context, override_output, kwargs, plan, key)
             return super().write_file(name, template, context, relative_urls, paginated, template_name,
                                       override_output, url, **kwargs)
         except PostFailed:
@@ -94,6 +103,44 @@ class IncrementalWriter(Writer):
                     continue
             super().write_file(page.save_as, template, context, relative_urls, {}, None, override_output, page.url,
                                **page_kwargs)
+
+    def _render(self, template, context, name, kwargs, swap=None) -> str:
+        """Pelican's render of one page (its local context, without relative URLs); with *swap*, the
+        site's values swapped for sentinels in the context and the settings (which the plugins' helpers
+        read: ``jsonld``, ``page_jsonld``), and the footer and nav rendered in the page, not pre-rendered."""
+        local = context.copy()
+        local["localsiteurl"] = local.get("localsiteurl", None)
+        local["output_file"] = name
+        local.update(kwargs)
+        if not swap:
+            return template.render(local)
+        local.update(swap)
+        local.pop("FOOTER_HTML", None)
+        local.pop("NAV_HTML", None)
+        saved = {key: self.settings[key] for key in swap if key in self.settings}
+        self.settings.update(swap)
+        try:
+            return template.render(local)
+        finally:
+            for key in swap:
+                self.settings.pop(key, None)
+            self.settings.update(saved)
+
+    def _write_copy(self, name, template, context, override_output, kwargs, plan, key) -> None:
+        """A shared directive's copy: filled from its shape's template, or rendered (and, the first time,
+        the template made and checked: :func:`portal.stages.render.copies.make`)."""
+        found = copies.lookup(plan, key)
+        text = copies.fill(found, plan.values) if isinstance(found, str) else None
+        if text is None:
+            text = self._render(template, context, name, kwargs)
+            if found is None:
+                swap = {"SITE": plan.context, "PORTAL_SITE": plan.context, **plan.top}
+                copies.make(plan, key, text, self._render(template, context, name, kwargs, swap))
+        path = sanitised_join(self.output_path, name)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with self._open_w(path, "utf-8", override=override_output) as f:
+            f.write(text)
+        signals.content_written.send(path, context=context)
 
     def _open_w(self, filename, encoding, override=False):
         """Pelican's, but a file already there is removed first: it may be a hard link to the last build's

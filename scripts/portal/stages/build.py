@@ -264,6 +264,13 @@ def _preload_codes(network: Network) -> None:
     qr.preload(network.root, shared_code_urls(network))
 
 
+def _prune_copies(network: Network) -> None:
+    """The copies' templates of another theme or code are never read again (portal.stages.render.copies)."""
+    from portal.stages.render import copies, incremental
+
+    copies.prune(network.root, incremental.code_key(str(network.root)))
+
+
 def _preload() -> None:
     """Import Pelican and what it renders with once, in the parent: every forked worker inherits them."""
     import jinja2.ext  # noqa: F401
@@ -343,6 +350,7 @@ def build(
     shared_problems = catalogue.load_shared(network, render=RENDERER)
     catalogue.load_documents(network, now or catalogue.now_in(network))  # the network's documents: relations and status
     _preload_codes(network)
+    _prune_copies(network)
     shared_seconds = time.perf_counter() - t0
     history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
     _PROVENANCE = repository.provenance(network.root)

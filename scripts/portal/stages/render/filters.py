@@ -16,7 +16,7 @@ _SAFE_SCHEMES = ("http", "https", "mailto", "tel")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 #: characters a URL keeps as they are; anything else in a local path (a space, Vietnamese letters, quotes) is
 #: percent-encoded as UTF-8, so a file named ``qd 12.pdf`` is linked as ``qd%2012.pdf``
-_URL_SAFE = "/#?&=%~:@!$()*+,;-._"
+URL_SAFE = "/#?&=%~:@!$()*+,;-._"
 _PHONE_KEEP = re.compile(r"[^0-9+]")
 
 
@@ -36,12 +36,17 @@ def local_href(value: object) -> str:
         return "#"
     scheme = urlsplit(text).scheme.lower()
     if scheme:
-        return quote(text, safe=_URL_SAFE) if scheme in _SAFE_SCHEMES else "#"
-    return quote(text if text.startswith("/") else "/" + text.removeprefix("./"), safe=_URL_SAFE)
+        return quote(text, safe=URL_SAFE) if scheme in _SAFE_SCHEMES else "#"
+    return quote(text if text.startswith("/") else "/" + text.removeprefix("./"), safe=URL_SAFE)
 
 
 def tel_href(phone: object) -> str:
-    """``0222 3822 569`` → ``tel:02223822569`` (RFC 3966: digits and a leading ``+`` only)."""
+    """``0222 3822 569`` → ``tel:02223822569`` (RFC 3966: digits and a leading ``+`` only).
+
+    A site's value in a copy's template (:class:`portal.stages.render.copies.Sentinel`) gives its own
+    derived sentinel, filled with the site's ``tel:`` address."""
+    if hasattr(phone, "tel"):  # a Sentinel (str has no such attribute)
+        return phone.tel()
     digits = _PHONE_KEEP.sub("", str(phone or ""))
     plus = digits.startswith("+")
     digits = digits.replace("+", "")

@@ -23,7 +23,7 @@ from portal.model.links import short
 from portal.model.messages import _
 from portal.model.sections import menu_order
 from portal.model.sites import Network, Site
-from portal.stages.render import filters, incremental, media, qr
+from portal.stages.render import copies, filters, incremental, media, qr
 from portal.stages.search import network as network_index
 
 SETTINGS_FILE = "pelicanconf.py"
@@ -167,10 +167,15 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_CSP_EMBED": csp.policy(frame_src=sorted(network.embed_origins)),
         "PORTAL_SCOREBOARD": str(SCOREBOARD) if SCOREBOARD and ctx["is_home"] and first else "",
     }
-    override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {
-        "site": ctx, "lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"],
-        "network_home": ctx["home"], "ctx_version": 2,
-    })
+    shown = {"lang": lang, "prefix": p, "sections": override["PORTAL_SECTION_NAMES"], "network_home": ctx["home"],
+             "ctx_version": 2}
+    override["PORTAL_RENDER_KEY"] = incremental.render_key(root, {"site": ctx, **shown})
+    if copies.enabled() and not ctx["is_home"]:  # the shared directives' copies, from one template per shape
+        plan = copies.sentinels(ctx, {"SITENAME": override["SITENAME"], "FEED_DOMAIN": override["FEED_DOMAIN"],
+                                      "PORTAL_SITE_ID": override["PORTAL_SITE_ID"]})
+        plan.shape = incremental.render_key(root, {"site": plan.context, "top": plan.top, **shown})
+        plan.folder = copies.folder(root, incremental.code_key(str(root)))
+        override["PORTAL_COPIES"] = plan
     settings = read_settings(str(root / SETTINGS_FILE), override=override)
     # Templates are compiled once per checkout, not once per site and language (keyed by their source).
     # Autoescape is on whatever pelicanconf.py says (issue 12.2): every value is HTML-escaped unless a
