@@ -14,7 +14,8 @@ from markupsafe import escape
 
 from portal.stages.render import copies
 from portal.stages.render.filters import tel_href
-from tests.conftest import NOW, make_project, post, write
+
+from ..conftest import NOW, REPO, make_project, post, write
 
 TRICKY = "Xã Đông <Tiến> & \"Hồ\" 'Tây' 100%"
 
@@ -168,7 +169,6 @@ def test_copies_from_templates_are_the_pages_rendering_gives(tmp_path, monkeypat
 def test_the_sample_network_is_the_same_with_and_without_templates(built_sample, tmp_path, monkeypatch):
     """The repository's 19 portals (their real variety of names, contacts, parents and languages)."""
     from portal.stages.build import build
-    from tests.conftest import REPO
 
     out, _report = built_sample
     monkeypatch.setenv(copies.ENV, "0")

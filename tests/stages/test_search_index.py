@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -247,3 +248,24 @@ def test_capped_words_are_listed_as_the_page_writes_them():
     from portal.stages.search.bundle import _plain
 
     assert _plain("ʼthuʼtucʼ") == "thu tuc" and _plain("ʼnayʼ") == "nay" and _plain("ʻxaʻ") == "ʻxa"
+
+
+def test_pagefind_input_goes_to_memory_and_a_killed_worker_s_is_removed(tmp_path, monkeypatch):
+    """Staged pages are written to a memory file system when there is one with room (else beside the
+    build); a staging folder whose process is gone is removed by the next build."""
+    from portal.stages.search import site as site_index
+
+    memory = tmp_path / "shm"
+    monkeypatch.setattr(site_index, "MEMORY_FS", memory)
+    assert site_index.stage_folder(tmp_path / "work") == tmp_path / "work"  # no such folder
+    memory.mkdir()
+    monkeypatch.setattr(site_index, "MEMORY_FS_FREE", 1)
+    assert site_index.stage_folder(tmp_path / "work") == memory
+    monkeypatch.setattr(site_index, "MEMORY_FS_FREE", 1 << 62)
+    assert site_index.stage_folder(tmp_path / "work") == tmp_path / "work"  # not enough room
+    dead, alive = memory / f"{site_index.STAGE_PREFIX}999999999-x1", memory / f"{site_index.STAGE_PREFIX}{os.getpid()}-x2"
+    for folder in (dead, alive):
+        (folder / "tin-tuc" / "a").mkdir(parents=True)
+        (folder / "tin-tuc" / "a" / "index.html").write_text("<html></html>")
+    assert site_index.prune_stages() == 1
+    assert not dead.exists() and alive.exists()

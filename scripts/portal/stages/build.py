@@ -271,6 +271,13 @@ def _prune_copies(network: Network) -> None:
     copies.prune(network.root, incremental.code_key(str(network.root)))
 
 
+def _prune_stages() -> None:
+    """Pagefind's input pages left in memory by workers killed at their timeout (portal.stages.search.site)."""
+    from portal.stages.search import site as site_index
+
+    site_index.prune_stages()
+
+
 def _preload() -> None:
     """Import Pelican and what it renders with once, in the parent: every forked worker inherits them."""
     import jinja2.ext  # noqa: F401
@@ -351,6 +358,7 @@ def build(
     catalogue.load_documents(network, now or catalogue.now_in(network))  # the network's documents: relations and status
     _preload_codes(network)
     _prune_copies(network)
+    _prune_stages()
     shared_seconds = time.perf_counter() - t0
     history_note = history.prepare(network.root, selected if sites else None)  # one git log pass, before forking
     _PROVENANCE = repository.provenance(network.root)

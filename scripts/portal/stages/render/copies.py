@@ -54,12 +54,12 @@ STRUCTURAL = frozenset({"kind", "languages", "default_language", "sections", "me
 #: shortest of a site's own strings looked for in a template (a shorter one may be ordinary text)
 RESIDUE_MIN = 8
 PROBE = "<>&'\" đ"
-_TOKEN = re.compile(r"Zq(\d{4})([xt])")  # a value, or its tel: address
+_TOKEN = re.compile(r"Zq(\d{4,})([xt])")  # a value, or its tel: address
 #: a leftover that looks like a token in any case: a transformation the forms do not know (upper, title…)
-_LOOSE = re.compile(r"zq\d{4}[a-z]", re.IGNORECASE)
+_LOOSE = re.compile(r"zq\d{4,}[a-z]", re.IGNORECASE)
 #: a site's address as its sentinel keeps it (``https://zq0003u.invalid``): code joins paths to it (``urljoin``)
 _URL_VALUE = re.compile(r"(https?)://([a-z0-9.-]+(?::\d+)?)")
-_URL_TOKEN = re.compile(r"(://|%3A//)zq(\d{4})u\.invalid")
+_URL_TOKEN = re.compile(r"(://|%3A//)zq(\d{4,})u\.invalid")
 MARK_BAD = b"-"
 ENV = "PORTAL_COPY_TEMPLATES"
 
