@@ -37,6 +37,8 @@ class IncrementalWriter(Writer):
                    template_name=None, override_output=False, url=None, **kwargs):
         item = kwargs.get("article") or kwargs.get("page")
         run_key = self.settings.get("PORTAL_RENDER_KEY")
+        if item is not None and name and item.metadata.get("search_shared"):
+            incremental.shared.add(name)
         if paginated is None:
             paginated = {key: val for key, val in kwargs.items() if key in {"articles", "dates"}}
         if paginated and name and template_name in self.settings["PAGINATED_TEMPLATES"]:

@@ -110,6 +110,21 @@ def test_network_staging_from_records_equals_reading_every_page(built_mini: Path
     assert not any("chi-dao-dieu-hanh" in rel for rel, _ in from_records if rel.startswith("xa-hai/"))
 
 
+def test_the_record_the_build_leaves_is_what_reading_every_page_gives(built_mini: Path):
+    """The build tells the search index which pages it wrote for the shared bundle (not read back):
+    each site's record has the kind and digest of every page that reading them all gives."""
+    network = load_network(built_mini.parent)
+    shared_kinds = 0
+    for site in network.sites:
+        tree = built_mini / site.id
+        recorded = site_index.read_record(tree / "pagefind")
+        assert recorded is not None
+        _digests, read = site_index.site_digests(tree, None, site.url)
+        assert {rel: r[3:] for rel, r in recorded.items()} == {rel: r[3:] for rel, r in read.items()}, site.id
+        shared_kinds += sum(1 for r in recorded.values() if r[4] == site_index.SHARED)
+    assert shared_kinds > len(network.sites)  # the directive for every site, on every site (and in English)
+
+
 def test_network_index_in_shards(tmp_path: Path):
     """A network bigger than a shard's budget: shards of consecutive sites, each page once, a change rebuilds one."""
     from portal.stages.build import build

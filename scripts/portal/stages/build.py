@@ -145,7 +145,8 @@ def _build_one(site_id: str) -> SiteResult:
             if not problems:  # /changes.json: what this build adds, changes and removes against the site's last build
                 changes.finish(tmp, _OUTPUT / site_id, site_id, _PROVENANCE.get("commit"))  # type: ignore[arg-type]
             if not problems and _SEARCH:  # the search index is built before the swap: a failure keeps the old site
-                problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id)
+                problems = result.problems = site_index.index_site_problems(network, site, tmp, _OUTPUT / site_id,
+                                                                            incremental.shared)
             if not problems:
                 write_build_record(tmp, {**_PROVENANCE, "search": _SEARCH})  # publish checks it against HEAD
                 if _SWAPPING is not None:  # from here on the parent lets the swap finish

@@ -31,6 +31,9 @@ new_keys: dict[str, str] = {}
 stats = {"reused": 0, "rendered": 0}
 #: the posts' and pages' files this build rendered (not reused), in the order written: kept in the manifest
 rendered: list[str] = []
+#: the files of this build whose search record says ``"shared": true`` (the shared directives' bundle takes
+#: them): the site's search index knows their kind without reading them back (portal.stages.search.site)
+shared: set[str] = set()
 
 
 #: the project's folder as text: replaced in the keys, so that a checkout elsewhere (CI's fresh clone) has the same keys
@@ -46,6 +49,7 @@ def start(previous_output: Path | None, root: Path | None = None) -> None:
     new_keys.clear()
     stats.update(reused=0, rendered=0)
     rendered.clear()
+    shared.clear()
     if previous is not None:
         try:
             data = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))

@@ -307,7 +307,8 @@ def read_record(bundle: Path) -> dict[str, list] | None:
 
 
 def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
-                 staged: dict[str, Staged] | None = None) -> tuple[list[tuple[str, str]], dict[str, list]]:
+                 staged: dict[str, Staged] | None = None,
+                 shared: frozenset[str] | set[str] = frozenset()) -> tuple[list[tuple[str, str]], dict[str, list]]:
     """(path, staged digest) of the site's own content pages, and the record for the next build.
 
     A page whose file is the one the previous build staged (the incremental build links
@@ -316,6 +317,8 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
     The record also gives each page's kind (:data:`OWN`, :data:`COPY`, :data:`SHARED`,
     :data:`NONE`), which the network index reads instead of every page of every site.
     *staged* (if given) gets the pages staged on the way (staging is the costly part).
+    *shared*: pages the build just wrote whose record says ``"shared": true``
+    (:data:`portal.stages.render.incremental.shared`): of kind :data:`SHARED` without being read.
     """
     old = (read_record(previous_bundle) if previous_bundle is not None else None) or {}
     record: dict[str, list] = {}
@@ -325,6 +328,8 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
         known = old.get(rel)
         if known is not None and known[:3] == stat:
             digest, kind = known[3], known[4]
+        elif rel in shared:
+            digest, kind = "", SHARED
         else:
             raw = path.read_bytes()
             digest, kind = "", NONE
@@ -370,18 +375,20 @@ def network_pages(bundle: Path) -> int | None:
     return sum(1 for r in record.values() if r[4] == OWN)
 
 
-def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False) -> IndexResult:
+def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False,
+               shared: frozenset[str] | set[str] = frozenset()) -> IndexResult:
     """Index the rendered *tree* of *site* into ``tree/pagefind/`` (before it is published).
 
     *previous* is the published tree (its bundle is reused when nothing indexed changed).
     The bundles that are built after every site (the shared directives' bundle, and on
     the provincial portal the network index) are carried over from it into the new
     tree, so that swapping the site in never drops them; the build replaces them afterwards.
+    *shared*: the pages of the shared bundle the build just wrote (see :func:`site_digests`).
     """
     start = time.perf_counter()
     old_bundle = previous / BUNDLE if previous is not None and (previous / BUNDLE).is_dir() else None
     cache: dict[str, Staged] = {}
-    digests, record = site_digests(tree, old_bundle, site.url, cache)
+    digests, record = site_digests(tree, old_bundle, site.url, cache, shared)
     key = _combine(digests)
     bundle = tree / BUNDLE
     if bundle.exists():
@@ -406,10 +413,11 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     return IndexResult(pages=len(digests), reused=reused, seconds=time.perf_counter() - start)
 
 
-def index_site_problems(network: Network, site: Site, tree: Path, previous: Path | None) -> list[Problem]:
+def index_site_problems(network: Network, site: Site, tree: Path, previous: Path | None,
+                        shared: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
     """:func:`index_site` for the build: a failure is a problem of the site (its old output stays)."""
     try:
-        index_site(site, tree, previous, is_home=site.id == network.home)
+        index_site(site, tree, previous, is_home=site.id == network.home, shared=shared)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError, RecordError) as exc:
         return [Problem(f"content/sites/{site.id}", None,
                         f"search index failed: {exc} — the site keeps its previous output; check the pages, then build again")]
