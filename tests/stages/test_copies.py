@@ -181,3 +181,20 @@ def test_the_sample_network_is_the_same_with_and_without_templates(built_sample,
     different = [n for n in theirs if ours.get(n) != theirs[n]]
     assert not different, different[:5]
     assert os.environ[copies.ENV] == "0"
+
+
+def test_templates_of_another_code_and_old_ones_are_pruned(tmp_path):
+    import time
+
+    key = "a" * 40
+    mine = copies.folder(tmp_path, key)
+    other = copies.folder(tmp_path, "b" * 40)
+    for folder in (mine, other):
+        (folder / "ab").mkdir(parents=True)
+    fresh, old = mine / "ab" / "fresh.html.z", mine / "ab" / "old.html.z"
+    for path in (fresh, old, other / "ab" / "x.html.z"):
+        path.write_bytes(copies.MARK_BAD)
+    then = time.time() - copies.MAX_AGE - 60
+    os.utime(old, (then, then))
+    assert copies.prune(tmp_path, key) == 1
+    assert fresh.exists() and not old.exists() and not other.exists()

@@ -25,9 +25,9 @@ and the footer. So a copy is rendered once with *sentinels* in place of those st
   would otherwise be copied to every site. Otherwise the copy is marked as one to render on every
   site (still correct, only not shared).
 - **Kept** in ``.cache/copies/<code key>/``, zlib-compressed, written atomically (two workers may
-  make the same template at once: they write the same bytes); folders of other code keys are removed
-  at the start of a build (:func:`prune`). ``PORTAL_COPY_TEMPLATES=0`` turns the scheme off (the
-  tests compare both ways, byte for byte).
+  make the same template at once: they write the same bytes); folders of other code keys, and
+  templates older than :data:`MAX_AGE`, are removed at the start of a build (:func:`prune`).
+  ``PORTAL_COPY_TEMPLATES=0`` turns the scheme off (the tests compare both ways, byte for byte).
 """
 
 from __future__ import annotations
@@ -37,6 +37,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -229,14 +230,31 @@ def folder(root: Path, code_key: str) -> Path:
     return root / ".cache" / "copies" / code_key[:16]
 
 
-def prune(root: Path, code_key: str) -> None:
-    """Remove the templates of other code keys (another theme or code: never read again)."""
+#: a template older than this is removed at the start of a build (made again when a copy needs it): the
+#: templates of directives edited or withdrawn are not kept for ever (seconds)
+MAX_AGE = 30 * 24 * 3600
+
+
+def prune(root: Path, code_key: str, now: float | None = None) -> int:
+    """Remove the templates of other code keys (another theme or code: never read again), and those of
+    this code key older than :data:`MAX_AGE`; returns how many templates of this code key were removed."""
     base = root / ".cache" / "copies"
     keep = code_key[:16]
-    if base.is_dir():
-        for child in base.iterdir():
-            if child.name != keep and not child.is_symlink() and child.is_dir():
-                shutil.rmtree(child, ignore_errors=True)
+    removed = 0
+    if not base.is_dir() or base.is_symlink():
+        return removed
+    for child in base.iterdir():
+        if child.name != keep and not child.is_symlink() and child.is_dir():
+            shutil.rmtree(child, ignore_errors=True)
+    limit = (time.time() if now is None else now) - MAX_AGE
+    for path in (base / keep).glob("*/*.html.z"):
+        try:
+            if path.lstat().st_mtime < limit:
+                path.unlink()
+                removed += 1
+        except OSError:
+            continue
+    return removed
 
 
 def _path(plan: Plan, key: str) -> Path:
