@@ -198,3 +198,20 @@ def test_templates_of_another_code_and_old_ones_are_pruned(tmp_path):
     os.utime(old, (then, then))
     assert copies.prune(tmp_path, key) == 1
     assert fresh.exists() and not old.exists() and not other.exists()
+
+
+def test_a_template_is_kept_only_when_it_fills_to_the_page(tmp_path):
+    plan = copies.sentinels({"name": "Xã Một Hai Ba", "url": "https://xa.example.vn"}, {"SITENAME": "Xã Một Hai Ba"})
+    plan.folder = tmp_path
+    token = plan.context["name"]
+    page = '<title>Chỉ thị - Xã Một Hai Ba</title><a href="https://xa.example.vn/">Xã Một Hai Ba</a>'
+    template = f'<title>Chỉ thị - {escape(token)}</title><a href="{plan.context["url"]}/">{escape(token)}</a>'
+    assert copies.make(plan, "k1", page, template) and copies.lookup(plan, "k1") == template
+    # the site's name reached the page another way (not through the sentinel): never shared
+    leaked = template.replace(f"{escape(token)}</a>", "Xã Một Hai Ba</a>")
+    assert not copies.make(plan, "k2", page, leaked) and copies.lookup(plan, "k2") is False
+    # a page that differs from the template filled (another transformation): never shared
+    assert not copies.make(plan, "k3", page.upper(), template) and copies.lookup(plan, "k3") is False
+    copies._path(plan, "k4").parent.mkdir(parents=True, exist_ok=True)
+    copies._path(plan, "k4").write_bytes(b"not zlib")  # damaged: made again
+    assert copies.lookup(plan, "k4") is None and copies.lookup(plan, "missing") is None
