@@ -284,3 +284,33 @@ def test_pagefind_input_goes_to_memory_and_a_killed_worker_s_is_removed(tmp_path
         (folder / "tin-tuc" / "a" / "index.html").write_text("<html></html>")
     assert site_index.prune_stages() == 1
     assert not dead.exists() and alive.exists()
+
+
+def test_the_shared_bundle_is_kept_without_reading_the_provincial_pages_again(built_mini: Path, tmp_path: Path,
+                                                                               monkeypatch):
+    """A build that did not render the provincial portal again finds the shared directives' bundle by the
+    identity of its pages' files, without staging them; a page written anew with the same text is staged,
+    and the bundle kept."""
+    import shutil
+
+    from portal.stages.search import network as network_index
+
+    network = load_network(built_mini.parent)
+    copy = tmp_path / "output"
+    shutil.copytree(built_mini, copy)
+    first = network_index.index_shared(network, copy)  # the copy's files are new: staged once, bundle kept
+    assert first is not None and first.reused
+    staged = []
+    real_stage = network_index.stage
+    monkeypatch.setattr(network_index, "stage", lambda *a, **k: staged.append(1) or real_stage(*a, **k))
+    again = network_index.index_shared(network, copy)
+    assert again is not None and again.reused and not staged
+    record = site_index.read_record(copy / "tinh" / "pagefind")
+    page = copy / "tinh" / next(rel for rel, r in sorted(record.items()) if r[4] == site_index.SHARED)
+    text = page.read_bytes()
+    page.unlink()
+    page.write_bytes(text)  # rendered again: a new file, the same text
+    third = network_index.index_shared(network, copy)
+    assert third is not None and third.reused and staged
+    staged.clear()
+    assert network_index.index_shared(network, copy).reused and not staged

@@ -86,25 +86,35 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     if not home.is_dir():
         return None
     pages = recorded_pages(home, {SHARED})  # the home's record, else every page of it read
+    trees = [output / s.id for s in network.sites if (output / s.id).is_dir()]
+    files = _files_key(pages) if pages is not None else None
+    if files is not None and all(_read_files_key(t / SHARED_BUNDLE) == files for t in trees):
+        # the very files the bundle was built from (a build that did not render the provincial portal again)
+        return IndexResult(pages=len(pages or ()), reused=True, seconds=time.perf_counter() - start)
     staged = []
     for rel, path in content_pages(home, shared=True) if pages is None else pages:
         result = stage(path.read_text(encoding="utf-8"))
         if result is not None:
             staged.append((rel, result))
-    trees = [output / s.id for s in network.sites if (output / s.id).is_dir()]
     if not staged:  # no directive for every site: no bundle (the search pages do not ask for one)
         for tree in trees:
             shutil.rmtree(tree / SHARED_BUNDLE, ignore_errors=True)
         return IndexResult(pages=0, reused=False, seconds=time.perf_counter() - start)
     key = _digest(staged)
-    stale = [t for t in trees if _read_key(t / SHARED_BUNDLE) != key]
+    stale = [t for t in trees if _read_key(t / SHARED_BUNDLE) != key
+             or (files is not None and _read_files_key(t / SHARED_BUNDLE) != files)]
     if not stale:
+        return IndexResult(pages=len(staged), reused=True, seconds=time.perf_counter() - start)
+    if all(_read_key(t / SHARED_BUNDLE) == key for t in stale):  # same text, new files: only the files' key
+        for tree in stale:
+            _write_files_key(tree / SHARED_BUNDLE, files)
         return IndexResult(pages=len(staged), reused=True, seconds=time.perf_counter() - start)
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}shared-search-", dir=output))
     try:
         built = work / SHARED_BUNDLE
         run_pagefind(staged, built, work, cards=False)  # the search pages show the cards of a site's own bundle
         write_key(built, key)
+        _write_files_key(built, files)
         for tree in stale:
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
             shutil.rmtree(tmp, ignore_errors=True)
@@ -113,6 +123,39 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start)
+
+
+def _files_key(pages: list[tuple[str, Path]]) -> str | None:
+    """The identity of the files of the shared directives' pages (path, inode, size, time): unchanged when the
+    provincial portal's pages are the ones the last build staged (linked, not rendered again); None if one is gone."""
+    h = hashlib.sha1()
+    try:
+        for rel, path in pages:
+            st = path.stat()
+            h.update(f"{rel} {st.st_ino} {st.st_size} {st.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+#: in a shared bundle, the build's bookkeeping (not published): the :func:`_files_key` it was built from
+FILES_KEY_FILE = ".portal-search-files"
+
+
+def _read_files_key(bundle: Path) -> str | None:
+    try:
+        return (bundle / FILES_KEY_FILE).read_text(encoding="utf-8").strip() or None
+    except OSError:
+        return None
+
+
+def _write_files_key(bundle: Path, files: str | None) -> None:
+    """Written anew and renamed: the bundle's files are hard links shared with other trees and releases."""
+    if files is None or not bundle.is_dir():
+        return
+    tmp = bundle / f".{FILES_KEY_FILE}.tmp"
+    tmp.write_text(files + "\n", encoding="utf-8")
+    os.replace(tmp, bundle / FILES_KEY_FILE)
 
 
 # --- the network index -----------------------------------------------------------------------
