@@ -125,7 +125,7 @@ node_modules/.installed: package.json package-lock.json
 
 # Readers' search at scale: a generated site of 10,000 content pages, indexed; time, size, bytes of a first query.
 bench-search: $(STAMP) chromium
-	$(BIN)/portal bench-search .cache/bench-search
+	$(BIN)/portal bench-search .cache/bench-search $(if $(REPEAT),--repeat $(REPEAT)) $(if $(KEEP),--keep)
 
 clean:
 	rm -rf output .cache

@@ -36,6 +36,7 @@ from pathlib import Path
 from portal.bench.synth import Scale, generate
 from portal.model.sites import load_network
 from portal.stages.build import build
+from portal.stages.search import bundle as bundle_files
 from portal.stages.search import site as site_index
 
 REPO = Path(__file__).resolve().parents[3]
@@ -67,8 +68,12 @@ def bundle_sizes(bundle: Path) -> dict[str, int]:
              "filters": _size(bundle / "filter") if (bundle / "filter").exists() else 0,
              "metadata": sum(p.stat().st_size for p in bundle.glob("*.pf_meta")),
              "wasm": sum(p.stat().st_size for p in bundle.glob("wasm.*")),
-             "javascript": sum(p.stat().st_size for p in bundle.glob("*.js"))}
+             "javascript": sum(p.stat().st_size for p in bundle.glob("*.js")),
+             # the card files the page fetches, and the bundle's best pages per word they are made from
+             "cards": (_size(bundle / bundle_files.CARDS_DIR) if (bundle / bundle_files.CARDS_DIR).exists() else 0)
+             + (_size(bundle / bundle_files.CARDS_FILE) if (bundle / bundle_files.CARDS_FILE).exists() else 0)}
     sizes["total"] = _size(bundle)
+    sizes["other"] = sizes["total"] - sum(v for k, v in sizes.items() if k != "total")
     return sizes
 
 
@@ -247,6 +252,7 @@ def _by_kind(fetched: list[tuple[str, int]]) -> dict[str, int]:
     for url, n in fetched:
         name = url.split("?")[0].rsplit("/", 2)
         kind = (name[-2] if name[-2] in ("index", "fragment", "filter") else
+                "cards" if name[-2] == "cards" else
                 "wasm" if "wasm." in name[-1] else "metadata" if name[-1].endswith(".pf_meta") else
                 "javascript" if name[-1].endswith(".js") else "lists")
         kinds[kind] = kinds.get(kind, 0) + n
@@ -387,8 +393,12 @@ def print_report(report: dict, log=print) -> None:
         log(f"| {q['target']} | `{q['query']}` | {_kb(q['search_bytes'])} | {q['search_requests']} | "
             f"{q['seconds_to_first_result']:.2f} | {q['results_shown']} | {'' if kept is None else 'yes' if kept else 'no'} | "
             f"{'' if q.get('layout_shift') is None else q['layout_shift']} |")
-    log("\nbytes by kind (ours): " + "; ".join(
-        f"{q['target'].split(':')[0]} {q['query']!r}: " + ", ".join(f"{k} {_kb(v)}" for k, v in q["by_kind"].items())
+    log("(first shown stays first, and its layout shift: submitted queries; a typed query shows the results of"
+        " what is typed so far before the last key)")
+    log("\nbytes by kind (ours; cards: the card files, lists: the entry, portal-search.json and the page's other"
+        " lists):" + "".join(
+        f"\n  {q['target'].split(':')[0]}{', typed' if q.get('typed') else ''} {q['query']!r}: "
+        + ", ".join(f"{k} {_kb(v)}" for k, v in q["by_kind"].items())
         for q in report["queries"] if not q["plain"]))
 
 
