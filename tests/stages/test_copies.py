@@ -215,3 +215,8 @@ def test_a_template_is_kept_only_when_it_fills_to_the_page(tmp_path):
     copies._path(plan, "k4").parent.mkdir(parents=True, exist_ok=True)
     copies._path(plan, "k4").write_bytes(b"not zlib")  # damaged: made again
     assert copies.lookup(plan, "k4") is None and copies.lookup(plan, "missing") is None
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    plan.folder = blocked  # a cache that cannot be written: nothing kept, nothing raised
+    copies.make(plan, "k5", page, template)
+    assert copies.lookup(plan, "k5") is None

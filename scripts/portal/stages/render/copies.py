@@ -243,11 +243,16 @@ def prune(root: Path, code_key: str, now: float | None = None) -> int:
     removed = 0
     if not base.is_dir() or base.is_symlink():
         return removed
-    for child in base.iterdir():
+    try:
+        children = list(base.iterdir())
+        templates = list((base / keep).glob("*/*.html.z"))
+    except OSError:  # an unreadable cache: left as it is (its templates are checked when read)
+        return removed
+    for child in children:
         if child.name != keep and not child.is_symlink() and child.is_dir():
             shutil.rmtree(child, ignore_errors=True)
     limit = (time.time() if now is None else now) - MAX_AGE
-    for path in (base / keep).glob("*/*.html.z"):
+    for path in templates:
         try:
             if path.lstat().st_mtime < limit:
                 path.unlink()
@@ -278,8 +283,11 @@ def lookup(plan: Plan, key: str) -> str | bool | None:
 
 def _store(plan: Plan, key: str, data: bytes) -> None:
     path = _path(plan, key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    try:  # a cache that cannot be written is no fault of the site: its copies are rendered, as they were
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+    except OSError:
+        return
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)

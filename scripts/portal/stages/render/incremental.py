@@ -99,14 +99,38 @@ _LINKS = ("{filename}", "{static}", "{attach}", "{index}", "{tag}", "{category}"
 
 
 def page_key(run_key: str, item: Any) -> str | None:
-    """The key of a post's or page's HTML; None when it links to other content (always render)."""
-    raw = item._content if isinstance(item._content, str) else ""
-    if any(marker in raw for marker in _LINKS):
-        return None
-    h = hashlib.sha1(run_key.encode())
-    h.update(raw.encode())
+    """The key of a post's or page's HTML under *run_key* (a run's, or a shape's for a directive copy:
+    :mod:`.copies`); None when it links to other content (always render). The item's own part is
+    hashed once per item (:func:`_item_digest`), however many keys a page needs."""
+    digest = _item_digest(item)
+    return None if digest is None else hashlib.sha1(f"{run_key}|{digest}".encode()).hexdigest()
+
+
+#: the attribute of a post or page that keeps its digests once made: (text and metadata or None, metadata)
+_MEMO = "_portal_digests"
+
+
+def _digests(item: Any) -> tuple[str | None, str]:
+    """(digest of the text and metadata, or None when the text links to other content; digest of the
+    metadata, the project's folder replaced), made once per item: the writer asks for a page's key, a
+    copy's key and the key of every list the item is in."""
+    memo = getattr(item, _MEMO, None)
+    if memo is not None:
+        return memo
+    h = hashlib.sha1()
     _hash_metadata(h, item)
-    return h.hexdigest()
+    meta = h.hexdigest()
+    raw = item._content if isinstance(item._content, str) else ""
+    text = None if any(marker in raw for marker in _LINKS) else hashlib.sha1(f"{raw}\0{meta}".encode()).hexdigest()
+    try:
+        setattr(item, _MEMO, (text, meta))
+    except AttributeError:  # an object that takes no attributes: made again next time
+        pass
+    return text, meta
+
+
+def _item_digest(item: Any) -> str | None:
+    return _digests(item)[0]
 
 
 def _hash_metadata(h: Any, item: Any) -> None:
@@ -121,9 +145,7 @@ def _hash_metadata(h: Any, item: Any) -> None:
 
 def _item_key(item: Any) -> str:
     """What a list shows of one post: its address, whether it is a shared directive, its metadata."""
-    h = hashlib.sha1(f"{getattr(item, 'url', '')}|{getattr(item, 'shared', None)!r}\n".encode())
-    _hash_metadata(h, item)
-    return h.hexdigest()
+    return hashlib.sha1(f"{getattr(item, 'url', '')}|{getattr(item, 'shared', None)!r}|{_digests(item)[1]}".encode()).hexdigest()
 
 
 _PLAIN = (str, int, float, bool, type(None), dt.date)

@@ -17,6 +17,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import math
 import shutil
 from pathlib import Path
 
@@ -257,8 +258,6 @@ def _word_scores(word: list, lengths: list[int], average: float, total: int,
     markers in the index (a location ``-(i + 1)`` starts field *i*; in the text, ``-(w + 1)`` starts
     a run of weight ``w / 24``).
     """
-    import math
-
     body: dict[int, float] = {}
     hits: dict[int, set[int]] = {}
     for pages in [word[1]] + [v[1] for v in (word[2] if len(word) > 2 else [])]:
