@@ -301,8 +301,8 @@ def test_the_shared_bundle_is_kept_without_reading_the_provincial_pages_again(bu
     first = network_index.index_shared(network, copy)  # the copy's files are new: staged once, bundle kept
     assert first is not None and first.reused
     staged = []
-    real_stage = network_index.stage
-    monkeypatch.setattr(network_index, "stage", lambda *a, **k: staged.append(1) or real_stage(*a, **k))
+    real_stage = network_index.staged_page
+    monkeypatch.setattr(network_index, "staged_page", lambda *a, **k: staged.append(1) or real_stage(*a, **k))
     again = network_index.index_shared(network, copy)
     assert again is not None and again.reused and not staged
     record = site_index.read_record(copy / "tinh" / "pagefind")
@@ -314,3 +314,88 @@ def test_the_shared_bundle_is_kept_without_reading_the_provincial_pages_again(bu
     assert third is not None and third.reused and staged
     staged.clear()
     assert network_index.index_shared(network, copy).reused and not staged
+
+
+def _count_parses(monkeypatch) -> list[int]:
+    from portal.stages.search import staging
+
+    calls: list[int] = []
+    real = staging.parse
+    monkeypatch.setattr(staging, "parse", lambda doc: calls.append(1) or real(doc))
+    return calls
+
+
+def test_each_page_is_parsed_once_for_every_bundle(built_mini: Path, tmp_path: Path, monkeypatch):
+    """The sites' builds keep each page's parse (``.cache/search/``): the network index and the shared
+    directives' bundle take them without parsing a page again, and stage exactly what parsing gives; a page
+    whose bytes changed is parsed again; a store that cannot be read is an empty one."""
+    import shutil
+
+    from portal.stages.search import network as network_index
+    from portal.stages.search import parsed as parsed_store
+    from portal.stages.search.staging import stage
+
+    network = load_network(built_mini.parent)
+    stores = built_mini.parent / ".cache" / "search"
+    assert {p.name for p in stores.iterdir()} >= {f"{s}.pickle.z" for s in SITES}
+    cache = tmp_path / "cache"
+    shutil.copytree(stores, cache)
+    monkeypatch.setattr(parsed_store, "CACHE_DIR", cache)  # absolute: the project's cache is left as it is
+    calls = _count_parses(monkeypatch)
+    staged = network_index.stage_sites(network, built_mini, network.sites)
+    assert staged and not calls
+    shared = network_index.index_shared(network, built_mini)
+    assert shared is not None and shared.reused and not calls
+    for rel, page in staged:  # what parsing the page now gives
+        site = network.site(rel.split("/", 1)[0])
+        doc = read(built_mini / rel)
+        label = network_index._labels(network, site, page.lang)
+        direct = stage(doc, filters={"site": label["site"], "kind": label["kind"]}, meta={"site": label["site"]})
+        assert direct is not None and (direct.html, direct.display, direct.folded) == (page.html, page.display, page.folded)
+
+    copy = tmp_path / "output"
+    shutil.copytree(built_mini, copy)
+    post_rel = next(rel for rel, _ in staged if rel.startswith("xa-mot/tin-tuc/"))
+    page = copy / post_rel
+    page.write_text(read(page).replace("Nội dung bài viết.", "Nội dung Zqmoi bài viết.", 1),
+                    encoding="utf-8")
+    calls.clear()
+    again = network_index.stage_sites(network, copy, network.sites)
+    assert len(calls) == 1
+    assert "Zqmoi" in dict(again)[post_rel].display["content"]
+
+    (cache / "xa-hai.pickle.z").write_bytes(b"not a store")
+    calls.clear()
+    assert network_index.stage_sites(network, copy, [network.site("xa-hai")]) == [
+        (rel, p) for rel, p in again if rel.startswith("xa-hai/")]
+    assert len(calls) == len([rel for rel, _ in again if rel.startswith("xa-hai/")])
+
+
+def test_a_site_bundle_rebuilt_for_one_page_parses_that_page_only(built_mini: Path, tmp_path: Path, monkeypatch):
+    """One changed page rebuilds the site's bundle from every page, parsing only the changed one; the bundle
+    is the one a build with no store makes."""
+    import shutil
+
+    from portal.stages.search import parsed as parsed_store
+
+    network = load_network(built_mini.parent)
+    site = network.site("xa-mot")
+    cache = tmp_path / "cache"
+    shutil.copytree(built_mini.parent / ".cache" / "search", cache)
+    monkeypatch.setattr(parsed_store, "CACHE_DIR", cache)
+    tree = tmp_path / "new"
+    shutil.copytree(built_mini / "xa-mot", tree, copy_function=os.link)  # as the incremental build links pages
+    shutil.rmtree(tree / "pagefind")
+    rel = next(r for r, _ in site_index.stage_site(built_mini / "xa-mot") if r.startswith("tin-tuc/"))
+    text = read(tree / rel).replace("Nội dung bài viết.", "Nội dung Zqmoi bài viết.", 1)
+    assert "Zqmoi" in text
+    (tree / rel).unlink()
+    (tree / rel).write_text(text, encoding="utf-8")
+    calls = _count_parses(monkeypatch)
+    result = site_index.index_site(site, tree, built_mini / "xa-mot", root=network.root)
+    assert not result.reused and len(calls) == 1
+    fresh = tmp_path / "fresh"
+    shutil.copytree(tree, fresh)
+    shutil.rmtree(fresh / "pagefind")
+    site_index.index_site(site, fresh, None)  # no store, no previous build
+    assert site_index._read_key(fresh / "pagefind") == site_index._read_key(tree / "pagefind")

@@ -37,6 +37,7 @@ from portal.model.errors import Problem
 from portal.model.sites import Network, Site
 from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
 from portal.stages.search import bundle as bundle_files
+from portal.stages.search.parsed import ParsedPages
 from portal.stages.search.site import (
     BUNDLE,
     KIND_LABELS,
@@ -49,18 +50,19 @@ from portal.stages.search.site import (
     SearchIndexError,
     Staged,
     _digest,
+    _head,
     _is_copy,
     _link_tree,
     _read_key,
     content_pages,
     network_pages,
-    page_language,
     pagefind_version,
     recorded_pages,
     run_pagefind,
-    stage,
+    staged_page,
     write_key,
 )
+from portal.stages.search.staging import assemble
 
 SHARDS_FILE = "shards.json"
 #: at most this many pages per shard of the network index (the shards hold between half
@@ -91,11 +93,13 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
     if files is not None and all(_read_files_key(t / SHARED_BUNDLE) == files for t in trees):
         # the very files the bundle was built from (a build that did not render the provincial portal again)
         return IndexResult(pages=len(pages or ()), reused=True, seconds=time.perf_counter() - start)
+    store = ParsedPages.open(network.root, network.home)
     staged = []
     for rel, path in content_pages(home, shared=True) if pages is None else pages:
-        result = stage(path.read_text(encoding="utf-8"))
+        result = staged_page(store, rel, path)
         if result is not None:
             staged.append((rel, result))
+    store.save(prune=False)
     if not staged:  # no directive for every site: no bundle (the search pages do not ask for one)
         for tree in trees:
             shutil.rmtree(tree / SHARED_BUNDLE, ignore_errors=True)
@@ -216,17 +220,24 @@ def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple
     staged = []
     for site in sites:
         tree = output / site.id
+        store = ParsedPages.open(network.root, site.id)
+        labels: dict[str, dict[str, str]] = {}
         for rel, path in _network_candidates(network, tree, site):
-            doc = path.read_text(encoding="utf-8")
-            if _is_copy(doc, site.url, rel):
+            raw = path.read_bytes()
+            if _is_copy(_head(raw).decode("utf-8", "replace"), site.url, rel):
                 continue
-            labels = _labels(network, site, page_language(doc))
+            parsed = store.parsed(rel, raw)
+            if parsed is None:
+                continue
+            if parsed.lang not in labels:
+                labels[parsed.lang] = _labels(network, site, parsed.lang)
+            label = labels[parsed.lang]
             # The page's URL is /<site id>/<path>: the search page turns it into the site's own
             # address from sites.yaml. The site's name is searched (a query naming a place or an
             # agency ranks its own pages first) but shown from sites.yaml, never from the index.
-            result = stage(doc, filters={"site": labels["site"], "kind": labels["kind"]}, meta={"site": labels["site"]})
-            if result is not None:
-                staged.append((f"{site.id}/{rel}", result))
+            result = assemble(parsed, filters={"site": label["site"], "kind": label["kind"]}, meta={"site": label["site"]})
+            staged.append((f"{site.id}/{rel}", result))
+        store.save(prune=False)
     return staged
 
 

@@ -38,9 +38,10 @@ from portal.model.errors import Problem
 from portal.model.sites import Network, Site
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search import staging, vietnamese
-from portal.stages.search.staging import RecordError, Staged, page_language, stage
+from portal.stages.search.parsed import ParsedPages
+from portal.stages.search.staging import RecordError, Staged, assemble, page_language, stage
 
-__all__ = ["RecordError", "Staged", "page_language", "stage"]
+__all__ = ["RecordError", "Staged", "assemble", "page_language", "stage"]
 
 BUNDLE = "pagefind"                       # <site>/pagefind/
 SHARED_BUNDLE = "pagefind-chi-dao"        # <site>/pagefind-chi-dao/: directives for every site (portal.stages.search.network)
@@ -255,9 +256,8 @@ def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path, 
         (bundle / name).unlink(missing_ok=True)
     bundle_files.rewrite_fragments(bundle, displays)
     bundle_files.rechunk(bundle)
-    texts = [page.display["content"].split() + page.display["meta"].get("title", "").split()
-             for _, page in staged if page.lang == "vi"]
-    bundle_files.write_info(bundle, vietnamese.frequent_syllables(texts, len(texts)))
+    folded = [page.folded for _, page in staged if page.lang == "vi"]
+    bundle_files.write_info(bundle, vietnamese.frequent_syllables(folded, len(folded)))
     if cards:
         buckets = bundle_files.write_cards(bundle / bundle_files.CARDS_DIR, [bundle])
         bundle_files.write_info(bundle, cards={"buckets": buckets})
@@ -308,7 +308,8 @@ def read_record(bundle: Path) -> dict[str, list] | None:
 
 def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
                  staged: dict[str, Staged] | None = None,
-                 shared: frozenset[str] | set[str] = frozenset()) -> tuple[list[tuple[str, str]], dict[str, list]]:
+                 shared: frozenset[str] | set[str] = frozenset(),
+                 store: ParsedPages | None = None, parse_shared: bool = False) -> tuple[list[tuple[str, str]], dict[str, list]]:
     """(path, staged digest) of the site's own content pages, and the record for the next build.
 
     A page whose file is the one the previous build staged (the incremental build links
@@ -319,8 +320,12 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
     *staged* (if given) gets the pages staged on the way (staging is the costly part).
     *shared*: pages the build just wrote whose record says ``"shared": true``
     (:data:`portal.stages.render.incremental.shared`): of kind :data:`SHARED` without being read.
+    *store* (:class:`~portal.stages.search.parsed.ParsedPages`) gives and keeps the parses; with
+    *parse_shared* (the provincial portal, whose copies the shared bundle and the network index
+    take) it also gets the pages of kind :data:`SHARED`.
     """
     old = (read_record(previous_bundle) if previous_bundle is not None else None) or {}
+    store = store if store is not None else ParsedPages(None)
     record: dict[str, list] = {}
     digests: list[tuple[str, str]] = []
     for rel, path in _html_pages(tree):
@@ -328,18 +333,24 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
         known = old.get(rel)
         if known is not None and known[:3] == stat:
             digest, kind = known[3], known[4]
+            store.keep(rel)  # if it has one: else the page is parsed when a bundle needs it
         elif rel in shared:
             digest, kind = "", SHARED
+            if parse_shared:
+                store.parsed(rel, path.read_bytes())
         else:
             raw = path.read_bytes()
             digest, kind = "", NONE
             if _is_content(raw):
                 if _is_shared(raw):
                     kind = SHARED
+                    if parse_shared:
+                        store.parsed(rel, raw)
                 else:
                     doc = raw.decode("utf-8")
-                    result = stage(doc)
-                    if result is not None:
+                    parsed = store.parsed(rel, raw)
+                    if parsed is not None:
+                        result = assemble(parsed)
                         digest = _text_digest(result)
                         if staged is not None:
                             staged[rel] = result
@@ -348,6 +359,12 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
         if digest:
             digests.append((rel, digest))
     return digests, record
+
+
+def staged_page(store: ParsedPages, rel: str, path: Path, **extra: dict[str, str]) -> Staged | None:
+    """The page *rel* (file *path*) as Pagefind gets it, its parse from *store* (see :func:`staging.assemble`)."""
+    parsed = store.parsed(rel, path.read_bytes())
+    return None if parsed is None else assemble(parsed, **extra)
 
 
 def recorded_pages(tree: Path, kinds: set[str]) -> list[tuple[str, Path]] | None:
@@ -376,7 +393,7 @@ def network_pages(bundle: Path) -> int | None:
 
 
 def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home: bool = False,
-               shared: frozenset[str] | set[str] = frozenset()) -> IndexResult:
+               shared: frozenset[str] | set[str] = frozenset(), root: Path | None = None) -> IndexResult:
     """Index the rendered *tree* of *site* into ``tree/pagefind/`` (before it is published).
 
     *previous* is the published tree (its bundle is reused when nothing indexed changed).
@@ -384,11 +401,13 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     the provincial portal the network index) are carried over from it into the new
     tree, so that swapping the site in never drops them; the build replaces them afterwards.
     *shared*: the pages of the shared bundle the build just wrote (see :func:`site_digests`).
+    *root*: the project, whose ``.cache/search/`` keeps each page's parse (:mod:`.parsed`; None: not kept).
     """
     start = time.perf_counter()
     old_bundle = previous / BUNDLE if previous is not None and (previous / BUNDLE).is_dir() else None
     cache: dict[str, Staged] = {}
-    digests, record = site_digests(tree, old_bundle, site.url, cache, shared)
+    store = ParsedPages.open(root, site.id)
+    digests, record = site_digests(tree, old_bundle, site.url, cache, shared, store, parse_shared=is_home)
     key = _combine(digests)
     bundle = tree / BUNDLE
     if bundle.exists():
@@ -397,10 +416,10 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
     if reused:
         _link_tree(old_bundle, bundle)  # type: ignore[arg-type]
     else:
-        staged = [(rel, cache[rel] if rel in cache else stage((tree / rel).read_text(encoding="utf-8")))
-                  for rel, _ in digests]
+        staged = [(rel, cache[rel] if rel in cache else staged_page(store, rel, tree / rel)) for rel, _ in digests]
         run_pagefind([(rel, page) for rel, page in staged if page is not None], bundle, tree.parent)
         write_key(bundle, key, own=sum(1 for r in record.values() if r[4] == OWN))
+    store.save()
     tmp = bundle / f".{STAT_FILE}.tmp"
     tmp.write_text(json.dumps(record, separators=(",", ":")), encoding="utf-8")
     os.replace(tmp, bundle / STAT_FILE)  # a new file: the linked bundle's record stays the previous build's
@@ -417,7 +436,7 @@ def index_site_problems(network: Network, site: Site, tree: Path, previous: Path
                         shared: frozenset[str] | set[str] = frozenset()) -> list[Problem]:
     """:func:`index_site` for the build: a failure is a problem of the site (its old output stays)."""
     try:
-        index_site(site, tree, previous, is_home=site.id == network.home, shared=shared)
+        index_site(site, tree, previous, is_home=site.id == network.home, shared=shared, root=network.root)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError, RecordError) as exc:
         return [Problem(f"content/sites/{site.id}", None,
                         f"search index failed: {exc} — the site keeps its previous output; check the pages, then build again")]

@@ -66,6 +66,10 @@ class Staged:
     html: str
     lang: str
     display: dict = field(default_factory=dict)
+    #: the page's distinct folded syllables (Vietnamese pages; :attr:`Parsed.folded`)
+    folded: list[str] = field(default_factory=list)
+    #: what it was assembled from (kept by :mod:`.parsed` for the next use of the same page)
+    parsed: Parsed | None = None
 
 
 def page_language(doc: str) -> str:
@@ -181,12 +185,31 @@ def _hidden(kind: str, name: str, value: str) -> str:
     return f'<span data-pagefind-ignore data-pagefind-{kind}="{name}">{html.escape(value, quote=False)}</span>'
 
 
-def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, str] | None = None) -> Staged | None:
-    """The page Pagefind indexes for one published page (None if the page is not for the index).
+@dataclass
+class Parsed:
+    """What one published page gives the index, before a build adds its own filters and fields.
 
-    *filters* and *meta* add trusted values (the network index's ``site``, ``kind``). The
-    record's fields become Pagefind's metadata and filters; the summary, a document's
-    details, the body and the tags its text. Raises :class:`RecordError` (see :func:`read_record`).
+    Read from the page alone (:func:`parse`), so it can be kept across builds and between a
+    site's bundle and the network index, keyed by the page's bytes (:mod:`.parsed`).
+    *record*: :func:`read_record`; *title*, *content*: display words; *body*: the indexed
+    blocks as Pagefind's HTML (Vietnamese as pair tokens); *folded*: the page's distinct
+    folded syllables (:func:`portal.stages.search.vietnamese.page_syllables`, Vietnamese
+    pages only, else empty) for the bundle's frequent syllables.
+    """
+
+    lang: str
+    record: dict
+    title: list[str]
+    content: list[str]
+    body: str
+    folded: list[str]
+
+
+def parse(doc: str) -> Parsed | None:
+    """What Pagefind indexes of a published page, before the build's own fields (None: not for the index).
+
+    Raises :class:`RecordError` (see :func:`read_record`). The costly part of staging: the
+    body's HTML parse and the Vietnamese tokens (about 2–3 ms a page).
     """
     record = read_record(doc)
     if record is None:
@@ -198,7 +221,6 @@ def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, st
     blocks += body_blocks(doc)
     if record.get("tags"):
         blocks.append(("p", " · ".join(record["tags"])))
-
     content: list[str] = []
     body: list[str] = []
     for tag, text in blocks:
@@ -208,7 +230,28 @@ def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, st
         content += words
         indexed = vi.pair_tokens(words) if tokenize else [html.escape(w, quote=False) for w in words]
         body.append(f"<{tag}>{' '.join(indexed)}</{tag}>")
+    folded = sorted(vi.page_syllables(content + title)) if tokenize else []
+    return Parsed(lang=lang, record=record, title=title, content=content, body="".join(body), folded=folded)
 
+
+def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, str] | None = None) -> Staged | None:
+    """The page Pagefind indexes for one published page (None if the page is not for the index).
+
+    :func:`parse`, then :func:`assemble`. Raises :class:`RecordError` (see :func:`read_record`).
+    """
+    parsed = parse(doc)
+    return None if parsed is None else assemble(parsed, filters=filters, meta=meta)
+
+
+def assemble(parsed: Parsed, *, filters: dict[str, str] | None = None, meta: dict[str, str] | None = None) -> Staged:
+    """The page Pagefind indexes from a :class:`Parsed` page.
+
+    *filters* and *meta* add trusted values (the network index's ``site``, ``kind``). The
+    record's fields become Pagefind's metadata and filters; the summary, a document's
+    details, the body and the tags its text.
+    """
+    record, lang, title, content = parsed.record, parsed.lang, parsed.title, parsed.content
+    tokenize = lang == "vi"
     fields: list[str] = []
     meta_in = dict(meta or {})
     if tokenize:
@@ -243,5 +286,5 @@ def stage(doc: str, *, filters: dict[str, str] | None = None, meta: dict[str, st
     version = f'<span id="v{display_digest(display)}"></span>'
     html_tag = i18n.HTML_LANG.get(lang, lang)
     staged = (f'<!doctype html><html lang="{html.escape(html_tag)}"><head><meta charset="utf-8"><title></title></head>'
-              f'<body><main data-pagefind-body>{version}{"".join(fields)}{"".join(body)}</main></body></html>\n')
-    return Staged(html=staged, lang=lang, display=display)
+              f'<body><main data-pagefind-body>{version}{"".join(fields)}{parsed.body}</main></body></html>\n')
+    return Staged(html=staged, lang=lang, display=display, folded=parsed.folded, parsed=parsed)

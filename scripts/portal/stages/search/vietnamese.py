@@ -117,14 +117,20 @@ def title_tokens(words: list[str]) -> list[str]:
     return [f"{TITLE}{s}{TITLE}" for w in words for s in syllables(w)]
 
 
-def frequent_syllables(texts: Iterable[list[str]], pages: int, share: float = 0.02, floor: int = 200) -> list[str]:
-    """The folded syllables found on more than ``max(floor, share × pages)`` of *texts* (lists of words).
+def page_syllables(words: Iterable[str]) -> set[str]:
+    """The distinct folded syllables of a page's words (the input of :func:`frequent_syllables`)."""
+    return {fold(s) for w in set(words) for s in syllables(w)}
+
+
+def frequent_syllables(pages: Iterable[Iterable[str]], count: int, share: float = 0.02, floor: int = 200) -> list[str]:
+    """The folded syllables found on more than ``max(floor, share × count)`` of *pages*
+    (each the distinct folded syllables of one page: :func:`page_syllables`).
 
     A query of one of them alone searches titles (see the module's doc): the page gets
     this list with the bundle (``portal-search.json``).
     """
     seen: Counter[str] = Counter()
-    for words in texts:
-        seen.update({fold(s) for w in set(words) for s in syllables(w)})
-    limit = max(floor, share * pages)
+    for folded in pages:
+        seen.update(folded)
+    limit = max(floor, share * count)
     return sorted(s for s, n in seen.items() if n > limit)

@@ -1,0 +1,127 @@
+"""Each page's parse for the index, kept per site and used by every bundle that indexes the page.
+
+A page's :class:`~portal.stages.search.staging.Parsed` (its record, words and tokens) is the
+costly part of staging: an HTML parse and the Vietnamese tokens, about 2–3 ms a page. A page
+is indexed by its site's bundle, by a shard of the network index and, for the provincial
+portal's copies of the directives for every site, by the shared directives' bundle; and a
+bundle is built anew from all its pages when one of them changes. Without this store every
+one of those parsed every page again: one new post in a commune parsed its 300 pages for the
+commune's bundle and its shard's 3,000 pages for the network index.
+
+The store of a site is ``<root>/.cache/search/<site id>.pickle.z`` (zlib, pickle; the build
+machine's own cache, like the Markdown and QR caches): ``{path in the site: (SHA-1 of the
+page's bytes, parse)}``. An entry is used only for the very bytes it was made from, so a
+stale or foreign store costs time, never a wrong index; a store that cannot be read or
+written is an empty one. The code's key (this package's staging and Vietnamese modules)
+is part of the file: a change of the parse empties every store.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+from portal.stages.search import staging, vietnamese
+from portal.stages.search.staging import Parsed
+
+CACHE_DIR = Path(".cache") / "search"
+#: bump when the store's layout changes (a change of the parse's code changes the key by itself)
+FORMAT = 1
+
+Entry = tuple[str, tuple | None]  # (SHA-1 of the page's bytes, the parse's fields or None: not for the index)
+
+
+@lru_cache(maxsize=1)
+def code_key() -> str:
+    """What a parse depends on besides the page: the format and the source of the modules that parse."""
+    h = hashlib.sha1(f"parsed {FORMAT}\n".encode())
+    for module in (staging, vietnamese):
+        h.update(Path(module.__file__ or "").read_bytes())
+    return h.hexdigest()
+
+
+def store_path(root: Path, site_id: str) -> Path:
+    """``<root>/.cache/search/<site id>.pickle.z``."""
+    return root / CACHE_DIR / f"{site_id}.pickle.z"
+
+
+def _fields(parsed: Parsed | None) -> tuple | None:
+    if parsed is None:
+        return None
+    return (parsed.lang, parsed.record, parsed.title, parsed.content, parsed.body, parsed.folded)
+
+
+def _parsed(fields: tuple | None) -> Parsed | None:
+    return None if fields is None else Parsed(*fields)
+
+
+class ParsedPages:
+    """One site's store of parses (see the module's doc).
+
+    *path* None: a store in memory only. :meth:`parsed` gives a page's parse (from the store
+    when its bytes are the ones it was made from, else parsed now); :meth:`keep` carries an
+    entry over for a page known unchanged without reading it; :meth:`save` writes the entries
+    used (with *prune*: only those, else added to the ones there were).
+    """
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self.old: dict[str, Entry] = self._load(path) if path is not None else {}
+        self.used: dict[str, Entry] = {}
+
+    @classmethod
+    def open(cls, root: Path | None, site_id: str) -> ParsedPages:
+        """The store of *site_id* under *root* (None: in memory only)."""
+        return cls(store_path(root, site_id) if root is not None else None)
+
+    @staticmethod
+    def _load(path: Path) -> dict[str, Entry]:
+        try:
+            data = pickle.loads(zlib.decompress(path.read_bytes()))
+            pages = data["pages"] if data.get("version") == code_key() else {}
+            return pages if isinstance(pages, dict) else {}
+        except (OSError, EOFError, zlib.error, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ValueError):
+            return {}
+
+    def keep(self, rel: str) -> bool:
+        """Carry over the entry of *rel* (a page whose file is the one last staged); False if there is none."""
+        entry = self.old.get(rel)
+        if entry is None:
+            return False
+        self.used[rel] = entry
+        return True
+
+    def parsed(self, rel: str, raw: bytes) -> Parsed | None:
+        """The parse of the page *rel* whose bytes are *raw* (None: not for the index).
+
+        Raises :class:`~portal.stages.search.staging.RecordError` and :class:`UnicodeDecodeError`
+        as :func:`~portal.stages.search.staging.parse` and decoding do.
+        """
+        digest = hashlib.sha1(raw).hexdigest()
+        entry = self.used.get(rel) or self.old.get(rel)
+        if entry is not None and entry[0] == digest:
+            self.used[rel] = entry
+            return _parsed(entry[1])
+        parsed = staging.parse(raw.decode("utf-8"))
+        self.used[rel] = (digest, _fields(parsed))
+        return parsed
+
+    def save(self, prune: bool = True) -> None:
+        """Write the store when it changed (written aside, then renamed); a failure only costs time later."""
+        if self.path is None:
+            return
+        pages = self.used if prune else {**self.old, **self.used}
+        if pages == self.old:
+            return
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
+            data = pickle.dumps({"version": code_key(), "pages": pages}, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(zlib.compress(data, 1))  # level 1: text and tokens shrink about 4× in a few ms a site
+            tmp.replace(self.path)
+        except OSError:
+            pass
