@@ -399,3 +399,29 @@ def test_a_site_bundle_rebuilt_for_one_page_parses_that_page_only(built_mini: Pa
     shutil.rmtree(fresh / "pagefind")
     site_index.index_site(site, fresh, None)  # no store, no previous build
     assert site_index._read_key(fresh / "pagefind") == site_index._read_key(tree / "pagefind")
+
+
+def test_shards_built_in_processes_report_their_failures(tmp_path: Path, monkeypatch):
+    """Shards are built in forked processes, several at a time: their page counts come back, a shard's
+    error is raised in the build, and a process that dies is a search index error, not a crash."""
+    import pytest
+
+    from portal.stages.search import network as network_index
+    from portal.stages.search.site import SearchIndexError
+
+    todo = [("0-a", ["x"]), ("1-b", ["y", "z"]), ("2-c", [])]
+    monkeypatch.setattr(network_index, "build_shard", lambda net, out, folder, name, ids: len(ids))
+    assert network_index._build_shards(None, tmp_path, tmp_path, todo, 2) == {"0-a": 1, "1-b": 2, "2-c": 0}
+
+    def fails(net, out, folder, name, ids):
+        if name == "1-b":
+            raise SearchIndexError("Pagefind exited with 1")
+        return 1
+
+    monkeypatch.setattr(network_index, "build_shard", fails)
+    with pytest.raises(SearchIndexError, match="Pagefind exited"):
+        network_index._build_shards(None, tmp_path, tmp_path, todo, 2)
+
+    monkeypatch.setattr(network_index, "build_shard", lambda *a: os._exit(9))
+    with pytest.raises(SearchIndexError, match="without a result"):
+        network_index._build_shards(None, tmp_path, tmp_path, todo, 2)

@@ -189,6 +189,27 @@ def cold(net: Path) -> None:
     shutil.rmtree(net / ".cache", ignore_errors=True)
 
 
+#: where the cache of the full build the incremental rows start from is kept meanwhile (beside the network)
+FULL_CACHE = ".cache-after-full"
+
+
+def keep_cache(net: Path) -> None:
+    """Put aside the ``.cache/`` the full build just made (the next row's :func:`cold` would remove it)."""
+    kept = net.parent / FULL_CACHE
+    shutil.rmtree(kept, ignore_errors=True)
+    if (net / ".cache").is_dir():
+        (net / ".cache").rename(kept)
+
+
+def restore_cache(net: Path) -> None:
+    """Give *net* the ``.cache/`` of the full build whose output the incremental rows start from: a merge is
+    built where the last build left its output and its cache (an editor's machine; CI restores both)."""
+    kept = net.parent / FULL_CACHE
+    if kept.is_dir():
+        shutil.rmtree(net / ".cache", ignore_errors=True)
+        kept.rename(net / ".cache")
+
+
 def own_theme(net: Path) -> None:
     """The theme as a copy inside the network (synth links it), so that a theme change stays there."""
     theme = net / "themes"
@@ -396,9 +417,11 @@ class Bench:
 
         def ours_full() -> Measure:
             cold(net)
-            return self.measure(Measure(label, "full", self.portal(net, "--output", str(full_out)), search=search,
-                                        note="" if search else "search indexing is not in `portal build` yet: this is without search"),
-                                full_out)
+            measured = self.measure(Measure(label, "full", self.portal(net, "--output", str(full_out)), search=search,
+                                            note="" if search else "search indexing is not in `portal build` yet: this is without search"),
+                                    full_out)
+            keep_cache(net)
+            return measured
 
         rows.append(ours_full)
         if search:
@@ -451,6 +474,7 @@ class Bench:
         if "incremental" not in skip and full.ok:
             from portal.model.sites import load_network
 
+            restore_cache(net)
             network = load_network(net)
             commune = next((s.id for s in network.sites if s.kind == "commune"), network.ids[-1])
             changes: list[tuple[str, Callable[[int], str], list[str]]] = [

@@ -29,7 +29,6 @@ import shutil
 import subprocess
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from portal.model import i18n
@@ -266,6 +265,56 @@ def missing_sites(network: Network, output: Path) -> list[str]:
     return [s.id for s in network.sites if not (output / s.id).is_dir()]
 
 
+def build_shard(network: Network, output: Path, folder: Path, name: str, site_ids: list[str]) -> int:
+    """Build the shard *name* of the sites *site_ids* into ``folder/name``; returns its pages (0: none, no shard)."""
+    work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=folder))
+    try:
+        staged = stage_sites(network, output, [network.site(i) for i in site_ids])
+        if not staged:  # sites without content pages yet: no shard
+            return 0
+        run_pagefind(staged, work / BUNDLE, work, cards=False)
+        shutil.rmtree(folder / name, ignore_errors=True)  # an incomplete shard of an interrupted build
+        (work / BUNDLE).rename(folder / name)
+        return len(staged)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+
+
+#: what the forked shard workers inherit (:func:`_build_shards`): the network, the output and the folder
+_SHARDS: tuple[Network, Path, Path] | None = None
+
+
+def _shard_in_worker(name: str, site_ids: list[str]) -> int:
+    assert _SHARDS is not None
+    return build_shard(*_SHARDS, name, site_ids)
+
+
+def _build_shards(network: Network, output: Path, folder: Path, todo: list[tuple[str, list[str]]], jobs: int) -> dict[str, int]:
+    """Build the shards of *todo* (``(name, site ids)``), *jobs* at a time; returns each one's pages.
+
+    Several at a time in forked processes: a shard's staging, fragments and chunks are Python
+    (one core a process), only Pagefind itself runs beside it. A shard whose process fails raises
+    its error here; the shards already built stay in *folder* for the next build.
+    """
+    global _SHARDS
+    workers = max(1, min(jobs, len(todo)))
+    if workers == 1 or not hasattr(os, "fork"):
+        return {name: build_shard(network, output, folder, name, ids) for name, ids in todo}
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    _SHARDS = (network, output, folder)
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
+            futures = {name: pool.submit(_shard_in_worker, name, ids) for name, ids in todo}
+            return {name: future.result() for name, future in futures.items()}
+    except BrokenProcessPool as exc:
+        raise SearchIndexError(f"a shard's process stopped without a result (out of memory?): {exc}") from None
+    finally:
+        _SHARDS = None
+
+
 def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult | None:
     """Build the shards whose sites changed, then switch ``shards.json`` to the new list.
 
@@ -285,25 +334,9 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
         shutil.rmtree(leftover, ignore_errors=True)
     shards = [(f"{i}-{shard_key(network, output, group)[:16]}", group) for i, group in enumerate(plan_shards(network, output))]
     todo = [(name, group) for name, group in shards if not (folder / name / "pagefind.js").is_file()]
-    empty: set[str] = set()
-
-    def build_shard(item: tuple[str, list[Site]]) -> int:
-        name, group = item
-        work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=folder))
-        try:
-            staged = stage_sites(network, output, group)
-            if not staged:  # sites without content pages yet: no shard
-                empty.add(name)
-                return 0
-            run_pagefind(staged, work / BUNDLE, work, cards=False)
-            shutil.rmtree(folder / name, ignore_errors=True)  # an incomplete shard of an interrupted build
-            (work / BUNDLE).rename(folder / name)
-            return len(staged)
-        finally:
-            shutil.rmtree(work, ignore_errors=True)
-
-    with ThreadPoolExecutor(max(1, min(jobs, len(todo) or 1))) as pool:
-        pages = sum(pool.map(build_shard, todo))
+    built = _build_shards(network, output, folder, [(name, [s.id for s in group]) for name, group in todo], jobs)
+    pages = sum(built.values())
+    empty = {name for name, n in built.items() if n == 0}
     names = [name for name, _ in shards if name not in empty]
     # What the page needs to write its queries, for every shard at once (one file, not one a shard).
     infos = [bundle_files.read_info(folder / n) for n in names]

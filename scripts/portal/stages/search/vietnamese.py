@@ -118,8 +118,11 @@ def title_tokens(words: list[str]) -> list[str]:
 
 
 def page_syllables(words: Iterable[str]) -> set[str]:
-    """The distinct folded syllables of a page's words (the input of :func:`frequent_syllables`)."""
-    return {fold(s) for w in set(words) for s in syllables(w)}
+    """The distinct folded syllables of a page's words (the input of :func:`frequent_syllables`).
+
+    Found in one pass over the distinct words (words hold no spaces), then each distinct syllable folded.
+    """
+    return {fold(s) for s in set(_SYLLABLE.findall(mark_d(" ".join(set(words)).lower())))}
 
 
 def frequent_syllables(pages: Iterable[Iterable[str]], count: int, share: float = 0.02, floor: int = 200) -> list[str]:
