@@ -425,3 +425,13 @@ def test_shards_built_in_processes_report_their_failures(tmp_path: Path, monkeyp
     monkeypatch.setattr(network_index, "build_shard", lambda *a: os._exit(9))
     with pytest.raises(SearchIndexError, match="without a result"):
         network_index._build_shards(None, tmp_path, tmp_path, todo, 2)
+
+
+def test_a_chunk_from_words_encoded_once_is_the_chunk_encoded_whole():
+    """The re-chunking sizes each word by encoding it, then writes its chunk from those bytes: the same
+    file as encoding the chunk whole, for arrays of every length class of CBOR's heads."""
+    from portal.stages.search import bundle
+
+    for n in (0, 1, 23, 24, 255, 256, 65535, 65536):
+        words = [[f"ʼw{i}ʼ", [[i, [1, 2, -3]]]] for i in range(n)]
+        assert bundle._dump([words]) == bundle._dump_encoded_chunk([bundle._dump_raw(w) for w in words]), n

@@ -168,14 +168,18 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
             words = [cap_word(w, lengths, keep) for w in words]
             capped.update(_plain(w[0]) for w, c in zip(whole, words, strict=True) if c is not w)
         groups: list[list] = []
+        encoded: list[list[bytes]] = []  # each word encoded once: its size, then its chunk's bytes
         size = 0
         for word in words:
-            n = len(_dump_raw(word))
+            raw = _dump_raw(word)
+            n = len(raw)
             # a chunk ends when full, or before a word that would overfill it (a large word stands alone)
             if not groups or size >= chunk_bytes or (groups[-1] and size + n > chunk_bytes):
                 groups.append([])
+                encoded.append([])
                 size = 0
             groups[-1].append(word)
+            encoded[-1].append(raw)
             size += n
         # A chunk's range: from the shortest prefix that tells its first word from the previous chunk's
         # last (as Pagefind trims it) to its last word whole. Pagefind trims the last word too, and then a
@@ -184,8 +188,8 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
         for i in range(len(chunks) - 1):
             chunks[i + 1][0] = _prefixes(chunks[i][1], chunks[i + 1][0])[1]
         names: set[str] = set()
-        for chunk, group in zip(chunks, groups, strict=True):
-            data = _dump([group])
+        for chunk, parts in zip(chunks, encoded, strict=True):
+            data = _dump_encoded_chunk(parts)
             digest = hashlib.sha1(data).hexdigest()
             n = 7
             while f"{lang}_{digest[:n]}" in names:
@@ -438,3 +442,20 @@ def _dump_raw(value) -> bytes:
     import cbor2
 
     return cbor2.dumps(value)
+
+
+def _cbor_array(n: int) -> bytes:
+    """The head of a CBOR array of *n* items (RFC 8949 §3: major type 4, the shortest length encoding)."""
+    if n < 24:
+        return bytes([0x80 + n])
+    for code, width in ((0x98, 1), (0x99, 2), (0x9A, 4), (0x9B, 8)):
+        if n < 1 << (8 * width):
+            return bytes([code]) + n.to_bytes(width, "big")
+    raise ValueError(f"a CBOR array of {n} items")
+
+
+def _dump_encoded_chunk(words: list[bytes]) -> bytes:
+    """``_dump([group])`` from the group's words already encoded (:func:`_dump_raw`): the same bytes, each
+    word encoded once (a CBOR array is its head, then its items)."""
+    data = _cbor_array(1) + _cbor_array(len(words)) + b"".join(words)
+    return gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0)
