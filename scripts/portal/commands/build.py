@@ -67,6 +67,9 @@ def cmd_build(args: argparse.Namespace) -> int:
         out.print(table)
         out.print(_("shared directives parsed once in {seconds} s; peak memory {mib} MiB",
                     seconds=f"{report.shared_parse_seconds:.2f}", mib=f"{report.peak_rss_mb:.0f}"))
+        if report.search_after_seconds:
+            out.print(_("search indexes after every site (shared directives, network): {seconds} s",
+                        seconds=f"{report.search_after_seconds:.1f}"))
     for note in report.notes:
         err.print(_("[yellow]note:[/] {note}", note=note))
     problems = report.all_problems()

@@ -56,6 +56,8 @@ class BuildReport:
     shared_parse_seconds: float
     peak_rss_mb: float
     notes: list[str] = field(default_factory=list)  # said once (e.g. Git history not used)
+    #: wall seconds of the search indexes built after every site (the shared directives' bundle, the network's shards)
+    search_after_seconds: float = 0.0
 
     @property
     def ok(self) -> bool:
@@ -390,6 +392,7 @@ def build(
             results.append(r)
             if on_result:
                 on_result(r)
+        after_start = time.perf_counter()
         if search:  # after every site: see portal.stages.search.network
             if os.environ.get(PROFILE_ENV):
                 import cProfile
@@ -399,6 +402,7 @@ def build(
                 profiler.dump_stats(str(Path(os.environ[PROFILE_ENV]) / "after-sites.prof"))
             else:
                 shared_problems += network_index.after_sites(network, out, n_jobs, notes)
+        after_seconds = time.perf_counter() - after_start if search else 0.0
         write_directory(network, out)
     finally:
         remover.wait()
@@ -407,4 +411,4 @@ def build(
     peak = max([r.peak_rss_mb for r in results] + [_peak_rss_mb()])
     return BuildReport(results=results, problems=shared_problems, seconds=time.perf_counter() - start,
                        shared_parse_seconds=shared_seconds, peak_rss_mb=peak,
-                       notes=([history_note] if history_note else []) + notes)
+                       notes=([history_note] if history_note else []) + notes, search_after_seconds=after_seconds)
