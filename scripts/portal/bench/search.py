@@ -59,19 +59,21 @@ EXTRA = [
 
 
 def _size(path: Path) -> int:
-    return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) if path.is_dir() else path.stat().st_size
+    """Bytes of a file, or of every file under a folder; 0 if there is none."""
+    if path.is_dir():
+        return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
+    return path.stat().st_size if path.is_file() else 0
 
 
 def bundle_sizes(bundle: Path) -> dict[str, int]:
     """Bytes of the bundle by kind of file."""
     sizes = {"index chunks": _size(bundle / "index"), "fragments": _size(bundle / "fragment"),
-             "filters": _size(bundle / "filter") if (bundle / "filter").exists() else 0,
+             "filters": _size(bundle / "filter"),
              "metadata": sum(p.stat().st_size for p in bundle.glob("*.pf_meta")),
              "wasm": sum(p.stat().st_size for p in bundle.glob("wasm.*")),
              "javascript": sum(p.stat().st_size for p in bundle.glob("*.js")),
              # the card files the page fetches, and the bundle's best pages per word they are made from
-             "cards": (_size(bundle / bundle_files.CARDS_DIR) if (bundle / bundle_files.CARDS_DIR).exists() else 0)
-             + (_size(bundle / bundle_files.CARDS_FILE) if (bundle / bundle_files.CARDS_FILE).exists() else 0)}
+             "cards": _size(bundle / bundle_files.CARDS_DIR) + _size(bundle / bundle_files.CARDS_FILE)}
     sizes["total"] = _size(bundle)
     sizes["other"] = sizes["total"] - sum(v for k, v in sizes.items() if k != "total")
     return sizes
@@ -347,7 +349,7 @@ def run(dest: Path, pages: int = 10_000, sites: int = 50, network_posts: int | N
     home = net_output / "tinh"
     network = load_network(dest / "network")
     own = [(f"{s.id}/{rel}", path) for s in network.sites for rel, path in site_index.content_pages(net_output / s.id)
-           if s.id == network.home or not site_index._is_copy(path.read_text(encoding="utf-8"), s.url, rel)]
+           if s.id == network.home or not site_index._is_copy(path.read_bytes(), s.url, rel)]
     report["plain_network"] = build_plain(home, own)
     log(f"built a network of {sites} sites ({per_site * sites} posts) in {report['network_build_seconds']} s")
 

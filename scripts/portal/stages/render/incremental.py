@@ -101,8 +101,8 @@ _LINKS = ("{filename}", "{static}", "{attach}", "{index}", "{tag}", "{category}"
 def page_key(run_key: str, item: Any) -> str | None:
     """The key of a post's or page's HTML under *run_key* (a run's, or a shape's for a directive copy:
     :mod:`.copies`); None when it links to other content (always render). The item's own part is
-    hashed once per item (:func:`_item_digest`), however many keys a page needs."""
-    digest = _item_digest(item)
+    hashed once per item (:func:`_digests`), however many keys a page needs."""
+    digest = _digests(item)[0]
     return None if digest is None else hashlib.sha1(f"{run_key}|{digest}".encode()).hexdigest()
 
 
@@ -127,10 +127,6 @@ def _digests(item: Any) -> tuple[str | None, str]:
     except AttributeError:  # an object that takes no attributes: made again next time
         pass
     return text, meta
-
-
-def _item_digest(item: Any) -> str | None:
-    return _digests(item)[0]
 
 
 def _hash_metadata(h: Any, item: Any) -> None:

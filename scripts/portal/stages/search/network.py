@@ -33,6 +33,7 @@ from pathlib import Path
 
 from portal.model import i18n
 from portal.model.errors import Problem
+from portal.model.messages import _
 from portal.model.sites import Network, Site
 from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
 from portal.stages.search import bundle as bundle_files
@@ -49,7 +50,6 @@ from portal.stages.search.site import (
     SearchIndexError,
     Staged,
     _digest,
-    _head,
     _is_copy,
     _link_tree,
     _read_key,
@@ -223,7 +223,7 @@ def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple
         labels: dict[str, dict[str, str]] = {}
         for rel, path in _network_candidates(network, tree, site):
             raw = path.read_bytes()
-            if _is_copy(_head(raw).decode("utf-8", "replace"), site.url, rel):
+            if _is_copy(raw, site.url, rel):
                 continue
             parsed = store.parsed(rel, raw)
             if parsed is None:
@@ -374,10 +374,11 @@ def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] 
         index_shared(network, output)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         problems.append(Problem(f"output/*/{SHARED_BUNDLE}", None,
-                                f"shared directives' search index failed: {exc} — the previous one stays; build again"))
+                                _("shared directives' search index failed: {reason} — the previous one stays; build again", reason=exc)))
     try:
         index_network(network, output, jobs)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         problems.append(Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
-                                f"network search index failed: {exc} — the previous network index stays; build again"))
+                                _("network search index failed: {reason} — the previous network index stays; build again",
+                                  reason=exc)))
     return problems

@@ -12,7 +12,7 @@ The store of a site is ``<root>/.cache/search/<site id>.pickle.z`` (zlib, pickle
 machine's own cache, like the Markdown and QR caches): ``{path in the site: (SHA-1 of the
 page's bytes, parse)}``. An entry is used only for the very bytes it was made from, so a
 stale or foreign store costs time, never a wrong index; a store that cannot be read or
-written is an empty one. The code's key (this package's staging and Vietnamese modules)
+written is an empty one. The code's key (the staging, Vietnamese and i18n modules)
 is part of the file: a change of the parse empties every store.
 """
 
@@ -25,6 +25,7 @@ import zlib
 from functools import lru_cache
 from pathlib import Path
 
+from portal.model import i18n
 from portal.stages.search import staging, vietnamese
 from portal.stages.search.staging import Parsed
 
@@ -37,9 +38,10 @@ Entry = tuple[str, tuple | None]  # (SHA-1 of the page's bytes, the parse's fiel
 
 @lru_cache(maxsize=1)
 def code_key() -> str:
-    """What a parse depends on besides the page: the format and the source of the modules that parse."""
+    """What a parse depends on besides the page: the format and the source of the modules that parse
+    (staging, the Vietnamese tokens, and i18n's language tags, which name a page's language)."""
     h = hashlib.sha1(f"parsed {FORMAT}\n".encode())
-    for module in (staging, vietnamese):
+    for module in (staging, vietnamese, i18n):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
 

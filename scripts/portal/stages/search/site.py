@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from portal.model.errors import Problem
+from portal.model.messages import _
 from portal.model.sites import Network, Site
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search import staging, vietnamese
@@ -288,9 +289,9 @@ def _stat_key(path: Path) -> list[int]:
     return [st.st_ino, st.st_size, st.st_mtime_ns]
 
 
-def _is_copy(doc: str, site_url: str, rel: str) -> bool:
-    """Whether a page is a copy of another site's page (its canonical link points elsewhere)."""
-    m = _CANONICAL_RE.search(doc)
+def _is_copy(raw: bytes, site_url: str, rel: str) -> bool:
+    """Whether a page (its bytes) is a copy of another site's page (its canonical link, in the head, points elsewhere)."""
+    m = _CANONICAL_RE.search(_head(raw).decode("utf-8", "replace"))
     return bool(m and m.group(1) != site_url + url_of(rel))
 
 
@@ -347,14 +348,13 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
                     if parse_shared:
                         store.parsed(rel, raw)
                 else:
-                    doc = raw.decode("utf-8")
                     parsed = store.parsed(rel, raw)
                     if parsed is not None:
                         result = assemble(parsed)
                         digest = _text_digest(result)
                         if staged is not None:
                             staged[rel] = result
-                        kind = COPY if _is_copy(doc, site_url, rel) else OWN
+                        kind = COPY if _is_copy(raw, site_url, rel) else OWN
         record[rel] = [*stat, digest, kind]
         if digest:
             digests.append((rel, digest))
@@ -439,5 +439,6 @@ def index_site_problems(network: Network, site: Site, tree: Path, previous: Path
         index_site(site, tree, previous, is_home=site.id == network.home, shared=shared, root=network.root)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError, RecordError) as exc:
         return [Problem(f"content/sites/{site.id}", None,
-                        f"search index failed: {exc} — the site keeps its previous output; check the pages, then build again")]
+                        _("search index failed: {reason} — the site keeps its previous output; check the pages, then build again",
+                          reason=exc))]
     return []

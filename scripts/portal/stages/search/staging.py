@@ -68,8 +68,6 @@ class Staged:
     display: dict = field(default_factory=dict)
     #: the page's distinct folded syllables (Vietnamese pages; :attr:`Parsed.folded`)
     folded: list[str] = field(default_factory=list)
-    #: what it was assembled from (kept by :mod:`.parsed` for the next use of the same page)
-    parsed: Parsed | None = None
 
 
 def page_language(doc: str) -> str:
@@ -287,4 +285,4 @@ def assemble(parsed: Parsed, *, filters: dict[str, str] | None = None, meta: dic
     html_tag = i18n.HTML_LANG.get(lang, lang)
     staged = (f'<!doctype html><html lang="{html.escape(html_tag)}"><head><meta charset="utf-8"><title></title></head>'
               f'<body><main data-pagefind-body>{version}{"".join(fields)}{parsed.body}</main></body></html>\n')
-    return Staged(html=staged, lang=lang, display=display, folded=parsed.folded, parsed=parsed)
+    return Staged(html=staged, lang=lang, display=display, folded=parsed.folded)
