@@ -90,6 +90,24 @@ def change_one_post(clone: Path) -> tuple[str, str]:
     return site, page_of(post)
 
 
+HOME = "tinh"
+
+
+def network_fragments(tree: Path) -> list[str]:
+    """The text of every page in the network index of a provincial portal's tree."""
+    from portal.stages.search.bundle import read_fragment
+
+    folder = tree / "tim-kiem-toan-tinh" / "pagefind"
+    shards = json.loads((folder / "shards.json").read_text(encoding="utf-8"))
+    return [read_fragment(path).get("content", "") for name in shards for path in (folder / name).glob("fragment/*.pf_fragment")]
+
+
+def snapshot(tree: Path) -> dict[str, tuple[int, int]]:
+    """Every file of a published tree with its size and time (a write into a release would change one)."""
+    tree = tree.resolve()
+    return {p.relative_to(tree).as_posix(): (p.stat().st_size, p.stat().st_mtime_ns) for p in tree.rglob("*") if p.is_file()}
+
+
 def rendered(out: Path, site: str) -> list[str]:
     return json.loads((out / site / ".portal-manifest.json").read_text(encoding="utf-8"))["rendered"]
 
@@ -100,20 +118,27 @@ def test_a_one_post_merge_on_a_fresh_runner_renders_only_that_post(network):
     site, page = change_one_post(clone)
     t = Target(target)
     before = {s: t.current(s) for s in t.sites()}
+    untouched = {s: snapshot(target / s / "current") for s in before if s not in (site, HOME)}
 
     built = ok(portal("build", "--since", "HEAD~1", "--target", str(target), "-q", cwd=clone))
+    assert {s: snapshot(target / s / "current") for s in untouched} == untouched, "releases are read, never written"
     assert "taken from the last release" in built.stderr
     out = clone / "output"
+    # only the site built and the provincial portal (the network index goes into it) are copied from their
+    # releases; the other sites are read where they are published
+    assert {p.name for p in out.iterdir() if p.is_dir()} == {site, HOME}
     assert rendered(out, site) == [page], "only the changed post is rendered; every other page is the release's"
     assert ADDED.strip() in (out / site / page).read_text(encoding="utf-8")
     ok(portal("publish", "--since", "HEAD~1", "--target", str(target), cwd=clone))
 
     after = {s: t.current(s) for s in before}
-    assert [s for s in before if after[s] != before[s]] == [site]
-    log = t.read_log()[-1]
-    assert log["site"] == site
+    # the site, and the provincial portal: its network index now has the changed post
+    assert {s for s in before if after[s] != before[s]} == {site, HOME}
+    log = [entry for entry in t.read_log() if entry["site"] == site][-1]
     changed = [p for p in log["files"]["changed"] + log["files"]["added"] if p.endswith(".html")]
     assert page in changed
+    assert any(ADDED.strip() in fragment for fragment in network_fragments((target / HOME / "current").resolve()))
+    assert not any(ADDED.strip() in fragment for fragment in network_fragments(target / HOME / "releases" / before[HOME]))
     for s in before:  # every live release is complete
         assert not missing_resources((target / s / "current").resolve(), ""), s
 

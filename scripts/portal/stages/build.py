@@ -339,10 +339,14 @@ def build(
         raise PortalError([Problem(str(out), None, _("cannot write the output folder ({reason}) — check its permissions or pass --output DIR", reason=exc.strerror))]) from None
     clean_leftovers(out)
     notes: list[str] = []
+    releases = None
     if seed_from is not None:
-        from portal.stages.publish.seed import seed_output
+        from portal.stages.publish.seed import release_trees, seed_output
 
-        seeded = seed_output(network, out, seed_from)
+        # Some sites: only those and the provincial portal are copied; the indexes after every site read the
+        # others where they are published. Every site: all of them (each one's pages are reused).
+        seeded = seed_output(network, out, seed_from, only={*selected, network.home} if sites else None)
+        releases = release_trees(network, out, seed_from)
         if seeded:
             notes.append(f"{len(seeded)} site(s) taken from the last release in {seed_from} before building")
     if seed_branch is not None:
@@ -380,6 +384,7 @@ def build(
         if on_result:
             on_result(r)
     n_jobs = max(1, min(jobs or default_jobs(), len(to_build) or 1))
+    after_jobs = max(1, jobs or default_jobs())  # the network's shards, however few sites were built
     _preload()
     from portal.stages.render import site as render
 
@@ -393,16 +398,23 @@ def build(
             if on_result:
                 on_result(r)
         after_start = time.perf_counter()
+        changed: set[str] = set()
         if search:  # after every site: see portal.stages.search.network
             if os.environ.get(PROFILE_ENV):
                 import cProfile
 
                 profiler = cProfile.Profile()
-                shared_problems += profiler.runcall(network_index.after_sites, network, out, n_jobs, notes)
+                shared_problems += profiler.runcall(network_index.after_sites, network, out, after_jobs, notes, changed, releases)
                 profiler.dump_stats(str(Path(os.environ[PROFILE_ENV]) / "after-sites.prof"))
             else:
-                shared_problems += network_index.after_sites(network, out, n_jobs, notes)
+                shared_problems += network_index.after_sites(network, out, after_jobs, notes, changed, releases)
         after_seconds = time.perf_counter() - after_start if search else 0.0
+        built = {r.site for r in results if r.ok}
+        for site_id in sorted(changed - built):
+            # A tree the indexes after every site changed (the provincial portal's network index, after a post in
+            # a commune): it now holds what this commit makes, so `portal publish --since` sends it out too.
+            if (out / site_id / "index.html").is_file():
+                write_build_record(out / site_id, {**_PROVENANCE, "search": search})
         write_directory(network, out)
     finally:
         remover.wait()

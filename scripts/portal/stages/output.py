@@ -50,8 +50,10 @@ def make_public(tree: Path) -> None:
 def write_build_record(tree: Path, record: dict[str, Any]) -> None:
     """Record in a built site what it was built from: ``{"commit": sha or None, "dirty": [paths]}``."""
     path = tree / BUILD_RECORD
-    path.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    os.chmod(path, FILE_MODE)
+    tmp = tree / f"{BUILD_RECORD}.tmp"  # a new file: the tree's files may be hard links into a release
+    tmp.write_text(json.dumps(record, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    os.chmod(tmp, FILE_MODE)
+    os.replace(tmp, path)
 
 
 def read_build_record(tree: Path) -> dict[str, Any] | None:

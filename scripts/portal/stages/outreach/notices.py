@@ -124,8 +124,12 @@ def enqueue(network: Network, outbox: Path, published: list[tuple[str, str | Non
 
     A site without a previous release (its first) and a directive already announced to that site are skipped.
     """
-    wanted = [(site, added) for site, previous, added in published if previous and site in network]
-    if not wanted:
+    def directive_pages(added: list[str]) -> list[str]:
+        return [path for path in added if path.startswith(DIRECTIVES) and path.endswith("/index.html") and path.count("/") == 2]
+
+    wanted = [(site, pages) for site, previous, added in published if previous and site in network
+              for pages in [directive_pages(added)] if pages]
+    if not wanted:  # no directive page went live: the network's content is not read (a post's merge stays fast)
         return []
     catalogue.ensure_loaded(network, now)  # the directives of this network (never another's left in the process)
     by_slug = {p.slug: p for p in catalogue.SHARED if p.lang == network.default_language}
@@ -133,8 +137,6 @@ def enqueue(network: Network, outbox: Path, published: list[tuple[str, str | Non
     for site_id, added in wanted:
         site = network.site(site_id)
         for path in added:
-            if not (path.startswith(DIRECTIVES) and path.endswith("/index.html") and path.count("/") == 2):
-                continue
             post = by_slug.get(path.split("/")[1])
             if post is None or site_id not in catalogue.AUDIENCES.get(post.rel, ()):
                 continue  # the site's own post in its directives section, not a shared directive

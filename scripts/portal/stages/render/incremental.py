@@ -81,11 +81,16 @@ def _hash_tree(paths: list[Path], suffixes: tuple[str, ...]) -> str:
 
 @lru_cache(maxsize=8)
 def code_key(root: str) -> str:
-    """The theme, the catalogs and the code that renders pages."""
+    """The theme, the catalogs and the code that renders pages.
+
+    The catalogs by their sources (``.po``), never the compiled ``.mo``: those are not in Git, and a
+    checkout that compiled another domain too (``make i18n`` compiles the editor messages) would
+    otherwise key every page differently from CI's, and render them all again on the state it restores.
+    """
     base = Path(root)
     here = Path(__file__).resolve().parent
     return _hash_tree([base / "themes", base / "plugins", base / "translations", base / "pelicanconf.py", here],
-                      (".html", ".css", ".js", ".svg", ".py", ".mo", ".po"))
+                      (".html", ".css", ".js", ".svg", ".py", ".po"))
 
 
 def render_key(root: Path, settings_like: dict[str, Any]) -> str:

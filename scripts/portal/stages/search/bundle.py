@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import heapq
 import json
 import math
 import shutil
@@ -47,36 +48,38 @@ def display_digest(display: dict) -> str:
     return hashlib.sha1(json.dumps(display, ensure_ascii=False, sort_keys=True).encode()).hexdigest()[:12]
 
 
-def rewrite_fragments(bundle: Path, displays: dict[str, dict]) -> int:
+def rewrite_fragments(bundle: Path, displays: dict[str, dict]) -> dict[str, list]:
     """Put the display text and fields of every page into the fragments of *bundle*.
 
     *displays* maps each staged page's URL as Pagefind gives it (``/tin-tuc/x/``) to its
-    :attr:`Staged.display`. Returns how many fragments were rewritten; a fragment whose URL
-    is not in *displays* is left as Pagefind wrote it.
+    :attr:`Staged.display`. Returns the card (:func:`card_of`) of every fragment rewritten,
+    by its name (``vi_1a2b3c4``), for :func:`rechunk`; a fragment whose URL is not in
+    *displays* is left as Pagefind wrote it.
 
     Also writes :data:`DATES_FILE`: each page's date and time by its fragment's name
     (``{"vi_1a2b3c4": "2026-03-02T08:00"}``, gzip), which the search page loads only when
     a reader sorts by date (instead of Pagefind's sort, which every page would download).
     """
-    done = 0
+    cards: dict[str, list] = {}
     dates: dict[str, str] = {}
     for path in sorted((bundle / "fragment").glob("*.pf_fragment")):
         fragment = read_fragment(path)
         display = displays.get(fragment.get("url", ""))
         if display is None:
             continue
+        name = path.name[: -len(".pf_fragment")]
         if display.get("time"):
-            dates[path.name[: -len(".pf_fragment")]] = display["time"]
+            dates[name] = display["time"]
         if display.get("own_content"):
             fragment["content"] = display["content"]
         fragment["meta"] = dict(display["meta"])
         fragment["filters"] = display["filters"]
         fragment["anchors"] = []
         write_fragment(path, fragment)
-        done += 1
+        cards[name] = card_of(name, fragment)
     data = json.dumps(dates, separators=(",", ":"), sort_keys=True).encode()
     (bundle / DATES_FILE).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
-    return done
+    return cards
 
 
 def write_info(bundle: Path, frequent: list[str] | None = None, **more: object) -> None:
@@ -138,7 +141,8 @@ def _prefixes(a: str, b: str) -> tuple[str, str]:
     return a[: common + 1], b[: common + 1]
 
 
-def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None = None) -> int:
+def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None = None,
+            cards: dict[str, list] | None = None) -> int:
     """Split every language's word index anew into chunks of about *chunk_bytes*; returns the chunks written.
 
     Each word keeps at most *max_pages* pages per spelling (:func:`cap_word`; None: :data:`MAX_PAGES`, 0: all);
@@ -151,6 +155,8 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
     The words (each with its page list, unchanged) are cut here by their encoded size; the
     metadata file is written anew with the chunks' ranges (``from`` trimmed as Pagefind does,
     ``to`` whole) and the entry file points at it. Old chunk and metadata files are removed.
+    *cards*: the pages' cards by fragment (:func:`rewrite_fragments`), kept in :data:`CARDS_FILE`
+    (those missing are read from the fragments).
     """
     entry_path = bundle / "pagefind-entry.json"
     entry = json.loads(entry_path.read_text(encoding="utf-8"))
@@ -202,7 +208,7 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
                 path.unlink(missing_ok=True)
         meta[2] = chunks
         if lang == "vi":
-            _write_word_cards(bundle, words, meta[1], [str(f) for f in meta[5]] if len(meta) > 5 else [])
+            _write_word_cards(bundle, words, meta[1], [str(f) for f in meta[5]] if len(meta) > 5 else [], cards)
         # Page lengths rank (BM25) only roughly: rounded to steps of √2 they take a few bytes instead of 15 kB
         # at 10,000 pages. Pagefind's sorts are left out: every reader would download them (22 kB at 10,000
         # pages); the page sorts by date with DATES_FILE, loaded when a reader asks for it.
@@ -252,8 +258,8 @@ def card_bucket(word: str, buckets: int) -> int:
 
 
 def _word_scores(word: list, lengths: list[int], average: float, total: int,
-                 fields: list[str]) -> list[tuple[float, int, bool]]:
-    """(score, page number, matched in a field) of every page of a word of the index, best first.
+                 fields: list[str], top: int | None = None) -> list[tuple[float, int, bool]]:
+    """(score, page number, matched in a field) of every page of a word of the index, best first (*top*: the first only).
 
     The score follows Pagefind 1.5's for a query of this word alone, all spellings together: BM25 over
     the word's weighted occurrences in the text (its defaults: saturation 1.4, page length 0.75), plus,
@@ -265,40 +271,59 @@ def _word_scores(word: list, lengths: list[int], average: float, total: int,
     body: dict[int, float] = {}
     hits: dict[int, set[int]] = {}
     for pages in [word[1]] + [v[1] for v in (word[2] if len(word) > 2 else [])]:
-        for number, page in zip(_page_numbers(pages), pages, strict=True):
-            weight, tf = 1.0, 0.0
-            for loc in page[1]:
-                if loc < 0:
-                    weight = (-loc - 1) / 24
-                else:
-                    tf += weight
+        number = 0
+        for page in pages:
+            number += page[0]
+            locs = page[1]
+            if locs and min(locs) < 0:  # weight markers (headings, fields): walk the runs
+                weight, tf = 1.0, 0.0
+                for loc in locs:
+                    if loc < 0:
+                        weight = (-loc - 1) / 24
+                    else:
+                        tf += weight
+            else:  # every occurrence of weight 1 (the same sum, at C speed)
+                tf = float(len(locs))
             body[number] = body.get(number, 0.0) + tf
-            field = -1
-            for loc in page[2] if len(page) > 2 else []:
-                if loc < 0:
-                    field = -loc - 1
-                elif field >= 0:
-                    hits.setdefault(number, set()).add(field)
+            if len(page) > 2 and page[2]:
+                field = -1
+                for loc in page[2]:
+                    if loc < 0:
+                        field = -loc - 1
+                    elif field >= 0:
+                        hits.setdefault(number, set()).add(field)
     idf = math.log(1 + (total - len(body) + 0.5) / (len(body) + 0.5))
     out = []
+    n_lengths = len(lengths)
     for number, tf in body.items():
-        length = lengths[number] if number < len(lengths) else average
+        length = lengths[number] if number < n_lengths else average
         bm25 = tf * (_K1_PAGEFIND + 1) / (tf + _K1_PAGEFIND * (1 - _B + _B * max(length, 1) / max(average, 1))) if tf else 0.0
-        boost = sum(META_WEIGHTS.get(fields[f] if f < len(fields) else "", 1.0) for f in hits.get(number, ()))
-        out.append((idf * (bm25 + boost), number, bool(hits.get(number))))
+        hit = hits.get(number)
+        boost = sum(META_WEIGHTS.get(fields[f] if f < len(fields) else "", 1.0) for f in hit) if hit else 0
+        out.append((idf * (bm25 + boost), number, bool(hit)))
+    if top is not None:
+        return heapq.nsmallest(top, out, key=lambda s: (-s[0], s[1]))
     out.sort(key=lambda s: (-s[0], s[1]))
     return out
 
 
-def _write_word_cards(bundle: Path, words: list, pages: list, fields: list[str]) -> None:
-    """:data:`CARDS_FILE`: each word's :data:`CARDS_PER_WORD` best pages (``{word: [[fragment, score, in field], …]}``)."""
+def _write_word_cards(bundle: Path, words: list, pages: list, fields: list[str],
+                      cards: dict[str, list] | None = None) -> None:
+    """:data:`CARDS_FILE`: each word's :data:`CARDS_PER_WORD` best pages (``{word: [[fragment, score, in field], …]}``)
+    and the cards of those pages (``{fragment: card}``, :func:`card_of`; from *cards*, else read from the fragment),
+    so that :func:`write_cards` reads one file a bundle, not a fragment a page."""
     lengths = [page[1] for page in pages]
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
     best: dict[str, list] = {}
+    shown: dict[str, list | None] = {}
     for word in words:
-        top = _word_scores(word, lengths, average, len(pages), fields)[:CARDS_PER_WORD]
+        top = _word_scores(word, lengths, average, len(pages), fields, CARDS_PER_WORD)
         best[word[0]] = [[pages[n][0], round(score, 3), int(field)] for score, n, field in top if n < len(pages)]
-    data = json.dumps({"version": 1, "words": best}, ensure_ascii=False, separators=(",", ":")).encode()
+        for frag, _, _ in best[word[0]]:
+            if frag not in shown:
+                shown[frag] = cards[frag] if cards is not None and frag in cards else _card(bundle, frag)
+    table = {frag: card for frag, card in shown.items() if card is not None}
+    data = json.dumps({"version": 2, "words": best, "cards": table}, ensure_ascii=False, separators=(",", ":")).encode()
     (bundle / CARDS_FILE).write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
 
 
@@ -314,11 +339,16 @@ def write_cards(dest: Path, bundles: list[Path]) -> int:
     :data:`CARD_TITLE` characters. *dest* is replaced whole (written beside it, then renamed).
     """
     merged: dict[str, list] = {}
+    tables: list[dict] = []
     for i, bundle in enumerate(bundles):
         try:
-            words = json.loads(gzip.decompress((bundle / CARDS_FILE).read_bytes()))["words"]
-        except (OSError, ValueError, KeyError, EOFError):
+            data = json.loads(gzip.decompress((bundle / CARDS_FILE).read_bytes()))
+            words = data["words"]
+        except (OSError, ValueError, KeyError, EOFError, TypeError):
+            tables.append({})
             continue
+        table = data.get("cards")
+        tables.append(table if isinstance(table, dict) else {})
         for word, cards in words.items():
             merged.setdefault(word, []).extend((score, i, frag, field) for frag, score, field in cards)
     buckets = 1
@@ -332,7 +362,8 @@ def write_cards(dest: Path, bundles: list[Path]) -> int:
         refs = []
         for score, i, frag, field in top:
             if (i, frag) not in shown:
-                shown[(i, frag)] = _card(bundles[i], frag)
+                known = tables[i].get(frag)
+                shown[(i, frag)] = known if isinstance(known, list) else _card(bundles[i], frag)
             card = shown[(i, frag)]
             if card is None:
                 continue
@@ -354,15 +385,20 @@ def write_cards(dest: Path, bundles: list[Path]) -> int:
     return buckets
 
 
+def card_of(fragment: str, data: dict) -> list:
+    """``[fragment, url, title, date, section]``: the card of the page whose fragment is named *fragment* and holds *data*."""
+    meta = data.get("meta") or {}
+    return [fragment, str(data.get("url", "")), str(meta.get("title", ""))[:CARD_TITLE],
+            str(meta.get("date", ""))[:10], str(meta.get("section", ""))[:80]]
+
+
 def _card(bundle: Path, fragment: str) -> list | None:
-    """``[fragment, url, title, date, section]`` of a page, from its fragment (None if unreadable)."""
+    """:func:`card_of` a page, its fragment read from *bundle* (None if unreadable)."""
     try:
         data = read_fragment(bundle / "fragment" / f"{fragment}.pf_fragment")
     except (OSError, ValueError, EOFError):
         return None
-    meta = data.get("meta") or {}
-    return [fragment, str(data.get("url", "")), str(meta.get("title", ""))[:CARD_TITLE],
-            str(meta.get("date", ""))[:10], str(meta.get("section", ""))[:80]]
+    return card_of(fragment, data)
 
 
 def _page_numbers(pages: list) -> list[int]:
@@ -383,19 +419,20 @@ def _best_pages(pages: list, lengths: list[int], keep: int) -> list:
     """
     numbers = _page_numbers(pages)
     average = (sum(lengths) / len(lengths)) if lengths else 1.0
-
-    def score(i: int) -> float:
-        tf = sum(1 for loc in pages[i][1] if loc >= 0)
-        length = lengths[numbers[i]] if numbers[i] < len(lengths) else average
-        return tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * max(length, 1) / max(average, 1)))
-
-    def in_meta(i: int) -> bool:
-        return len(pages[i]) > 2 and any(loc >= 0 for loc in pages[i][2])
+    n_lengths = len(lengths)
+    scores: list[float] = []
+    in_meta: list[bool] = []
+    for number, page in zip(numbers, pages, strict=True):
+        locs = page[1]
+        tf = sum(map((0).__le__, locs)) if locs and min(locs) < 0 else len(locs)  # the occurrences (markers < 0)
+        length = lengths[number] if number < n_lengths else average
+        scores.append(tf * (_K1 + 1) / (tf + _K1 * (1 - _B + _B * max(length, 1) / max(average, 1))))
+        in_meta.append(len(page) > 2 and bool(page[2]) and max(page[2]) >= 0)
 
     # Matches in a field first, but at most half of what is kept: the other half are the pages whose text
     # has the word most, so that two frequent words asked together (a phrase) still meet on many pages.
-    ranked = sorted(range(len(pages)), key=score, reverse=True)
-    fields = [i for i in ranked if in_meta(i)][: keep // 2]
+    ranked = sorted(range(len(pages)), key=scores.__getitem__, reverse=True)
+    fields = [i for i in ranked if in_meta[i]][: keep // 2]
     taken = set(fields)
     chosen = sorted(fields + [i for i in ranked if i not in taken][: keep - len(fields)])
     out, previous = [], 0

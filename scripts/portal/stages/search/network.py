@@ -29,6 +29,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.model import i18n
@@ -67,6 +68,27 @@ SHARDS_FILE = "shards.json"
 #: at most this many pages per shard of the network index (the shards hold between half
 #: and all of it): Pagefind indexes 3,000 pages in about 600 MiB
 SHARD_PAGES = 3000
+
+
+@dataclass(frozen=True)
+class Releases:
+    """Sites read from their live release, not from ``output/`` (``portal build --target DIR`` copies into
+    ``output/`` only the sites it builds and the provincial portal: :mod:`portal.stages.publish.seed`).
+
+    *trees*: ``{site id: release folder}``, only ever read; *records*: the search stage record kept with
+    each release (``{site id: record}``, :func:`portal.stages.search.site.read_record`'s shape).
+    """
+
+    trees: dict[str, Path] = field(default_factory=dict)
+    records: dict[str, dict] = field(default_factory=dict)
+
+
+def _tree(output: Path, site_id: str, releases: Releases | None = None) -> Path | None:
+    """A site's built tree: ``output/<id>``, else its live release (read only), else None."""
+    tree = output / site_id
+    if tree.is_dir():
+        return tree
+    return releases.trees.get(site_id) if releases is not None else None
 
 
 def uses_shared_index(network: Network, site: Site, lang: str) -> bool:
@@ -112,6 +134,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
         for tree in stale:
             _write_files_key(tree / SHARED_BUNDLE, files)
         return IndexResult(pages=len(staged), reused=True, seconds=time.perf_counter() - start)
+    changed = [t.name for t in stale]
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}shared-search-", dir=output))
     try:
         built = work / SHARED_BUNDLE
@@ -125,7 +148,7 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
             swap_into_place(tmp, tree / SHARED_BUNDLE)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start)
+    return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start, changed=changed)
 
 
 def _files_key(pages: list[tuple[str, Path]]) -> str | None:
@@ -177,17 +200,20 @@ def _shard_weight(bundle: Path) -> int:
     return _page_count(bundle) if own is None else own
 
 
-def plan_shards(network: Network, output: Path, budget: int | None = None) -> list[list[Site]]:
+def plan_shards(network: Network, output: Path, budget: int | None = None, releases: Releases | None = None) -> list[list[Site]]:
     """Consecutive groups of sites, as many as the power of two that keeps them at most *budget* pages on average.
 
     The number of shards changes only when the network's pages double or halve, so a
-    change in one site leaves the other shards as they were.
+    change in one site leaves the other shards as they were. *releases*: sites read from their live release.
     """
     budget = budget or SHARD_PAGES
-    sites = [s for s in network.sites if (output / s.id).is_dir()]
+    trees = {s.id: _tree(output, s.id, releases) for s in network.sites}
+    sites = [s for s in network.sites if trees[s.id] is not None]
     if not sites:
         return []
-    total = sum(_shard_weight(output / s.id / BUNDLE) for s in sites) + _page_count(output / network.home / SHARED_BUNDLE)
+    home = trees.get(network.home)
+    total = (sum(_shard_weight(trees[s.id] / BUNDLE) for s in sites)  # type: ignore[operator]
+             + (_page_count(home / SHARED_BUNDLE) if home is not None else 0))
     k = 1
     while k * budget < total and k < len(sites):
         k *= 2
@@ -200,28 +226,33 @@ def _labels(network: Network, site: Site, lang: str) -> dict[str, str]:
     return {"site": site.name(lang), "kind": tr.gettext(KIND_LABELS.get(site.kind, site.kind))}
 
 
-def _network_candidates(network: Network, tree: Path, site: Site) -> list[tuple[str, Path]]:
+def _network_candidates(network: Network, tree: Path, site: Site, record: dict | None = None) -> list[tuple[str, Path]]:
     """The pages of a site that may go into the network index.
 
-    From the site's record: its own pages (and on the provincial portal the directives
-    for every site), without reading the copies every site has; else every content page.
+    From the site's record (*record*, else the one in its bundle): its own pages (and on the
+    provincial portal the directives for every site), without reading the copies every site
+    has; else every content page.
     """
-    pages = recorded_pages(tree, {OWN, SHARED} if site.id == network.home else {OWN})
+    pages = recorded_pages(tree, {OWN, SHARED} if site.id == network.home else {OWN}, record)
     return list(content_pages(tree)) if pages is None else pages
 
 
-def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple[str, Staged]]:
+def stage_sites(network: Network, output: Path, sites: list[Site], releases: Releases | None = None) -> list[tuple[str, Staged]]:
     """The content pages of *sites*, once each, with site and kind filters and absolute URLs.
 
     A copy of a shared directive (its canonical link points at the provincial portal)
-    is left out: the provincial portal's own copy is in its shard.
+    is left out: the provincial portal's own copy is in its shard. *releases*: sites read
+    from their live release.
     """
     staged = []
     for site in sites:
-        tree = output / site.id
+        tree = _tree(output, site.id, releases)
+        if tree is None:
+            continue
+        record = releases.records.get(site.id) if releases is not None and tree != output / site.id else None
         store = ParsedPages.open(network.root, site.id)
         labels: dict[str, dict[str, str]] = {}
-        for rel, path in _network_candidates(network, tree, site):
+        for rel, path in _network_candidates(network, tree, site, record):
             raw = path.read_bytes()
             if _is_copy(raw, site.url, rel):
                 continue
@@ -240,14 +271,16 @@ def stage_sites(network: Network, output: Path, sites: list[Site]) -> list[tuple
     return staged
 
 
-def shard_key(network: Network, output: Path, sites: list[Site]) -> str:
-    """What a shard depends on: its sites' names, kinds, URLs and bundle keys, and the catalogs."""
+def shard_key(network: Network, output: Path, sites: list[Site], releases: Releases | None = None) -> str:
+    """What a shard depends on: its sites' names, kinds, URLs and bundle keys, and the catalogs (their
+    sources: a compiled ``.mo`` is not in Git, and a stray one would rebuild every shard on CI's state)."""
     h = hashlib.sha1(f"network {VERSION} pagefind {pagefind_version()}\n".encode())
     for site in sites:
-        h.update(f"{site.id} {site.kind} {site.url} {sorted(site.names.items())} {_read_key(output / site.id / BUNDLE)}\n".encode())
+        tree = _tree(output, site.id, releases) or output / site.id
+        h.update(f"{site.id} {site.kind} {site.url} {sorted(site.names.items())} {_read_key(tree / BUNDLE)}\n".encode())
         if site.id == network.home:
-            h.update(f"shared {_read_key(output / site.id / SHARED_BUNDLE)}\n".encode())
-    for path in sorted((network.root / "translations").glob("*/LC_MESSAGES/*.mo")):
+            h.update(f"shared {_read_key(tree / SHARED_BUNDLE)}\n".encode())
+    for path in sorted((network.root / "translations").glob(f"*/LC_MESSAGES/{i18n.DOMAIN}.po")):
         h.update(path.read_bytes())
     return h.hexdigest()
 
@@ -260,16 +293,18 @@ def _read_shards(folder: Path) -> list[str]:
         return []
 
 
-def missing_sites(network: Network, output: Path) -> list[str]:
-    """The sites of sites.yaml that have no output yet (the network index would leave them out)."""
-    return [s.id for s in network.sites if not (output / s.id).is_dir()]
+def missing_sites(network: Network, output: Path, releases: Releases | None = None) -> list[str]:
+    """The sites of sites.yaml that have no output yet, nor a live release in *releases* (the network index
+    would leave them out)."""
+    return [s.id for s in network.sites if _tree(output, s.id, releases) is None]
 
 
-def build_shard(network: Network, output: Path, folder: Path, name: str, site_ids: list[str]) -> int:
+def build_shard(network: Network, output: Path, folder: Path, name: str, site_ids: list[str],
+                releases: Releases | None = None) -> int:
     """Build the shard *name* of the sites *site_ids* into ``folder/name``; returns its pages (0: none, no shard)."""
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=folder))
     try:
-        staged = stage_sites(network, output, [network.site(i) for i in site_ids])
+        staged = stage_sites(network, output, [network.site(i) for i in site_ids], releases)
         if not staged:  # sites without content pages yet: no shard
             return 0
         run_pagefind(staged, work / BUNDLE, work, cards=False)
@@ -280,16 +315,18 @@ def build_shard(network: Network, output: Path, folder: Path, name: str, site_id
         shutil.rmtree(work, ignore_errors=True)
 
 
-#: what the forked shard workers inherit (:func:`_build_shards`): the network, the output and the folder
-_SHARDS: tuple[Network, Path, Path] | None = None
+#: what the forked shard workers inherit (:func:`_build_shards`): the network, the output, the folder, the releases
+_SHARDS: tuple[Network, Path, Path, Releases | None] | None = None
 
 
 def _shard_in_worker(name: str, site_ids: list[str]) -> int:
     assert _SHARDS is not None
-    return build_shard(*_SHARDS, name, site_ids)
+    network, output, folder, releases = _SHARDS
+    return build_shard(network, output, folder, name, site_ids, releases)
 
 
-def _build_shards(network: Network, output: Path, folder: Path, todo: list[tuple[str, list[str]]], jobs: int) -> dict[str, int]:
+def _build_shards(network: Network, output: Path, folder: Path, todo: list[tuple[str, list[str]]], jobs: int,
+                  releases: Releases | None = None) -> dict[str, int]:
     """Build the shards of *todo* (``(name, site ids)``), *jobs* at a time; returns each one's pages.
 
     Several at a time in forked processes: a shard's staging, fragments and chunks are Python
@@ -299,12 +336,12 @@ def _build_shards(network: Network, output: Path, folder: Path, todo: list[tuple
     global _SHARDS
     workers = max(1, min(jobs, len(todo)))
     if workers == 1 or not hasattr(os, "fork"):
-        return {name: build_shard(network, output, folder, name, ids) for name, ids in todo}
+        return {name: build_shard(network, output, folder, name, ids, releases) for name, ids in todo}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    _SHARDS = (network, output, folder)
+    _SHARDS = (network, output, folder, releases)
     try:
         with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as pool:
             futures = {name: pool.submit(_shard_in_worker, name, ids) for name, ids in todo}
@@ -315,16 +352,17 @@ def _build_shards(network: Network, output: Path, folder: Path, todo: list[tuple
         _SHARDS = None
 
 
-def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult | None:
+def index_network(network: Network, output: Path, jobs: int = 1, releases: Releases | None = None) -> IndexResult | None:
     """Build the shards whose sites changed, then switch ``shards.json`` to the new list.
 
     Returns None when the provincial portal has not been built (nothing to attach it to),
-    or when a site has no output (a build of some sites on a fresh clone): a network index
-    without it would be published as the whole network's; the one there stays.
+    or when a site has no output nor a live release in *releases* (a build of some sites on
+    a fresh clone): a network index without it would be published as the whole network's;
+    the one there stays.
     """
     start = time.perf_counter()
     page = output / network.home / NETWORK_PAGE
-    if not page.is_dir() or missing_sites(network, output):
+    if not page.is_dir() or missing_sites(network, output, releases):
         return None
     folder = page / BUNDLE
     if folder.is_dir() and not (folder / SHARDS_FILE).is_file():
@@ -332,9 +370,10 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
     folder.mkdir(exist_ok=True)
     for leftover in [*folder.glob(f"{TMP_PREFIX}*"), *page.glob(f"{OLD_PREFIX}*")]:
         shutil.rmtree(leftover, ignore_errors=True)
-    shards = [(f"{i}-{shard_key(network, output, group)[:16]}", group) for i, group in enumerate(plan_shards(network, output))]
+    shards = [(f"{i}-{shard_key(network, output, group, releases)[:16]}", group)
+              for i, group in enumerate(plan_shards(network, output, releases=releases))]
     todo = [(name, group) for name, group in shards if not (folder / name / "pagefind.js").is_file()]
-    built = _build_shards(network, output, folder, [(name, [s.id for s in group]) for name, group in todo], jobs)
+    built = _build_shards(network, output, folder, [(name, [s.id for s in group]) for name, group in todo], jobs, releases)
     pages = sum(built.values())
     empty = {name for name, n in built.items() if n == 0}
     names = [name for name, _ in shards if name not in empty]
@@ -347,36 +386,47 @@ def index_network(network: Network, output: Path, jobs: int = 1) -> IndexResult 
         cards = {"buckets": buckets, "shards": names}
     bundle_files.write_info(folder, [s for info in infos for s in info.get("frequent", [])],
                             capped=sorted({w for info in infos for w in info.get("capped", [])}), cards=cards)
-    if _read_shards(folder) != names:
+    switched = _read_shards(folder) != names
+    if switched:
         tmp = folder / f"{TMP_PREFIX}{SHARDS_FILE}"
         tmp.write_text(json.dumps([f"{n}/" for n in names]) + "\n", encoding="utf-8")
         os.replace(tmp, folder / SHARDS_FILE)
     for entry in folder.iterdir():  # shards of earlier builds
         if entry.is_dir() and entry.name not in names and entry.name != bundle_files.CARDS_DIR:
             shutil.rmtree(entry, ignore_errors=True)
-    return IndexResult(pages=pages, reused=not todo, seconds=time.perf_counter() - start)
+    return IndexResult(pages=pages, reused=not todo and not switched, seconds=time.perf_counter() - start,
+                       changed=[] if not todo and not switched else [network.home])
 
 
 # --- after every site --------------------------------------------------------------------------
 
-def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] | None = None) -> list[Problem]:
+def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] | None = None,
+                changed: set[str] | None = None, releases: Releases | None = None) -> list[Problem]:
     """The shared directives' bundle, then the network index; a failure keeps the published ones.
 
     *notes* gets a line when the network index is left as it was because some sites have
-    no output (``portal build --target DIR`` takes them from the last release).
+    no output (``portal build --target DIR`` takes them from the last release). *changed* gets
+    the sites whose trees were written (the provincial portal's, when its network index changed:
+    it must be published with the sites that changed it, though it was not built). *releases*:
+    the sites read from their live release (never written: the shared bundle goes into the trees
+    of ``output/`` only, and those are the sites a change of the shared directives builds).
     """
     problems = []
-    missing = missing_sites(network, output)
+    missing = missing_sites(network, output, releases)
     if missing and notes is not None and (output / network.home / NETWORK_PAGE).is_dir():
         notes.append(f"network search index not rebuilt: {len(missing)} site(s) have no output ({', '.join(missing[:5])}"
                      f"{'…' if len(missing) > 5 else ''}) — build every site, or build with --target DIR to take them from the last release")
     try:
-        index_shared(network, output)
+        shared = index_shared(network, output)
+        if shared is not None and changed is not None:
+            changed.update(shared.changed)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         problems.append(Problem(f"output/*/{SHARED_BUNDLE}", None,
                                 _("shared directives' search index failed: {reason} — the previous one stays; build again", reason=exc)))
     try:
-        index_network(network, output, jobs)
+        whole = index_network(network, output, jobs, releases)
+        if whole is not None and changed is not None:
+            changed.update(whole.changed)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         problems.append(Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
                                 _("network search index failed: {reason} — the previous network index stays; build again",

@@ -31,7 +31,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.model.errors import Problem
@@ -69,6 +69,8 @@ class IndexResult:
     pages: int
     reused: bool
     seconds: float
+    #: the sites whose trees this step wrote into (after every site: the shared bundle's, the network index's)
+    changed: list[str] = field(default_factory=list)
 
 
 def executable() -> Path:
@@ -255,8 +257,8 @@ def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path, 
         shutil.rmtree(site, ignore_errors=True)
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
-    bundle_files.rewrite_fragments(bundle, displays)
-    bundle_files.rechunk(bundle)
+    cards = bundle_files.rewrite_fragments(bundle, displays)
+    bundle_files.rechunk(bundle, cards=cards)
     folded = [page.folded for _, page in staged if page.lang == "vi"]
     bundle_files.write_info(bundle, vietnamese.frequent_syllables(folded, len(folded)))
     if cards:
@@ -298,9 +300,13 @@ def _is_copy(raw: bytes, site_url: str, rel: str) -> bool:
 def read_record(bundle: Path) -> dict[str, list] | None:
     """A site's record (``{path: [inode, size, mtime, digest, kind]}``), None if missing or of an older format."""
     try:
-        record = json.loads((bundle / STAT_FILE).read_text(encoding="utf-8"))
+        return valid_record(json.loads((bundle / STAT_FILE).read_text(encoding="utf-8")))
     except (OSError, ValueError):
         return None
+
+
+def valid_record(record: object) -> dict[str, list] | None:
+    """*record* if it has a site's record's shape (``{path: [inode, size, mtime, digest, kind]}``), else None."""
     if not isinstance(record, dict) or not all(isinstance(r, list) and len(r) == 5 and isinstance(r[4], str)
                                                for r in record.values()):
         return None
@@ -367,13 +373,14 @@ def staged_page(store: ParsedPages, rel: str, path: Path, **extra: dict[str, str
     return None if parsed is None else assemble(parsed, **extra)
 
 
-def recorded_pages(tree: Path, kinds: set[str]) -> list[tuple[str, Path]] | None:
+def recorded_pages(tree: Path, kinds: set[str], record: dict[str, list] | None = None) -> list[tuple[str, Path]] | None:
     """(path, file) of the pages of *kinds* in the record the site's build left in its bundle, sorted.
 
+    *record*: the record to use instead (a live release's, kept with it: :mod:`portal.stages.publish.state`).
     None when there is no record, or one that names a page the tree does not have (not
     this tree's): the caller then reads the pages (:func:`content_pages`).
     """
-    record = read_record(tree / BUNDLE)
+    record = record if record is not None else read_record(tree / BUNDLE)
     if record is None:
         return None
     pages = [(rel, tree / rel) for rel, r in sorted(record.items()) if r[4] in kinds]
