@@ -327,3 +327,35 @@ def test_a_failure_mid_publish_leaves_that_site_as_it_was(plain_repo: Path, tmp_
         publish(plain_repo, target, ["xa-mot", "xa-hai"])
     assert snapshot(target / "xa-hai") == before
     assert (target / "xa-mot/current/only-in-b.txt").is_file()
+
+
+def test_a_file_linked_from_the_release_is_not_read_again(tmp_path, monkeypatch):
+    """The manifest of a tree linked from the last release (a fresh runner's, or the build's unchanged pages)
+    takes the hashes of the very same files from the release's manifest, and reads only what is new; the
+    result is the manifest read whole."""
+    from portal.stages.publish import manifest as manifests
+
+    release = tmp_path / "release"
+    for i in range(20):
+        (release / f"p{i}").mkdir(parents=True)
+        (release / f"p{i}" / "index.html").write_text(f"<p>{i}</p>", encoding="utf-8")
+    known = manifests.manifest(release)
+    tree = tmp_path / "tree"
+    for i in range(20):
+        (tree / f"p{i}").mkdir(parents=True)
+        os.link(release / f"p{i}" / "index.html", tree / f"p{i}" / "index.html")
+    (tree / "p3" / "index.html").unlink()
+    (tree / "p3" / "index.html").write_text("<p>đã sửa</p>", encoding="utf-8")   # changed: a new file
+    (tree / "moi.html").write_text("<p>mới</p>", encoding="utf-8")
+    whole = manifests.manifest(tree)
+    read: list[str] = []
+    real = manifests.file_hash
+    monkeypatch.setattr(manifests, "file_hash", lambda path: read.append(path.relative_to(tree).as_posix()) or real(path))
+    assert manifests.manifest(tree, release, known) == whole
+    assert sorted(read) == ["moi.html", "p3/index.html"]
+    forged = {**known, "p5/index.html": "sha256:" + "0" * 64}   # a hash is taken only for the same file
+    read.clear()
+    (tree / "p5" / "index.html").unlink()
+    (tree / "p5" / "index.html").write_text("<p>5</p>", encoding="utf-8")   # same text, another file: read
+    assert manifests.manifest(tree, release, forged)["p5/index.html"] == whole["p5/index.html"]
+    assert "p5/index.html" in read

@@ -35,9 +35,16 @@ def file_hash(path: Path) -> str:
     return "sha256:" + h.hexdigest()
 
 
-def manifest(tree: Path) -> Manifest:
-    """Every file (and symlink) under *tree*, with its content hash; empty folders do not count."""
+def manifest(tree: Path, previous: Path | None = None, known: Manifest | None = None) -> Manifest:
+    """Every file (and symlink) under *tree*, with its content hash; empty folders do not count.
+
+    *previous* (a release) and *known* (its manifest): a file of *tree* that is the very file of
+    *previous* at the same path (a hard link: the build links unchanged pages, and a fresh runner's
+    tree is linked from the release) takes its hash from *known* instead of being read. Releases
+    are never written in place, so the same file has the same content.
+    """
     result: Manifest = {}
+    known = known or {}
     for dirpath, dirnames, filenames in os.walk(tree):
         base = Path(dirpath)
         for name in [*filenames, *(d for d in dirnames if (base / d).is_symlink())]:
@@ -45,8 +52,22 @@ def manifest(tree: Path) -> Manifest:
             rel = path.relative_to(tree).as_posix()
             if not is_published(rel):
                 continue
-            result[rel] = "link:" + os.readlink(path) if path.is_symlink() else file_hash(path)
+            if path.is_symlink():
+                result[rel] = "link:" + os.readlink(path)
+                continue
+            hashed = known.get(rel)
+            if hashed is not None and previous is not None and hashed.startswith("sha256:") and _same_file(path, previous / rel):
+                result[rel] = hashed
+            else:
+                result[rel] = file_hash(path)
     return dict(sorted(result.items()))
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samestat(os.stat(a, follow_symlinks=False), os.stat(b, follow_symlinks=False))
+    except OSError:
+        return False
 
 
 def digest(m: Manifest) -> str:

@@ -365,9 +365,9 @@ def publish_site(target: Target, site_id: str, tree: Path, source: dict[str, Any
     anywhere; when it could only be kept aside, the result carries a ``warning``.
     """
     target.clean_leftovers(site_id)
-    new = manifest(tree)
     current = target.current(site_id)
     old: Manifest = target.read_manifest(site_id, current) if current else {}
+    new = manifest(tree, target.releases_dir(site_id) / current if current else None, old)
     if current and digest(old) == digest(new) and bool(meta and meta.get("retired")) == target.retired(site_id):
         return SiteRelease(site=site_id, release=None, previous=current, pruned=_prune(target, site_id, keep))
     rid = release_id(when, source.get("commit"))

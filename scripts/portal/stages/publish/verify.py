@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -112,6 +113,19 @@ def _bundles(tree: Path, value: str, page: str, site_url: str) -> Iterable[str]:
             yield from _bundle_files(tree, rel.rstrip("/") + "/")
 
 
+def _files(tree: Path) -> set[str]:
+    """Every file under *tree* (links to files too, as ``rglob`` + ``is_file`` had them), by its posix path from *tree*."""
+    found: set[str] = set()
+    root = str(tree)
+    for dirpath, _dirs, filenames in os.walk(tree):
+        rel = os.path.relpath(dirpath, root)
+        prefix = "" if rel == "." else rel.replace(os.sep, "/") + "/"
+        for name in filenames:
+            if os.path.isfile(os.path.join(dirpath, name)):
+                found.add(prefix + name)
+    return found
+
+
 def missing_resources(tree: Path, site_url: str = "", files: Iterable[str] | None = None, *,
                       bundles: bool = True) -> dict[str, list[str]]:
     """``{missing path: [pages that reference it]}`` for a built site *tree*.
@@ -120,7 +134,7 @@ def missing_resources(tree: Path, site_url: str = "", files: Iterable[str] | Non
     *bundles* false the search bundles of ``data-bundles`` are not followed (a build made with
     ``--no-search``: its operator chose a release without search).
     """
-    have = set(files) if files is not None else {p.relative_to(tree).as_posix() for p in tree.rglob("*") if p.is_file()}
+    have = set(files) if files is not None else _files(tree)
     missing: dict[str, list[str]] = {}
     checked: dict[str, bool] = {}
     for page in sorted(p for p in have if p.endswith(".html")):
