@@ -37,17 +37,14 @@ def annotate(generator) -> None:
     if site_id is None or network is None:
         return
     site = network.site(site_id)
+    shared = {str(p.path): p for p in catalogue.SHARED}  # once a run: a look-up per copy was a scan of them all
     for article in generator.articles:
-        post = catalogue.CURRENT.get(article.source_path) or _shared(article.source_path)
+        post = catalogue.CURRENT.get(article.source_path) or shared.get(article.source_path)
         if post is None or post.document is None or not post.document.number:
             continue
         view = legal.document_view(post, network, site, catalogue.DOCUMENTS, _today(settings), settings["PORTAL_LANG"])
         article.metadata["document"] = view
         article.document = view
-
-
-def _shared(path: str):
-    return next((p for p in catalogue.SHARED if str(p.path) == path), None)
 
 
 def issued_order(item) -> tuple:

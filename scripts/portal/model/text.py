@@ -20,6 +20,9 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 #: word joiner, invisible operators, byte-order mark (a BOM inside the text), Mongolian vowel separator
 INVISIBLE = "\u00ad\u200b\u200c\u200d\u2060\u2061\u2062\u2063\u2064\ufeff\u180e"
 _INVISIBLE_TABLE = str.maketrans("", "", INVISIBLE)
+#: whether a text holds one (a search is C-speed; ``translate`` with a table walks every character in Python's
+#: mapping protocol: 0.2 ms a post, 12 s of a 150-site build's 400 s of CPU)
+_HAS_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 
 #: characters that XML 1.0 forbids and HTML reports as parse errors: C0 controls other
 #: than tab, line feed and carriage return; DEL and the C1 controls; noncharacters
@@ -61,7 +64,7 @@ def clean(text: str) -> tuple[str, list[BadCharacter]]:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = nfc(text.translate(_INVISIBLE_TABLE))
+    text = nfc(_without_invisible(text))
     bad: list[BadCharacter] = []
     if _FORBIDDEN.search(text):
         seen: set[int] = set()
@@ -75,7 +78,11 @@ def clean(text: str) -> tuple[str, list[BadCharacter]]:
 
 def clean_name(name: str) -> str:
     """A file or folder name as links name it: NFC, without invisible characters."""
-    return nfc(name.translate(_INVISIBLE_TABLE))
+    return nfc(_without_invisible(name))
+
+
+def _without_invisible(text: str) -> str:
+    return text.translate(_INVISIBLE_TABLE) if _HAS_INVISIBLE.search(text) else text
 
 
 def fold(text: str) -> str:

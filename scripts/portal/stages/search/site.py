@@ -113,11 +113,15 @@ def _is_shared(raw: bytes) -> bool:
 def _html_pages(tree: Path) -> Iterator[tuple[str, Path]]:
     """(path relative to *tree*, file) of every HTML page of a site, sorted; not the bundles nor hidden folders."""
     skip = {BUNDLE, SHARED_BUNDLE}
-    for path in sorted(tree.rglob("*.html")):
-        rel = path.relative_to(tree).as_posix()
-        parts = rel.split("/")
-        if not (skip & set(parts[:-1]) or parts[0].startswith(".")):
-            yield rel, path
+    found: list[str] = []
+    root = str(tree)
+    for dirpath, dirnames, filenames in os.walk(tree):  # the bundles (thousands of files) are not walked
+        rel_dir = os.path.relpath(dirpath, root)
+        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+        dirnames[:] = [d for d in dirnames if d not in skip and (prefix or not d.startswith("."))]
+        found += [prefix + name for name in filenames if name.endswith(".html") and (prefix or not name.startswith("."))]
+    for rel in sorted(found, key=lambda r: r.split("/")):  # as paths sort: folder by folder
+        yield rel, tree / rel
 
 
 def content_pages(tree: Path, shared: bool | None = None) -> Iterator[tuple[str, Path]]:
