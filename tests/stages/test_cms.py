@@ -151,6 +151,26 @@ def test_names_are_data_not_markup(tmp_path):
     assert 'name="robots" content="noindex, nofollow"' in html
 
 
+def test_the_editor_is_written_beside_a_release_never_into_it(tmp_path):
+    """A site taken from its release (``portal build --target``: hard links) gets its editor as new files: the
+    release's own files keep their text."""
+    import os
+
+    root = make_project(tmp_path / "p", HOSTILE)
+    network = load_network(root)
+    site = network.site("tinh")
+    release, tree = tmp_path / "release" / "admin", tmp_path / "out" / "admin"
+    release.mkdir(parents=True)
+    tree.mkdir(parents=True)
+    for name in ("index.html", "config.yml", "cms.js"):
+        (release / name).write_text("live", encoding="utf-8")
+        os.link(release / name, tree / name)
+    cms.write(network, site, tree, root=root)
+    assert all((release / name).read_text(encoding="utf-8") == "live" for name in ("index.html", "config.yml", "cms.js"))
+    assert "<html" in (tree / "index.html").read_text(encoding="utf-8")
+    assert not list(tree.glob(".*.tmp"))
+
+
 def test_network_cms_is_validated(tmp_path):
     from portal.model.errors import PortalError
 

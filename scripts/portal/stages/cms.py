@@ -423,7 +423,9 @@ def write(network: Network, site: Site, dest: Path, *, root: Path | None = None,
     written = []
     for name, text in (("index.html", index_html(network, site)), ("config.yml", dump(config(network, site, serve_port))),
                        ("cms.js", cms_js(network, site))):
-        (dest / name).write_text(text, encoding="utf-8")
+        tmp = dest / f".{name}.tmp"  # a new file, renamed over: a tree seeded from a release holds hard links into it
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, dest / name)
         written.append(dest / name)
     for src in bundle_files(root or network.root):
         target = dest / src.name
