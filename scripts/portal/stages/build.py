@@ -348,16 +348,16 @@ def build(
         seeded = seed_output(network, out, seed_from, only={*selected, network.home} if sites else None)
         releases = release_trees(network, out, seed_from)
         if seeded:
-            notes.append(f"{len(seeded)} site(s) taken from the last release in {seed_from} before building")
+            notes.append(_("{count} site(s) taken from the last release in {target} before building", count=len(seeded), target=seed_from))
     if seed_branch is not None:
         from portal.stages.publish.seed import seed_from_branches
 
         seeded = seed_from_branches(network, out, seed_branch)
         if seeded:
-            notes.append(f"{len(seeded)} site(s) taken from the branches {seed_branch}/<id> before building")
+            notes.append(_("{count} site(s) taken from the branches {branch}/<id> before building", count=len(seeded), branch=seed_branch))
     if with_home and search and sites and network.home not in selected and not (out / network.home).is_dir():
         selected.append(network.home)  # the shared directives' bundle is made from the provincial portal's pages
-        notes.append(f"{network.home} built too: the shared directives' search bundle is made from its pages")
+        notes.append(_("{site} built too: the shared directives' search bundle is made from its pages", site=network.home))
     i18n.compile_catalogs(network.root / "translations")
 
     t0 = time.perf_counter()

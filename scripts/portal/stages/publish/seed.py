@@ -40,6 +40,15 @@ def _link(src: str, dest: str) -> None:
         shutil.copy2(src, dest)
 
 
+def _live_release(target: Target, site_id: str, output: Path) -> tuple[str, Path] | None:
+    """(release id, folder) of *site_id*'s current release when the site has no output yet; else None."""
+    current = target.current(site_id)
+    if (output / site_id).exists() or current is None:
+        return None
+    folder = target.releases_dir(site_id) / current
+    return (current, folder) if folder.is_dir() else None
+
+
 def seed_output(network: Network, output: Path, target_dir: Path | str, only: Collection[str] | None = None) -> list[str]:
     """Copy (hard links) into *output* the current release of every site that has no output yet (of *only*, if given).
 
@@ -57,12 +66,10 @@ def seed_output(network: Network, output: Path, target_dir: Path | str, only: Co
         dest = output / site.id
         if only is not None and site.id not in only:
             continue
-        current = target.current(site.id)
-        if dest.exists() or current is None:
+        live = _live_release(target, site.id, output)
+        if live is None:
             continue
-        src = target.releases_dir(site.id) / current
-        if not src.is_dir():
-            continue
+        current, src = live
         tmp = output / f"{SEED_PREFIX}{site.id}"
         shutil.rmtree(tmp, ignore_errors=True)
         shutil.copytree(src, tmp, symlinks=True, copy_function=_link)
@@ -84,13 +91,10 @@ def release_trees(network: Network, output: Path, target_dir: Path | str) -> Rel
     trees: dict[str, Path] = {}
     records: dict[str, dict] = {}
     for site in network.sites:
-        current = target.current(site.id)
-        if (output / site.id).exists() or current is None:
+        live = _live_release(target, site.id, output)
+        if live is None:
             continue
-        tree = target.releases_dir(site.id) / current
-        if not tree.is_dir():
-            continue
-        trees[site.id] = tree
+        current, trees[site.id] = live
         kept = target.read_meta(site.id, current).get("state")
         text = kept.get(f"{state.SITE_BUNDLE}/{state.STAGE_RECORD}") if isinstance(kept, dict) else None
         try:

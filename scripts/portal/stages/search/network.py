@@ -414,8 +414,9 @@ def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] 
     problems = []
     missing = missing_sites(network, output, releases)
     if missing and notes is not None and (output / network.home / NETWORK_PAGE).is_dir():
-        notes.append(f"network search index not rebuilt: {len(missing)} site(s) have no output ({', '.join(missing[:5])}"
-                     f"{'…' if len(missing) > 5 else ''}) — build every site, or build with --target DIR to take them from the last release")
+        notes.append(_("network search index not rebuilt: {count} site(s) have no output ({sites}) — build every site, "
+                       "or build with --target DIR to take them from the last release",
+                       count=len(missing), sites=", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")))
     try:
         shared = index_shared(network, output)
         if shared is not None and changed is not None:
