@@ -1,7 +1,8 @@
 """The text of a PDF attachment, for search and for the check that a document's PDF is not a bare scan.
 
-A PDF is untrusted input: it is read with **pypdf** in a forked child process that may use at
-most :data:`MEMORY_BYTES` of memory and *seconds* of time, and that reads at most *max_pages*
+A PDF is untrusted input: it is read with **pypdf** in a forked child process (one per build
+process, kept for the PDFs that follow: :class:`_Reader`) that may use at most
+:data:`MEMORY_BYTES` of memory and *seconds* of time for each PDF, and that reads at most *max_pages*
 pages and keeps at most *max_chars* characters (sites.yaml ``documents.pdf_pages``,
 ``pdf_text_kb``, ``pdf_seconds``). A child that runs out of either is ended; the PDF is then
 reported as unreadable, never hangs or crashes the build. The text is cached by the file's
@@ -10,6 +11,7 @@ SHA-256 (``.cache/pdf-text/``), so each PDF is read once per checkout.
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import json
 import multiprocessing
@@ -45,44 +47,126 @@ def normalise(text: str, max_chars: int) -> str:
     return text[:max_chars]
 
 
-def _extract(path: str, max_pages: int, max_chars: int, conn) -> None:
-    """In the child: read the text of the first *max_pages* pages, send (ok, text or reason)."""
+def _read(path: str, max_pages: int, max_chars: int) -> tuple[bool, str]:
+    """In the child: the text of the first *max_pages* pages, as (True, text) or (False, reason)."""
+    from pypdf import PdfReader
+    from pypdf.errors import FileNotDecryptedError, PdfReadError
+
+    try:
+        reader = PdfReader(path, strict=False)
+        if reader.is_encrypted:
+            try:
+                reader.decrypt("")
+            except Exception:
+                return False, "encrypted"
+        parts: list[str] = []
+        size = 0
+        for i, page in enumerate(reader.pages):
+            if i >= max_pages or size >= max_chars:
+                break
+            text = page.extract_text() or ""
+            parts.append(text)
+            size += len(text)
+        return True, normalise("\n".join(parts), max_chars)
+    except FileNotDecryptedError:
+        return False, "encrypted"
+    except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, OSError) as exc:
+        return False, f"damaged: {type(exc).__name__}"
+
+
+def _serve(conn) -> None:
+    """The child's loop: receive ``(path, max_pages, max_chars)``, send ``(ok, text or reason)``, until the
+    parent closes its end. After running out of memory it says so and ends (its parent starts another)."""
     try:
         resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     except (ValueError, OSError):
         pass
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
     try:
-        import logging
-
-        from pypdf import PdfReader
-        from pypdf.errors import FileNotDecryptedError, PdfReadError
-
-        logging.getLogger("pypdf").setLevel(logging.CRITICAL)
-        try:
-            reader = PdfReader(path, strict=False)
-            if reader.is_encrypted:
-                try:
-                    reader.decrypt("")
-                except Exception:
-                    conn.send((False, "encrypted"))
-                    return
-            parts: list[str] = []
-            size = 0
-            for i, page in enumerate(reader.pages):
-                if i >= max_pages or size >= max_chars:
-                    break
-                text = page.extract_text() or ""
-                parts.append(text)
-                size += len(text)
-            conn.send((True, normalise("\n".join(parts), max_chars)))
-        except FileNotDecryptedError:
-            conn.send((False, "encrypted"))
-        except MemoryError:
-            conn.send((False, "too-large"))
-        except (PdfReadError, ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError, OSError) as exc:
-            conn.send((False, f"damaged: {type(exc).__name__}"))
+        while True:
+            try:
+                path, max_pages, max_chars = conn.recv()
+            except (EOFError, OSError):
+                return
+            try:
+                result = _read(path, max_pages, max_chars)
+            except MemoryError:
+                conn.send((False, "too-large"))
+                return
+            conn.send(result)
     finally:
         conn.close()
+
+
+class _Reader:
+    """The child process of this process that reads PDFs, one after another (issue 14: a PDF is untrusted).
+
+    Started at the first PDF and kept: forking a build worker for every PDF cost 15 ms or more a PDF
+    (5,613 PDFs at the reference scale), reading one of the network's small PDFs about 2 ms. A child
+    that runs out of time is killed and one that runs out of memory ends; the next PDF starts a new
+    one. Another process (a forked build worker) never uses the child of the process it was forked from.
+    """
+
+    #: PDFs one child reads before it is replaced (bounds what one child's memory can collect)
+    MAX_READS = 1000
+
+    def __init__(self) -> None:
+        self.owner = 0
+        self.proc = None
+        self.conn = None
+        self.reads = 0
+
+    def _start(self) -> None:
+        import pypdf  # noqa: F401  (imported before the fork: the child has it)
+
+        ctx = multiprocessing.get_context("fork")
+        ours, theirs = ctx.Pipe(duplex=True)
+        proc = ctx.Process(target=_serve, args=(theirs,), daemon=True)
+        proc.start()
+        theirs.close()
+        self.owner, self.proc, self.conn, self.reads = os.getpid(), proc, ours, 0
+
+    def stop(self) -> None:
+        """End the child (killed if it is still reading)."""
+        proc, conn = self.proc, self.conn
+        mine = self.owner == os.getpid()
+        self.proc = self.conn = None
+        if not mine:
+            return  # the parent's child: the parent ends it
+        if conn is not None:
+            conn.close()
+        if proc is not None:
+            if proc.is_alive():
+                proc.kill()
+            proc.join()
+
+    def read(self, path: str, max_pages: int, max_chars: int, seconds: float) -> tuple[bool, str]:
+        """(True, text) or (False, reason) for the PDF at *path*, within *seconds* of the child's time."""
+        if self.owner != os.getpid():
+            self.proc = self.conn = None
+        if self.proc is None or not self.proc.is_alive() or self.reads >= self.MAX_READS:
+            self.stop()
+            self._start()
+        assert self.conn is not None
+        self.reads += 1
+        try:
+            self.conn.send((path, max_pages, max_chars))
+            if not self.conn.poll(seconds):
+                self.stop()
+                return False, "too-slow"
+            ok, value = self.conn.recv()
+        except (EOFError, OSError):
+            self.stop()
+            return False, "too-large"  # the child died (out of memory)
+        if not ok and value == "too-large":
+            self.stop()
+        return bool(ok), str(value)
+
+
+_READER = _Reader()
+atexit.register(_READER.stop)
 
 
 def extract(path: Path, *, max_pages: int, max_chars: int, seconds: float, cache_dir: Path | None = None) -> str:
@@ -114,24 +198,4 @@ def extract(path: Path, *, max_pages: int, max_chars: int, seconds: float, cache
 
 
 def _run(path: str, max_pages: int, max_chars: int, seconds: float) -> tuple[bool, str]:
-    import pypdf  # noqa: F401  (imported once here: every forked child inherits it)
-
-    ctx = multiprocessing.get_context("fork")
-    receiver, sender = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_extract, args=(path, max_pages, max_chars, sender), daemon=True)
-    proc.start()
-    sender.close()
-    try:
-        if receiver.poll(seconds):
-            try:
-                ok, value = receiver.recv()
-            except (EOFError, OSError):
-                ok, value = False, "too-large"  # the child died (out of memory)
-        else:
-            ok, value = False, "too-slow"
-    finally:
-        receiver.close()
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-    return bool(ok), str(value)
+    return _READER.read(path, max_pages, max_chars, seconds)

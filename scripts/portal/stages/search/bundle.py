@@ -39,7 +39,7 @@ def read_fragment(path: Path) -> dict:
 def write_fragment(path: Path, fragment: dict) -> None:
     data = SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    tmp.write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
     tmp.replace(path)
 
 
@@ -78,7 +78,7 @@ def rewrite_fragments(bundle: Path, displays: dict[str, dict]) -> dict[str, list
         write_fragment(path, fragment)
         cards[name] = card_of(name, fragment)
     data = json.dumps(dates, separators=(",", ":"), sort_keys=True).encode()
-    (bundle / DATES_FILE).write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+    (bundle / DATES_FILE).write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
     return cards
 
 
@@ -128,7 +128,7 @@ def _load(path: Path):
 def _dump(value) -> bytes:
     import cbor2
 
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=9, mtime=0)
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=6, mtime=0)
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
@@ -378,7 +378,7 @@ def write_cards(dest: Path, bundles: list[Path]) -> int:
     tmp.mkdir(parents=True)
     for bucket, out in files.items():
         data = json.dumps({"c": out["c"], "w": out["w"]}, ensure_ascii=False, separators=(",", ":")).encode()
-        (tmp / f"{bucket:x}.json.gz").write_bytes(gzip.compress(data, compresslevel=9, mtime=0))
+        (tmp / f"{bucket:x}.json.gz").write_bytes(gzip.compress(data, compresslevel=6, mtime=0))
     if dest.exists():
         shutil.rmtree(dest)
     tmp.rename(dest)
@@ -495,4 +495,4 @@ def _dump_encoded_chunk(words: list[bytes]) -> bytes:
     """``_dump([group])`` from the group's words already encoded (:func:`_dump_raw`): the same bytes, each
     word encoded once (a CBOR array is its head, then its items)."""
     data = _cbor_array(1) + _cbor_array(len(words)) + b"".join(words)
-    return gzip.compress(SIGNATURE + data, compresslevel=9, mtime=0)
+    return gzip.compress(SIGNATURE + data, compresslevel=6, mtime=0)
