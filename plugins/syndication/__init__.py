@@ -67,8 +67,10 @@ def write(pelican) -> None:
     prefix = s["PORTAL_LANG_PREFIX"]  # '/' or '/en/'
     out = os.path.join(pelican.output_path, prefix.lstrip("/"))
     articles = sorted(_state["articles"], key=lambda a: a.date, reverse=True)
+    # every post's and page's feed item, made once: the change list takes them all, the feeds their newest
+    entries = {id(item): syndication.feed_item(item, s) for item in [*articles, *_state["pages"]]}
     if articles:
-        feed = syndication.json_feed(articles[:FEED_ITEMS], s, f"{prefix}feeds/all.json", s["SITENAME"], prefix)
+        feed = syndication.json_feed(articles[:FEED_ITEMS], s, f"{prefix}feeds/all.json", s["SITENAME"], prefix, entries)
         _write(os.path.join(out, "feeds", "all.json"), syndication.dumps(feed))
     names = s.get("PORTAL_SECTION_NAMES", {})
     by_section: dict[str, list] = {}
@@ -76,7 +78,7 @@ def write(pelican) -> None:
         by_section.setdefault(a.category.slug, []).append(a)
     for slug, items in by_section.items():
         feed = syndication.json_feed(items[:FEED_ITEMS], s, f"{prefix}feeds/{slug}.json",
-                                     f"{s['SITENAME']} - {names.get(slug, slug)}", f"{prefix}{slug}/")
+                                     f"{s['SITENAME']} - {names.get(slug, slug)}", f"{prefix}{slug}/", entries)
         _write(os.path.join(out, "feeds", f"{slug}.json"), syndication.dumps(feed))
     radio = [a for a in by_section.get(outreach.RADIO_CATEGORY, []) if a.metadata.get("radio")]
     if radio and s.get("PORTAL_LANG") == s.get("PORTAL_DEFAULT_LANG"):
@@ -89,7 +91,7 @@ def write(pelican) -> None:
         _write(os.path.join(pelican.output_path, PODCAST), xml)
     feed_url = f"{site['url']}{prefix}feeds/all.json"
     for item in [*articles, *_state["pages"]]:
-        entry = syndication.feed_item(item, s)
+        entry = entries[id(item)]
         key = entry["id"] if entry["id"] not in changes.ITEMS else entry["url"]
         changes.ITEMS[key] = {"url": entry["url"], "title": entry["title"], "language": s["PORTAL_LANG"],
                               "version": syndication.item_version(entry), "feed": feed_url}
