@@ -46,6 +46,7 @@ def test_damaged_pdf_is_an_error_and_the_next_is_read(reader, pdfs):
     with pytest.raises(pdftext.PdfError) as err:
         pdftext.extract(pdfs["damaged"], seconds=10, **LIMITS)
     assert err.value.reason == "damaged"
+    assert reader.proc is None, "a child that failed to read a PDF is not used again"
     assert "chiếu sáng" in pdftext.extract(pdfs["good"], seconds=10, **LIMITS)
 
 

@@ -105,8 +105,9 @@ class _Reader:
 
     Started at the first PDF and kept: forking a build worker for every PDF cost 15 ms or more a PDF
     (5,613 PDFs at the reference scale), reading one of the network's small PDFs about 2 ms. A child
-    that runs out of time is killed and one that runs out of memory ends; the next PDF starts a new
-    one. Another process (a forked build worker) never uses the child of the process it was forked from.
+    that runs out of time is killed, and one that runs out of memory or fails to read a PDF ends; the
+    next PDF starts a new one. Another process (a forked build worker) never uses the child of the
+    process it was forked from.
     """
 
     #: PDFs one child reads before it is replaced (bounds what one child's memory can collect)
@@ -160,7 +161,7 @@ class _Reader:
         except (EOFError, OSError):
             self.stop()
             return False, "too-large"  # the child died (out of memory)
-        if not ok and value == "too-large":
+        if not ok:  # a PDF that failed may have left the child in any state: the next PDF gets a new one
             self.stop()
         return bool(ok), str(value)
 
