@@ -134,8 +134,8 @@ class IncrementalWriter(Writer):
     def _write_copy(self, name, template, context, override_output, kwargs, plan, key) -> None:
         """A shared directive's copy: filled from its shape's template, or rendered (and, the first time,
         the template made and checked: :func:`portal.stages.render.copies.make`)."""
-        found = copies.lookup_compiled(plan, key)
-        text = copies.fill_compiled(found, plan.values) if isinstance(found, copies.Compiled) else None
+        found = copies.lookup(plan, key)
+        text = copies.fill(found, plan.values) if isinstance(found, str) else None
         if text is None:
             text = self._render(template, context, name, kwargs)
             if found is None:

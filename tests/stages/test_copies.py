@@ -220,25 +220,3 @@ def test_a_template_is_kept_only_when_it_fills_to_the_page(tmp_path):
     plan.folder = blocked  # a cache that cannot be written: nothing kept, nothing raised
     copies.make(plan, "k5", page, template)
     assert copies.lookup(plan, "k5") is None
-
-
-def test_a_worker_cuts_each_template_once_and_fills_it_for_every_site(tmp_path):
-    """The templates a worker reads are cut at their tokens once and kept in the process: each site of the
-    shape fills the same cut template with its own values, as :func:`copies.fill` would."""
-    one = copies.sentinels({"name": "Xã Một Hai Ba", "url": "https://xa-mot.example.vn", "phone": "0222 3822 569"}, {})
-    two = copies.sentinels({"name": "Phường <Bốn> & Năm", "url": "https://phuong-bon.example.vn", "phone": "0222 111"}, {})
-    one.folder = two.folder = tmp_path
-    name, url, phone = one.context["name"], one.context["url"], one.context["phone"]
-    template = (f'<title>{escape(name)}</title><a href="{url}/tin-tuc/">{escape(name)}</a>'
-                f'<a href="{escape(tel_href(phone))}">{escape(phone)}</a><script>{{"n": "{copies._json_html(str(name))}"}}</script>'
-                f'<a href="https://share.example/?u={url.replace("://", "%3A//")}/">chia sẻ</a>')
-    page = copies.fill(template, one.values)
-    assert page is not None and copies.make(one, "k", page, template)
-    cut = copies.lookup_compiled(one, "k")
-    assert isinstance(cut, copies.Compiled) and copies.lookup_compiled(two, "k") is cut  # read and cut once
-    assert copies.fill_compiled(cut, one.values) == page
-    assert copies.fill_compiled(cut, two.values) == copies.fill(template, two.values)
-    assert "Phường &lt;Bốn&gt; &amp; Năm" in copies.fill_compiled(cut, two.values)
-    assert copies.fill_compiled(cut, two.values[:1]) is None  # a value missing: rendered instead
-    assert not copies.make(one, "bad", page.upper(), template) and copies.lookup_compiled(one, "bad") is False
-    assert copies.lookup_compiled(one, "not-made") is None

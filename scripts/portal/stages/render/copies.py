@@ -39,7 +39,6 @@ import shutil
 import tempfile
 import time
 import zlib
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +60,7 @@ _TOKEN = re.compile(r"Zq(\d{4,})([xt])")  # a value, or its tel: address
 _LOOSE = re.compile(r"zq\d{4,}[a-z]", re.IGNORECASE)
 #: a site's address as its sentinel keeps it (``https://zq0003u.invalid``): code joins paths to it (``urljoin``)
 _URL_VALUE = re.compile(r"(https?)://([a-z0-9.-]+(?::\d+)?)")
+_URL_TOKEN = re.compile(r"(://|%3A//)zq(\d{4,})u\.invalid")
 MARK_BAD = b"-"
 ENV = "PORTAL_COPY_TEMPLATES"
 
@@ -171,80 +171,42 @@ def sentinels(ctx: dict[str, Any], top: dict[str, str]) -> Plan:
     return Plan(out, values, tops)
 
 
-#: any token: an address's (groups 1–2: ``://`` or ``%3A//``, number) or a value's (groups 3–4: number, kind)
-_ANY_TOKEN = re.compile(r"(://|%3A//)zq(\d{4,})u\.invalid|Zq(\d{4,})([xt])")
+def fill(template: str, values: list[str]) -> str | None:
+    """The template with each token replaced by its value in the token's form; None when a token
+    has no known form after it or names no value, or when token-like text is left between tokens
+    (a transformation the forms do not know: ``upper``, ``truncate``, a host split from its address…)."""
+    missing: list[int] = []
 
+    def host(m: re.Match) -> str:  # a site's address (``://zq0003u.invalid``, or URL-quoted ``%3A//…``): its host
+        number = int(m.group(2))
+        if number >= len(values):
+            missing.append(number)
+            return ""
+        return m.group(1) + (values[number] if m.group(1) == "://" else quote(values[number], safe="/"))
 
-@dataclass(frozen=True)
-class Compiled:
-    """A template cut at its tokens (:func:`compile_template`): ``literals`` has one text more than
-    ``slots``; each slot is (value number, how the value is written: ``host``, ``host_quoted``, or a
-    form's function, applied to the value or, for a ``t`` token, to its ``tel:`` address, and whether
-    it is that ``t`` token); ``top``: the highest value number + 1."""
-
-    literals: tuple[str, ...]
-    slots: tuple[tuple[int, Callable[[str], str], bool], ...]
-    top: int
-
-
-def _host(value: str) -> str:
-    return value
-
-
-def _host_quoted(value: str) -> str:
-    return quote(value, safe="/")
-
-
-def compile_template(template: str) -> Compiled | None:
-    """*template* cut at its tokens; None when a token has no known form after it, or when token-like
-    text is left between tokens (a transformation the forms do not know: ``upper``, ``truncate``, a
-    host split from its address…). Linear in the template's length."""
-    literals: list[str] = []
-    slots: list[tuple[int, Callable[[str], str], bool]] = []
+    template = _URL_TOKEN.sub(host, template)
+    if missing:
+        return None
+    parts: list[str] = []
     pos = 0
-    for m in _ANY_TOKEN.finditer(template):
+    for m in _TOKEN.finditer(template):
+        number, kind = int(m.group(1)), m.group(2)
         literal = template[pos:m.start()]
-        if _LOOSE.search(literal):
+        if number >= len(values) or _LOOSE.search(literal):
             return None
-        if m.group(1) is not None:  # a site's address (``://zq0003u.invalid``, or URL-quoted ``%3A//…``): its host
-            literals.append(literal + m.group(1))
-            slots.append((int(m.group(2)), _host if m.group(1) == "://" else _host_quoted, False))
-            pos = m.end()
-            continue
         rest = m.end()
         for probe, _name, fn in _PROBES:
             if template.startswith(probe, rest):
-                literals.append(literal)
-                slots.append((int(m.group(3)), fn, m.group(4) == "t"))
+                parts.append(literal)
+                parts.append(fn(values[number] if kind == "x" else tel_href(values[number])))
                 pos = rest + len(probe)
                 break
         else:
             return None
-    tail = template[pos:]
-    if _LOOSE.search(tail):
+    if _LOOSE.search(template, pos):
         return None
-    literals.append(tail)
-    return Compiled(tuple(literals), tuple(slots), max((slot[0] for slot in slots), default=-1) + 1)
-
-
-def fill_compiled(compiled: Compiled, values: list[str]) -> str | None:
-    """The template filled with *values*, each in its token's form; None when a token names no value."""
-    if compiled.top > len(values):
-        return None
-    literals = compiled.literals
-    parts = [literals[0]]
-    for i, (number, form, tel) in enumerate(compiled.slots, 1):
-        parts.append(form(tel_href(values[number]) if tel else values[number]))
-        parts.append(literals[i])
+    parts.append(template[pos:])
     return "".join(parts)
-
-
-def fill(template: str, values: list[str]) -> str | None:
-    """The template with each token replaced by its value in the token's form; None when a token
-    has no known form after it or names no value, or when token-like text is left between tokens
-    (:func:`compile_template`, :func:`fill_compiled`)."""
-    compiled = compile_template(template)
-    return None if compiled is None else fill_compiled(compiled, values)
 
 
 def residue(template: str, values: list[str]) -> str | None:
@@ -317,32 +279,6 @@ def lookup(plan: Plan, key: str) -> str | bool | None:
         return zlib.decompress(data).decode("utf-8")
     except (zlib.error, UnicodeDecodeError):
         return None
-
-
-#: templates this process has read and cut (:func:`lookup_compiled`), by file, the least recently used
-#: dropped first beyond :data:`COMPILED_MAX` (a worker fills the same templates on every site of a shape:
-#: about 1,000 a shape, 3 shapes at the reference scale, some 15 kB each)
-_COMPILED: OrderedDict[str, Compiled | bool] = OrderedDict()
-COMPILED_MAX = 4096
-
-
-def lookup_compiled(plan: Plan, key: str) -> Compiled | bool | None:
-    """:func:`lookup`, cut at its tokens (:func:`compile_template`) and kept in this process: False when
-    the copy renders on every site (marked so, or a template that cannot be filled); None when not made yet.
-    A template file never changes once written (its key covers everything the page shows)."""
-    path = str(_path(plan, key))
-    hit = _COMPILED.get(path)
-    if hit is not None:
-        _COMPILED.move_to_end(path)
-        return hit
-    found = lookup(plan, key)
-    if found is None:
-        return None
-    value: Compiled | bool = False if found is False else (compile_template(found) or False)  # type: ignore[arg-type]
-    _COMPILED[path] = value
-    if len(_COMPILED) > COMPILED_MAX:
-        _COMPILED.popitem(last=False)
-    return value
 
 
 def _store(plan: Plan, key: str, data: bytes) -> None:
