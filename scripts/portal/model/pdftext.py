@@ -1,7 +1,7 @@
 """The text of a PDF attachment, for search and for the check that a document's PDF is not a bare scan.
 
-A PDF is untrusted input: it is read with **pypdf** in a forked child process (one per build
-process, kept for the PDFs that follow: :class:`_Reader`) that may use at most
+A PDF is untrusted input: it is read with **pypdf** in a forked child process (one per process, i.e. per
+site's build worker, kept for the PDFs that follow: :class:`_Reader`) that may use at most
 :data:`MEMORY_BYTES` of memory and *seconds* of time for each PDF, and that reads at most *max_pages*
 pages and keeps at most *max_chars* characters (sites.yaml ``documents.pdf_pages``,
 ``pdf_text_kb``, ``pdf_seconds``). A child that runs out of either is ended; the PDF is then
@@ -103,7 +103,7 @@ def _serve(conn) -> None:
 class _Reader:
     """The child process of this process that reads PDFs, one after another (issue 14: a PDF is untrusted).
 
-    Started at the first PDF and kept: forking a build worker for every PDF cost 15 ms or more a PDF
+    Started at the first PDF and kept: forking the site's worker for every PDF cost 15 ms or more a PDF
     (5,613 PDFs at the reference scale), reading one of the network's small PDFs about 2 ms. A child
     that runs out of time is killed, and one that runs out of memory or fails to read a PDF ends; the
     next PDF starts a new one. Another process (a forked build worker) never uses the child of the
