@@ -70,15 +70,16 @@ def write(pelican) -> None:
     # every post's and page's feed item, made once: the change list takes them all, the feeds their newest
     entries = {id(item): syndication.feed_item(item, s) for item in [*articles, *_state["pages"]]}
     if articles:
-        feed = syndication.json_feed(articles[:FEED_ITEMS], s, f"{prefix}feeds/all.json", s["SITENAME"], prefix, entries)
+        feed = syndication.json_feed([entries[id(a)] for a in articles[:FEED_ITEMS]], s, f"{prefix}feeds/all.json",
+                                     s["SITENAME"], prefix)
         _write(os.path.join(out, "feeds", "all.json"), syndication.dumps(feed))
     names = s.get("PORTAL_SECTION_NAMES", {})
     by_section: dict[str, list] = {}
     for a in articles:
         by_section.setdefault(a.category.slug, []).append(a)
     for slug, items in by_section.items():
-        feed = syndication.json_feed(items[:FEED_ITEMS], s, f"{prefix}feeds/{slug}.json",
-                                     f"{s['SITENAME']} - {names.get(slug, slug)}", f"{prefix}{slug}/", entries)
+        feed = syndication.json_feed([entries[id(a)] for a in items[:FEED_ITEMS]], s, f"{prefix}feeds/{slug}.json",
+                                     f"{s['SITENAME']} - {names.get(slug, slug)}", f"{prefix}{slug}/")
         _write(os.path.join(out, "feeds", f"{slug}.json"), syndication.dumps(feed))
     radio = [a for a in by_section.get(outreach.RADIO_CATEGORY, []) if a.metadata.get("radio")]
     if radio and s.get("PORTAL_LANG") == s.get("PORTAL_DEFAULT_LANG"):

@@ -145,9 +145,8 @@ class _Reader:
 
     def read(self, path: str, max_pages: int, max_chars: int, seconds: float) -> tuple[bool, str]:
         """(True, text) or (False, reason) for the PDF at *path*, within *seconds* of the child's time."""
-        if self.owner != os.getpid():
-            self.proc = self.conn = None
-        if self.proc is None or not self.proc.is_alive() or self.reads >= self.MAX_READS:
+        # another process's child (this one was forked from it) is never used nor tested (is_alive asserts)
+        if self.owner != os.getpid() or self.proc is None or not self.proc.is_alive() or self.reads >= self.MAX_READS:
             self.stop()
             self._start()
         assert self.conn is not None
@@ -184,7 +183,7 @@ def extract(path: Path, *, max_pages: int, max_chars: int, seconds: float, cache
             raise PdfError(str(cached.get("reason", "damaged")))
         except (OSError, ValueError, KeyError, AttributeError):
             pass
-    ok, value = _run(str(path), max_pages, max_chars, seconds)
+    ok, value = _READER.read(str(path), max_pages, max_chars, seconds)
     if cache is not None and (ok or value != "too-slow"):
         try:
             cache.parent.mkdir(parents=True, exist_ok=True)
@@ -196,7 +195,3 @@ def extract(path: Path, *, max_pages: int, max_chars: int, seconds: float, cache
     if not ok:
         raise PdfError(value.split(":")[0], value)
     return value
-
-
-def _run(path: str, max_pages: int, max_chars: int, seconds: float) -> tuple[bool, str]:
-    return _READER.read(path, max_pages, max_chars, seconds)

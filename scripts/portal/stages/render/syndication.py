@@ -182,18 +182,17 @@ def feed_item(item: Any, settings: dict[str, Any]) -> dict[str, Any]:
     return entry
 
 
-def json_feed(items: list[Any], settings: dict[str, Any], feed_path: str, title: str, home_path: str,
-              entries: dict[int, dict[str, Any]] | None = None) -> dict[str, Any]:
-    """A JSON Feed 1.1 document of *items* (newest first) at *feed_path* (root-relative); *entries*: the
-    items' :func:`feed_item` already made, by ``id()`` of the item (a post is in several feeds)."""
+def json_feed(entries: list[dict[str, Any]], settings: dict[str, Any], feed_path: str, title: str,
+              home_path: str) -> dict[str, Any]:
+    """A JSON Feed 1.1 document at *feed_path* (root-relative) of *entries*, the posts' :func:`feed_item`
+    (newest first; made once per post by the caller: a post is in several feeds and in the change list)."""
     site = settings["PORTAL_SITE"]
     feed: dict[str, Any] = {
         "version": JSON_FEED_VERSION, "title": title, "home_page_url": _absolute(site["url"], home_path),
         "feed_url": _absolute(site["url"], feed_path), "language": settings["PORTAL_HTML_LANG"],
         "icon": _absolute(site["url"], settings.get("PORTAL_CARD", "/theme/card.png")),
         "authors": [{"name": settings["SITENAME"], "url": site["url"] + "/"}],
-        "items": [entries[id(i)] if entries is not None and id(i) in entries else feed_item(i, settings)
-                  for i in items],
+        "items": entries,
     }
     if site.get("description"):
         feed["description"] = site["description"]
