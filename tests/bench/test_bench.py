@@ -194,7 +194,11 @@ def test_bench_reuses_the_network_it_generated(tmp_path: Path):
 
     first = run("--keep")
     assert "reused_network" not in first and (tmp_path / "work/scale.json").is_file()
+    assert (tmp_path / "work/out/full-nosearch").is_dir(), "--keep keeps every output"
     second = run("--reuse")
     assert second["reused_network"] is True and "generate_seconds" not in second
+    # the network stays for the next --reuse; an output nothing builds on does not (a reference run filled the disk)
+    assert (tmp_path / "work/net/.git").is_dir() and (tmp_path / "work/scale.json").is_file()
+    assert not (tmp_path / "work/out/full-nosearch").exists()
     pages = {m["name"]: m["pages"] for m in first["measurements"]}
     assert {m["name"]: m["pages"] for m in second["measurements"]} == pages, "the same network, the same pages"

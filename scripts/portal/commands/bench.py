@@ -69,7 +69,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:
     m.add_argument("--skip", action="append", metavar="PART", help="leave out hugo, naive, incremental, scaling or score (repeatable)")
     m.add_argument("--keep", action="store_true", help="keep the generated networks and outputs")
     m.add_argument("--reuse", action="store_true",
-                   help="use the network an earlier --keep run generated in --dir at the same scale (reset to as generated); implies --keep")
+                   help="use the network an earlier --keep run generated in --dir at the same scale (reset to as generated); the work folder stays for the next --reuse; the outputs of the peers and of the rows nothing builds on are removed as without it, unless --keep")
     m.add_argument("--readme", metavar="PATH", help="regenerate the figures' table in PATH (between its bench-table markers)")
     m.add_argument("--from-json", metavar="PATH", help="with --readme: regenerate the table from this report, without running")
     m.set_defaults(func=cmd_bench)
