@@ -32,6 +32,11 @@ INFO_VERSION = 1
 GZIP_LEVEL = 6
 
 
+def gz(data: bytes) -> bytes:
+    """*data* gzipped as every file of a bundle is: :data:`GZIP_LEVEL`, no timestamp (the same input, the same bytes)."""
+    return gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0)
+
+
 def read_fragment(path: Path) -> dict:
     """A fragment file as JSON (``{"url", "content", "meta", "filters", "word_count", "anchors"}``)."""
     data = gzip.decompress(path.read_bytes())
@@ -43,7 +48,7 @@ def read_fragment(path: Path) -> dict:
 def write_fragment(path: Path, fragment: dict) -> None:
     data = SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+    tmp.write_bytes(gz(data))
     tmp.replace(path)
 
 
@@ -82,7 +87,7 @@ def rewrite_fragments(bundle: Path, displays: dict[str, dict]) -> dict[str, list
         write_fragment(path, fragment)
         cards[name] = card_of(name, fragment)
     data = json.dumps(dates, separators=(",", ":"), sort_keys=True).encode()
-    (bundle / DATES_FILE).write_bytes(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+    (bundle / DATES_FILE).write_bytes(gz(data))
     return cards
 
 
@@ -132,7 +137,7 @@ def _load(path: Path):
 def _dump(value) -> bytes:
     import cbor2
 
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=GZIP_LEVEL, mtime=0)
+    return gz(SIGNATURE + cbor2.dumps(value))
 
 
 def _prefixes(a: str, b: str) -> tuple[str, str]:
@@ -328,7 +333,7 @@ def _write_word_cards(bundle: Path, words: list, pages: list, fields: list[str],
                 shown[frag] = cards[frag] if cards is not None and frag in cards else _card(bundle, frag)
     table = {frag: card for frag, card in shown.items() if card is not None}
     data = json.dumps({"version": 2, "words": best, "cards": table}, ensure_ascii=False, separators=(",", ":")).encode()
-    (bundle / CARDS_FILE).write_bytes(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+    (bundle / CARDS_FILE).write_bytes(gz(data))
 
 
 def write_cards(dest: Path, bundles: list[Path]) -> int:
@@ -382,7 +387,7 @@ def write_cards(dest: Path, bundles: list[Path]) -> int:
     tmp.mkdir(parents=True)
     for bucket, out in files.items():
         data = json.dumps({"c": out["c"], "w": out["w"]}, ensure_ascii=False, separators=(",", ":")).encode()
-        (tmp / f"{bucket:x}.json.gz").write_bytes(gzip.compress(data, compresslevel=GZIP_LEVEL, mtime=0))
+        (tmp / f"{bucket:x}.json.gz").write_bytes(gz(data))
     if dest.exists():
         shutil.rmtree(dest)
     tmp.rename(dest)
@@ -499,4 +504,4 @@ def _dump_encoded_chunk(words: list[bytes]) -> bytes:
     """``_dump([group])`` from the group's words already encoded (:func:`_dump_raw`): the same bytes, each
     word encoded once (a CBOR array is its head, then its items)."""
     data = _cbor_array(1) + _cbor_array(len(words)) + b"".join(words)
-    return gzip.compress(SIGNATURE + data, compresslevel=GZIP_LEVEL, mtime=0)
+    return gz(SIGNATURE + data)
