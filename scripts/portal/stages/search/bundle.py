@@ -117,6 +117,34 @@ def read_info(bundle: Path) -> dict:
     return info if isinstance(info, dict) else {"version": INFO_VERSION, "frequent": []}
 
 
+#: in a site's bundle: on how many of its pages for the network index each folded syllable is
+#: (``{"pages": n, "counts": {syllable: pages}}``, gzip): a network shard merged from the sites'
+#: bundles (:mod:`portal.stages.search.merge`) adds them up for its frequent syllables
+SYLLABLES_FILE = "portal-syllables.json.gz"
+
+
+def write_syllables(bundle: Path, pages: list[list[str]]) -> None:
+    """:data:`SYLLABLES_FILE` of *pages* (each the distinct folded syllables of one page)."""
+    from collections import Counter
+
+    counts: Counter[str] = Counter()
+    for folded in pages:
+        counts.update(folded)
+    data = json.dumps({"pages": len(pages), "counts": dict(sorted(counts.items()))},
+                      ensure_ascii=False, separators=(",", ":")).encode()
+    (bundle / SYLLABLES_FILE).write_bytes(gz(data))
+
+
+def read_syllables(bundle: Path) -> tuple[int, dict[str, int]] | None:
+    """(pages, ``{syllable: pages}``) of :data:`SYLLABLES_FILE`; None if missing or unreadable."""
+    try:
+        data = json.loads(gzip.decompress((bundle / SYLLABLES_FILE).read_bytes()))
+        pages, counts = int(data["pages"]), data["counts"]
+    except (OSError, ValueError, KeyError, EOFError, TypeError):
+        return None
+    return (pages, counts) if isinstance(counts, dict) else None
+
+
 # --- the word index, in chunks of a bounded size -----------------------------------------------
 
 #: bytes (CBOR, before compression) of one chunk of the word index, beside its largest word
@@ -176,63 +204,79 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
         meta = _load(meta_path)
         old = [bundle / "index" / f"{chunk[2]}.pf_index" for chunk in meta[2]]
         words = [w for path in old for w in _load(path)[0]]
-        keep = MAX_PAGES if max_pages is None else max_pages
-        if keep:
-            lengths = [page[1] for page in meta[1]]
-            whole = words
-            words = [cap_word(w, lengths, keep) for w in words]
-            capped.update(_plain(w[0]) for w, c in zip(whole, words, strict=True) if c is not w)
-        groups: list[list] = []
-        encoded: list[list[bytes]] = []  # each word encoded once: its size, then its chunk's bytes
-        size = 0
-        for word in words:
-            raw = _dump_raw(word)
-            n = len(raw)
-            # a chunk ends when full, or before a word that would overfill it (a large word stands alone)
-            if not groups or size >= chunk_bytes or (groups[-1] and size + n > chunk_bytes):
-                groups.append([])
-                encoded.append([])
-                size = 0
-            groups[-1].append(word)
-            encoded[-1].append(raw)
-            size += n
-        # A chunk's range: from the shortest prefix that tells its first word from the previous chunk's
-        # last (as Pagefind trims it) to its last word whole. Pagefind trims the last word too, and then a
-        # query for that word falls outside every range and loads the chunks around it by prefix.
-        chunks = [[g[0][0], g[-1][0], ""] for g in groups]
-        for i in range(len(chunks) - 1):
-            chunks[i + 1][0] = _prefixes(chunks[i][1], chunks[i + 1][0])[1]
-        names: set[str] = set()
-        for chunk, parts in zip(chunks, encoded, strict=True):
-            data = _dump_encoded_chunk(parts)
-            digest = hashlib.sha1(data).hexdigest()
-            n = 7
-            while f"{lang}_{digest[:n]}" in names:
-                n += 1
-            chunk[2] = f"{lang}_{digest[:n]}"
-            names.add(chunk[2])
-            (bundle / "index" / f"{chunk[2]}.pf_index").write_bytes(data)
+        names = write_words(bundle, lang, info, meta, words, chunk_bytes, max_pages, cards, capped)
         for path in old:
             if path.stem not in names:
                 path.unlink(missing_ok=True)
-        meta[2] = chunks
-        if lang == "vi":
-            _write_word_cards(bundle, words, meta[1], [str(f) for f in meta[5]] if len(meta) > 5 else [], cards)
-        # Page lengths rank (BM25) only roughly: rounded to steps of √2 they take a few bytes instead of 15 kB
-        # at 10,000 pages. Pagefind's sorts are left out: every reader would download them (22 kB at 10,000
-        # pages); the page sorts by date with DATES_FILE, loaded when a reader asks for it.
-        meta[1] = [[page[0], _round_length(page[1])] for page in meta[1]]
-        meta[4] = []
-        meta_data = _dump(meta)
-        meta_hash = f"{lang}_{hashlib.sha1(meta_data).hexdigest()[:7]}"
-        (bundle / f"pagefind.{meta_hash}.pf_meta").write_bytes(meta_data)
-        if meta_hash != info["hash"]:
+        if info["hash"] != meta_path.name[len("pagefind."):-len(".pf_meta")]:
             meta_path.unlink(missing_ok=True)
-        info["hash"] = meta_hash
-        written += len(chunks)
+        written += len(names)
     entry_path.write_text(json.dumps(entry, ensure_ascii=False), encoding="utf-8")
     write_info(bundle, capped=sorted(capped))
     return written
+
+
+def write_words(bundle: Path, lang: str, info: dict, meta: list, words: list, chunk_bytes: int = CHUNK_BYTES,
+                max_pages: int | None = None, cards: dict[str, list] | None = None,
+                capped: set[str] | None = None) -> set[str]:
+    """Write one language's word index (*words*, sorted) in chunks of about *chunk_bytes*, and its metadata file.
+
+    *meta* is the language's metadata (Pagefind's ``pf_meta``: version, pages, chunks, filters, sorts,
+    fields), changed in place: its chunks, its pages' lengths rounded, no sorts; *info* (the entry file's
+    language) gets the new metadata file's hash. Words are capped (:func:`cap_word`) and *capped* gets the
+    plain forms of those that lost pages. Returns the names of the chunks written (``vi_1a2b3c4``).
+    See :func:`rechunk`.
+    """
+    keep = MAX_PAGES if max_pages is None else max_pages
+    if keep:
+        lengths = [page[1] for page in meta[1]]
+        whole = words
+        words = [cap_word(w, lengths, keep) for w in words]
+        if capped is not None:
+            capped.update(_plain(w[0]) for w, c in zip(whole, words, strict=True) if c is not w)
+    groups: list[list] = []
+    encoded: list[list[bytes]] = []  # each word encoded once: its size, then its chunk's bytes
+    size = 0
+    for word in words:
+        raw = _dump_raw(word)
+        n = len(raw)
+        # a chunk ends when full, or before a word that would overfill it (a large word stands alone)
+        if not groups or size >= chunk_bytes or (groups[-1] and size + n > chunk_bytes):
+            groups.append([])
+            encoded.append([])
+            size = 0
+        groups[-1].append(word)
+        encoded[-1].append(raw)
+        size += n
+    # A chunk's range: from the shortest prefix that tells its first word from the previous chunk's
+    # last (as Pagefind trims it) to its last word whole. Pagefind trims the last word too, and then a
+    # query for that word falls outside every range and loads the chunks around it by prefix.
+    chunks = [[g[0][0], g[-1][0], ""] for g in groups]
+    for i in range(len(chunks) - 1):
+        chunks[i + 1][0] = _prefixes(chunks[i][1], chunks[i + 1][0])[1]
+    names: set[str] = set()
+    (bundle / "index").mkdir(exist_ok=True)
+    for chunk, parts in zip(chunks, encoded, strict=True):
+        data = _dump_encoded_chunk(parts)
+        digest = hashlib.sha1(data).hexdigest()
+        n = 7
+        while f"{lang}_{digest[:n]}" in names:
+            n += 1
+        chunk[2] = f"{lang}_{digest[:n]}"
+        names.add(chunk[2])
+        (bundle / "index" / f"{chunk[2]}.pf_index").write_bytes(data)
+    meta[2] = chunks
+    if lang == "vi":
+        _write_word_cards(bundle, words, meta[1], [str(f) for f in meta[5]] if len(meta) > 5 else [], cards)
+    # Page lengths rank (BM25) only roughly: rounded to steps of √2 they take a few bytes instead of 15 kB
+    # at 10,000 pages. Pagefind's sorts are left out: every reader would download them (22 kB at 10,000
+    # pages); the page sorts by date with DATES_FILE, loaded when a reader asks for it.
+    meta[1] = [[page[0], _round_length(page[1])] for page in meta[1]]
+    meta[4] = []
+    meta_data = _dump(meta)
+    info["hash"] = f"{lang}_{hashlib.sha1(meta_data).hexdigest()[:7]}"
+    (bundle / f"pagefind.{info['hash']}.pf_meta").write_bytes(meta_data)
+    return names
 
 
 # --- cards: the first results of each word, fetched beside its index chunk --------------------

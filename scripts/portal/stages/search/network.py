@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import math
 import os
 import shutil
@@ -38,6 +39,7 @@ from portal.model.messages import _
 from portal.model.sites import Network, Site
 from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
 from portal.stages.search import bundle as bundle_files
+from portal.stages.search import merge
 from portal.stages.search.parsed import ParsedPages
 from portal.stages.search.site import (
     BUNDLE,
@@ -57,12 +59,14 @@ from portal.stages.search.site import (
     content_pages,
     network_pages,
     pagefind_version,
+    read_record,
     recorded_pages,
     run_pagefind,
     staged_page,
+    url_of,
     write_key,
 )
-from portal.stages.search.staging import assemble
+from portal.stages.search.staging import assemble, language_code
 
 SHARDS_FILE = "shards.json"
 #: at most this many pages per shard of the network index (the shards hold between half
@@ -299,18 +303,55 @@ def missing_sites(network: Network, output: Path, releases: Releases | None = No
     return [s.id for s in network.sites if _tree(output, s.id, releases) is None]
 
 
+def shard_sources(network: Network, output: Path, sites: list[Site], releases: Releases | None = None) -> list[merge.Source]:
+    """The bundles a shard of *sites* is merged from (:mod:`.merge`): each site's own pages from its bundle, and on
+    the provincial portal the shared directives' bundle. Raises :class:`merge.CannotMerge` for a site without
+    its record (which pages are its own). *releases*: sites read from their live release."""
+    sources = []
+    for site in sites:
+        tree = _tree(output, site.id, releases)
+        if tree is None:
+            continue
+        record = releases.records.get(site.id) if releases is not None and tree != output / site.id else None
+        record = record if record is not None else read_record(tree / BUNDLE)
+        if record is None:
+            raise merge.CannotMerge(f"{site.id}: no search record in its bundle")
+        kinds = {OWN, SHARED} if site.id == network.home else {OWN}
+        own = {url_of(rel) for rel, r in record.items() if r[4] == OWN}
+        for folder, urls in [(tree / BUNDLE, own)] + ([(tree / SHARED_BUNDLE, None)] if SHARED in kinds else []):
+            if not (folder / merge.ENTRY).is_file():
+                if folder.name == SHARED_BUNDLE and not any(r[4] == SHARED for r in record.values()):
+                    continue  # no directive for every site: no shared bundle
+                raise merge.CannotMerge(f"{site.id}: no {folder.name}/")
+            langs = json.loads((folder / merge.ENTRY).read_text(encoding="utf-8")).get("languages", {})
+            sources.append(merge.Source(folder, site.id, urls, {lang: _labels(network, site, language_code(lang)) for lang in langs}))
+    return sources
+
+
 def build_shard(network: Network, output: Path, folder: Path, name: str, site_ids: list[str],
                 releases: Releases | None = None) -> int:
-    """Build the shard *name* of the sites *site_ids* into ``folder/name``; returns its pages (0: none, no shard)."""
+    """Build the shard *name* of the sites *site_ids* into ``folder/name``; returns its pages (0: none, no shard).
+
+    Merged from the sites' bundles (:func:`merge.merge_shard`: every page indexed once); when one cannot
+    be merged (a bundle of an older version), by Pagefind over the sites' pages staged again.
+    """
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=folder))
+    sites = [network.site(i) for i in site_ids]
     try:
-        staged = stage_sites(network, output, [network.site(i) for i in site_ids], releases)
-        if not staged:  # sites without content pages yet: no shard
+        try:
+            pages = merge.merge_shard(shard_sources(network, output, sites, releases), work / BUNDLE, work)
+        except (merge.CannotMerge, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
+            logging.getLogger(__name__).warning("shard %s built with Pagefind, not merged: %s", name, exc)
+            shutil.rmtree(work / BUNDLE, ignore_errors=True)
+            staged = stage_sites(network, output, sites, releases)
+            if staged:
+                run_pagefind(staged, work / BUNDLE, work, cards=False)
+            pages = len(staged)
+        if not pages:  # sites without content pages yet: no shard
             return 0
-        run_pagefind(staged, work / BUNDLE, work, cards=False)
         shutil.rmtree(folder / name, ignore_errors=True)  # an incomplete shard of an interrupted build
         (work / BUNDLE).rename(folder / name)
-        return len(staged)
+        return pages
     finally:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -48,7 +48,7 @@ BUNDLE = "pagefind"                       # <site>/pagefind/
 SHARED_BUNDLE = "pagefind-chi-dao"        # <site>/pagefind-chi-dao/: directives for every site (portal.stages.search.network)
 NETWORK_PAGE = "tim-kiem-toan-tinh"       # <home>/tim-kiem-toan-tinh/ (page) and .../pagefind/ (bundle)
 KEY_FILE = ".portal-search-key"
-VERSION = "5"                             # bump when staging changes: every bundle is rebuilt
+VERSION = "6"                             # bump when staging changes: every bundle is rebuilt
 #: files of the Pagefind bundle that the portal does not use (it has its own UI, and runs the search in the page)
 UNUSED = ("pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css", "pagefind-component-ui.js", "pagefind-component-ui.css",
           "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js")
@@ -233,23 +233,41 @@ def stage_folder(workdir: Path) -> Path:
     return workdir
 
 
-def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path, cards: bool = True) -> None:
+def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path, cards: bool = True,
+                 network: set[str] | None = None) -> None:
     """Write the staged pages under *workdir*, let Pagefind build *bundle* from them, then make it fit for readers.
 
     The fragments get what readers see of each page (:func:`bundle.rewrite_fragments`) and
     ``portal-search.json`` the bundle's frequent Vietnamese syllables; with *cards*, the bundle
     gets the card files of its words (``cards/``, :func:`bundle.write_cards`; a shard of the
-    network index has none: the network's are written from every shard). Raises
-    :class:`SearchIndexError` when Pagefind fails.
+    network index has none: the network's are written from every shard). *network*: the pages
+    (paths) that go into the network index, whose syllables :data:`bundle.SYLLABLES_FILE` counts
+    (None: every page). Raises :class:`SearchIndexError` when Pagefind fails.
     """
+    raw_pagefind(staged, bundle, workdir)
+    displays = {url_of(rel): page.display for rel, page in staged}
+    for name in UNUSED:
+        (bundle / name).unlink(missing_ok=True)
+    cards = bundle_files.rewrite_fragments(bundle, displays)
+    bundle_files.rechunk(bundle, cards=cards)
+    folded = [page.folded for _, page in staged if page.lang == "vi"]
+    bundle_files.write_info(bundle, vietnamese.frequent_syllables(folded, len(folded)))
+    bundle_files.write_syllables(bundle, [page.folded for rel, page in staged
+                                          if page.lang == "vi" and (network is None or rel in network)])
+    if cards:
+        buckets = bundle_files.write_cards(bundle / bundle_files.CARDS_DIR, [bundle])
+        bundle_files.write_info(bundle, cards={"buckets": buckets})
+
+
+def raw_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path) -> None:
+    """Let Pagefind build *bundle* from the staged pages, written under *workdir* (or :data:`MEMORY_FS`), as it
+    writes it (:func:`run_pagefind` then makes it fit for readers). Raises :class:`SearchIndexError`."""
     site = Path(tempfile.mkdtemp(prefix=f"{STAGE_PREFIX}{os.getpid()}-", dir=stage_folder(workdir)))
-    displays: dict[str, dict] = {}
     try:
         for rel, page in staged:
             dest = site / rel
             dest.parent.mkdir(parents=True, exist_ok=True)
             dest.write_text(page.html, encoding="utf-8")
-            displays[url_of(rel)] = page.display
         if not staged:  # Pagefind needs a page: an empty index still answers "no results"
             (site / "index.html").write_text('<html lang="vi"><body></body></html>', encoding="utf-8")
         proc = subprocess.run([str(executable()), "--site", str(site), "--output-path", str(bundle), "--silent"],
@@ -259,15 +277,6 @@ def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path, 
             raise SearchIndexError(f"Pagefind exited with {proc.returncode}: {' / '.join(detail[-5:]) or 'no output'}")
     finally:
         shutil.rmtree(site, ignore_errors=True)
-    for name in UNUSED:
-        (bundle / name).unlink(missing_ok=True)
-    cards = bundle_files.rewrite_fragments(bundle, displays)
-    bundle_files.rechunk(bundle, cards=cards)
-    folded = [page.folded for _, page in staged if page.lang == "vi"]
-    bundle_files.write_info(bundle, vietnamese.frequent_syllables(folded, len(folded)))
-    if cards:
-        buckets = bundle_files.write_cards(bundle / bundle_files.CARDS_DIR, [bundle])
-        bundle_files.write_info(bundle, cards={"buckets": buckets})
 
 
 # --- one site -----------------------------------------------------------------------------
@@ -428,7 +437,8 @@ def index_site(site: Site, tree: Path, previous: Path | None = None, *, is_home:
         _link_tree(old_bundle, bundle)  # type: ignore[arg-type]
     else:
         staged = [(rel, cache[rel] if rel in cache else staged_page(store, rel, tree / rel)) for rel, _ in digests]
-        run_pagefind([(rel, page) for rel, page in staged if page is not None], bundle, tree.parent)
+        run_pagefind([(rel, page) for rel, page in staged if page is not None], bundle, tree.parent,
+                     network={rel for rel, r in record.items() if r[4] == OWN})
         write_key(bundle, key, own=sum(1 for r in record.values() if r[4] == OWN))
     store.save()
     tmp = bundle / f".{STAT_FILE}.tmp"

@@ -73,7 +73,11 @@ class Staged:
 def page_language(doc: str) -> str:
     """The portal's language code of a page (``zh`` for ``zh-Hans``), from ``<html lang>``."""
     m = _LANG_RE.search(doc[:2000])
-    tag = m.group(1) if m else "vi"
+    return language_code(m.group(1) if m else "vi")
+
+
+def language_code(tag: str) -> str:
+    """The portal's language code of an HTML language tag or of Pagefind's index language (``zh-Hans``, ``zh-hans`` → ``zh``)."""
     return _LANG_CODES.get(tag.lower(), tag.split("-")[0].lower())
 
 

@@ -135,5 +135,10 @@ def frequent_syllables(pages: Iterable[Iterable[str]], count: int, share: float 
     seen: Counter[str] = Counter()
     for folded in pages:
         seen.update(folded)
+    return frequent_in_counts(seen, count, share, floor)
+
+
+def frequent_in_counts(counts: dict[str, int], count: int, share: float = 0.02, floor: int = 200) -> list[str]:
+    """:func:`frequent_syllables` from the syllables' page counts (``{syllable: pages}``) of *count* pages."""
     limit = max(floor, share * count)
-    return sorted(s for s, n in seen.items() if n > limit)
+    return sorted(s for s, n in counts.items() if n > limit)

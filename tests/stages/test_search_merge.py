@@ -1,0 +1,115 @@
+"""A network shard merged from its sites' bundles holds what Pagefind would index from the same pages."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import pytest
+
+from portal.model.sites import load_network
+from portal.stages.search import bundle as bf
+from portal.stages.search import merge
+from portal.stages.search import network as network_index
+from portal.stages.search.site import BUNDLE, run_pagefind
+
+
+def decoded(bundle: Path) -> dict:
+    """What a bundle indexes, by page address: words (with positions, and fields by name), filters, fragments, frequent."""
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    out: dict = {"frequent": bf.read_info(bundle).get("frequent"), "languages": {}}
+    for lang, info in entry["languages"].items():
+        meta = bf._load(bundle / f"pagefind.{info['hash']}.pf_meta")
+        fields = [str(f) for f in meta[5]]
+        urls = []
+        fragments = {}
+        for name, _length in meta[1]:
+            fragment = bf.read_fragment(bundle / "fragment" / f"{name}.pf_fragment")
+            urls.append(fragment["url"])
+            fragments[fragment["url"]] = {k: fragment[k] for k in ("content", "meta", "filters", "word_count")}
+        words: dict = {}
+        for chunk in meta[2]:
+            for word in bf._load(bundle / "index" / f"{chunk[2]}.pf_index")[0]:
+                for spelling, pages in [(None, word[1])] + [(v[0], v[1]) for v in word[2]]:
+                    at = 0
+                    for page in pages:
+                        at += page[0]
+                        runs: dict[str, list] = {}
+                        current = None
+                        for loc in page[2]:
+                            if loc < 0:
+                                current = runs.setdefault(fields[-loc - 1], [])
+                            else:
+                                current.append(loc)
+                        words.setdefault((word[0], spelling), {})[urls[at]] = (page[1], runs)
+        filters = {}
+        for name, digest in meta[3]:
+            data = bf._load(bundle / "filter" / f"{digest}.pf_filter")
+            filters[name] = {value: sorted(urls[p] for p in pages) for value, pages in data[1]}
+        dates = json.loads(gzip.decompress((bundle / bf.DATES_FILE).read_bytes()))
+        names = {name: urls[i] for i, (name, _) in enumerate(meta[1])}
+        out["languages"][lang] = {
+            "pages": sorted(urls), "words": words, "filters": filters, "fragments": fragments,
+            "dates": {names[n]: d for n, d in dates.items() if n in names},
+        }
+    return out
+
+
+@pytest.fixture(scope="module")
+def sample(built_sample):
+    from ..conftest import REPO
+
+    out, _report = built_sample
+    return load_network(REPO), out
+
+
+def test_merged_shard_equals_pagefind(sample, tmp_path):
+    network, out = sample
+    groups = network_index.plan_shards(network, out, budget=40)  # several shards, the provincial portal's among them
+    assert len(groups) > 1
+    for group in groups:
+        merged = tmp_path / f"m-{group[0].id}"
+        pages = merge.merge_shard(network_index.shard_sources(network, out, group), merged, tmp_path)
+        staged = network_index.stage_sites(network, out, group)
+        by_pagefind = tmp_path / f"p-{group[0].id}"
+        run_pagefind(staged, by_pagefind, tmp_path, cards=False)
+        assert pages == len(staged)
+        a, b = decoded(merged), decoded(by_pagefind)
+        assert a["frequent"] == b["frequent"]
+        assert a["languages"].keys() == b["languages"].keys()
+        for lang in a["languages"]:
+            la, lb = a["languages"][lang], b["languages"][lang]
+            assert la["pages"] == lb["pages"], (group[0].id, lang)
+            assert la["fragments"] == lb["fragments"]
+            assert la["filters"] == lb["filters"]
+            assert la["dates"] == lb["dates"]
+            assert la["words"].keys() == lb["words"].keys()
+            assert la["words"] == lb["words"]
+
+
+def test_build_shard_merges_and_falls_back(sample, tmp_path, monkeypatch):
+    """The build merges a shard without staging a page again; a bundle that cannot be merged (no syllable
+    counts: an older version's) gets the shard built by Pagefind, with the same pages."""
+    import shutil
+
+    network, out = sample
+    ids = [s.id for s in network.sites[:3]]
+
+    def no_staging(*args, **kwargs):
+        raise AssertionError("staged again")
+
+    with monkeypatch.context() as m:
+        m.setattr(network_index, "stage_sites", no_staging)
+        merged = network_index.build_shard(network, out, tmp_path, "0-merged", ids)
+    assert merged > 0 and (tmp_path / "0-merged" / "pagefind.js").is_file()
+
+    copy = tmp_path / "out"
+    shutil.copytree(out / ids[1], copy / ids[1], symlinks=True)
+    for site_id in (ids[0], ids[2]):
+        (copy / site_id).symlink_to(out / site_id)
+    (copy / ids[1] / BUNDLE / bf.SYLLABLES_FILE).unlink()
+    with pytest.raises(merge.CannotMerge):
+        merge.merge_shard(network_index.shard_sources(network, copy, network.sites[:3]), tmp_path / "x", tmp_path)
+    assert network_index.build_shard(network, copy, tmp_path, "0-pagefind", ids) == merged
+    assert decoded(tmp_path / "0-merged")["languages"]["vi"]["pages"] == decoded(tmp_path / "0-pagefind")["languages"]["vi"]["pages"]
