@@ -73,32 +73,79 @@ def _entry(bundle: Path) -> dict:
         raise CannotMerge(f"{bundle}: no readable {ENTRY} ({exc})") from None
 
 
-def _unpack(pages: list, numbers: list[int | None]) -> list[list]:
-    """A page list with absolute page numbers mapped by *numbers* (None: dropped)."""
-    out, at = [], 0
-    n = len(numbers)
-    for page in pages:
-        at += page[0]
-        new = numbers[at] if at < n else None
-        if new is not None:
-            out.append([new, *page[1:]])
-    return out
+class PageList:
+    """A word's page list in the shard being written, in Pagefind's form (each entry's page number as the
+    difference to the previous one), with the absolute number of its last page: a source's list is joined
+    by changing its first entry only."""
 
+    __slots__ = ("entries", "last")
 
-def _remap_fields(pages: list[list], fields: list[int]) -> None:
-    """Field markers (``-(i + 1)``) of the field locations of *pages* renumbered by *fields* (old i → new), in place."""
-    for page in pages:
-        if len(page) > 2 and page[2]:
-            page[2] = [-(fields[-loc - 1] + 1) if loc < 0 else loc for loc in page[2]]
+    def __init__(self) -> None:
+        self.entries: list[list] = []
+        self.last = 0
 
+    def join(self, pages: list, offset: int, numbers: list[int | None] | None, fields: list[int] | None) -> None:
+        """Append a source's list *pages* (its own numbers, as differences; the entries are taken, not copied).
 
-def _pack(pages: list[list]) -> list[list]:
-    """A page list with absolute numbers (ascending) back to Pagefind's differences."""
-    out, previous = [], 0
-    for page in pages:
-        out.append([page[0] - previous, *page[1:]])
-        previous = page[0]
-    return out
+        *offset*: the shard's number of the source's page 0, when the source keeps every page (*numbers* None);
+        else *numbers* maps each page of the source to the shard's (None: dropped). *fields*: the source's field
+        numbers in the shard's list (None: the same).
+        """
+        if not pages:
+            return
+        if numbers is None:
+            first = offset + pages[0][0]
+            total = offset + sum(page[0] for page in pages)
+            pages[0][0] = first - self.last
+            kept = pages
+        else:
+            kept, at, total, n = [], 0, self.last, len(numbers)
+            for page in pages:
+                at += page[0]
+                new = numbers[at] if at < n else None
+                if new is not None:
+                    page[0] = new - total
+                    total = new
+                    kept.append(page)
+            if not kept:
+                return
+        if fields is not None:
+            for page in kept:
+                if len(page) > 2 and page[2]:
+                    page[2] = [-(fields[-loc - 1] + 1) if loc < 0 else loc for loc in page[2]]
+        self.entries.extend(kept)
+        self.last = total
+
+    def add_fields(self, pages: list[int], locs: list) -> None:
+        """Add the field locations *locs* to each of *pages* (ascending, all after the pages of earlier sources:
+        the entries for them are at the list's end), with an entry of their own where the page has none."""
+        if not pages:
+            return
+        first = pages[0]
+        # the tail of the list from the first entry at or after *first*, with absolute numbers
+        start, at = len(self.entries), self.last
+        numbers: list[int] = []
+        while start > 0 and at >= first:
+            start -= 1
+            numbers.append(at)
+            at -= self.entries[start][0]
+        base = at if start < len(self.entries) else self.last  # the page before the tail (0: none)
+        numbers.reverse()
+        have = {n: e for n, e in zip(numbers, self.entries[start:], strict=True)}
+        for number in pages:
+            entry = have.get(number)
+            if entry is None:
+                have[number] = [0, [], list(locs)]
+            else:
+                entry[2] = _join_fields(entry[2] if len(entry) > 2 else [], locs)
+        tail, previous = [], base
+        for number in sorted(have):
+            entry = have[number]
+            entry[0] = number - previous
+            previous = number
+            tail.append(entry)
+        self.entries[start:] = tail
+        self.last = previous
 
 
 def _join_fields(a: list, b: list) -> list:
@@ -113,28 +160,18 @@ def _join_fields(a: list, b: list) -> list:
     return [x for marker in sorted(runs, reverse=True) for x in (marker, *runs[marker])]
 
 
-def _add_site_words(words: dict[str, list], tokens: list[tuple[str, str | None, list]], pages: list[int]) -> None:
-    """Add the site-name tokens (``(plain form, spelling or None, field locations)``) to each of *pages*.
+Word = tuple[PageList, dict[str, PageList]]  # the plain form's pages, each spelling's
 
-    The pages are the last ones added (a source's), so each list's entries for them are at its end.
-    """
-    if not pages:
-        return
-    first = pages[0]
+
+def _add_site_words(words: dict[str, Word], tokens: list[tuple[str, str | None, list]], pages: list[int]) -> None:
+    """Add the site-name tokens (``(plain form, spelling or None, field locations)``) to each of *pages*
+    (a source's, the last added)."""
     for plain, spelling, locs in tokens:
-        word = words.setdefault(plain, [[], {}])
-        target = word[0] if spelling is None else word[1].setdefault(spelling, [])
-        start = len(target)
-        while start > 0 and target[start - 1][0] >= first:
-            start -= 1
-        have = {entry[0]: entry for entry in target[start:]}
-        for number in pages:
-            entry = have.get(number)
-            if entry is None:
-                have[number] = [number, [], list(locs)]
-            else:
-                entry[2] = _join_fields(entry[2] if len(entry) > 2 else [], locs)
-        target[start:] = [have[n] for n in sorted(have)]
+        word = words.get(plain)
+        if word is None:
+            word = words[plain] = (PageList(), {})
+        target = word[0] if spelling is None else word[1].setdefault(spelling, PageList())
+        target.add_fields(pages, locs)
 
 
 def site_tokens(sources: list[Source], workdir: Path, fields: list[str]) -> dict[tuple[str, str], list[tuple[str, str | None, list]]]:
@@ -239,6 +276,7 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
             fields_all.update(str(f) for f in (meta[5] if len(meta) > 5 else []))
         metas.append(langs)
     fields = sorted(fields_all)
+    source_dates = {s.bundle: _read_dates(s.bundle) for s in sources}
     tokens = site_tokens(sources, workdir, fields)
 
     dest.mkdir(parents=True)
@@ -252,7 +290,7 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
     langs = sorted({lang for langs in metas for lang in langs}, key=lambda lang: (lang != "vi", lang))
     for lang in langs:
         pages: list[list] = []
-        words: dict[str, list] = {}
+        words: dict[str, Word] = {}
         filters: dict[str, dict[str, list[int]]] = {}
         taken: set[str] = set()
         version, wasm = "", None
@@ -262,7 +300,6 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
                 continue
             version = version or str(meta[0])
             wasm = wasm or entry["languages"][lang].get("wasm")
-            source_dates = _read_dates(source.bundle)
             labels = source.labels.get(lang) or next(iter(source.labels.values()), {"site": source.site_id, "kind": ""})
             numbers: list[int | None] = []
             mine: list[int] = []
@@ -282,16 +319,20 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
                 name = _file_name(lang, data, taken)
                 (dest / "fragment" / f"{name}.pf_fragment").write_bytes(bf.gz(data))
                 cards[name] = bf.card_of(name, fragment)
-                if frag in source_dates:
-                    dates[name] = source_dates[frag]
+                if frag in source_dates[source.bundle]:
+                    dates[name] = source_dates[source.bundle][frag]
                 numbers.append(len(pages))
                 mine.append(len(pages))
                 pages.append([name, word_count])
             if not mine:
                 continue
             names = [str(f) for f in (meta[5] if len(meta) > 5 else [])]
-            remap = [fields.index(n) for n in names]
-            same = remap == list(range(len(remap)))
+            remap: list[int] | None = [fields.index(n) for n in names]
+            if remap == list(range(len(names))):
+                remap = None
+            offset = mine[0]
+            whole = len(mine) == len(numbers)  # every page kept: numbers[i] == offset + i
+            mapping = None if whole else numbers
             for chunk in meta[2]:
                 try:
                     chunk_words = bf._load(source.bundle / "index" / f"{chunk[2]}.pf_index")[0]
@@ -300,17 +341,13 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
                 for word in chunk_words:
                     merged = words.get(word[0])
                     if merged is None:
-                        merged = words[word[0]] = [[], {}]
-                    plain = _unpack(word[1], numbers)
-                    if not same:
-                        _remap_fields(plain, remap)
-                    merged[0].extend(plain)
+                        merged = words[word[0]] = (PageList(), {})
+                    merged[0].join(word[1], offset, mapping, remap)
                     for variant in word[2] if len(word) > 2 else []:
-                        spelled = _unpack(variant[1], numbers)
-                        if not same:
-                            _remap_fields(spelled, remap)
-                        if spelled:
-                            merged[1].setdefault(variant[0], []).extend(spelled)
+                        target = merged[1].get(variant[0])
+                        if target is None:
+                            target = merged[1][variant[0]] = PageList()
+                        target.join(variant[1], offset, mapping, remap)
             _add_site_words(words, tokens.get((source.site_id, lang), []), mine)
             for name, values in _read_filters(source.bundle, meta, numbers).items():
                 target = filters.setdefault(name, {})
@@ -324,9 +361,9 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
         packed = []
         for plain in sorted(words):
             main, variants = words[plain]
-            spellings = [[s, _pack(v)] for s, v in sorted(variants.items()) if v]
-            if main or spellings:
-                packed.append([plain, _pack(main), spellings])
+            spellings = [[spelling, v.entries] for spelling, v in sorted(variants.items()) if v.entries]
+            if main.entries or spellings:
+                packed.append([plain, main.entries, spellings])
         meta_filters = []
         for name in sorted(filters):
             values = [[value, sorted(set(kept))] for value, kept in sorted(filters[name].items())]

@@ -367,13 +367,14 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
                     if parse_shared:
                         store.parsed(rel, raw)
                 else:
-                    parsed = store.parsed(rel, raw)
+                    copy = _is_copy(raw, site_url, rel)
+                    parsed = store.parsed(rel, raw, copy=copy)
                     if parsed is not None:
                         result = assemble(parsed)
                         digest = _text_digest(result)
                         if staged is not None:
                             staged[rel] = result
-                        kind = COPY if _is_copy(raw, site_url, rel) else OWN
+                        kind = COPY if copy else OWN
         record[rel] = [*stat, digest, kind]
         if digest:
             digests.append((rel, digest))

@@ -161,14 +161,28 @@ class _Text(HTMLParser):
         self._flush()
 
 
-def body_blocks(doc: str) -> list[tuple[str, str]]:
-    """The text of the page's body (the first ``data-search-body`` element), as ``(tag, text)`` blocks."""
+def body_region(doc: str) -> str:
+    """The part of the page the body's text is read from: from the first ``data-search-body`` element's
+    start tag to the first ``</article>`` after it (the text ends there at the latest; the rest of the page,
+    its footer and scripts, is not even tokenised), else to the end ("" when there is no such element)."""
     at = doc.find(BODY_MARK)
     if at < 0:
-        return []
+        return ""
     start = doc.rfind("<", 0, at)
+    end = doc.find(_ARTICLE_END, at)
+    return doc[start:] if end < 0 else doc[start:end + len(_ARTICLE_END)]
+
+
+_ARTICLE_END = "</article>"
+
+
+def body_blocks(doc: str) -> list[tuple[str, str]]:
+    """The text of the page's body (the first ``data-search-body`` element, :func:`body_region`), as ``(tag, text)`` blocks."""
+    region = body_region(doc)
+    if not region:
+        return []
     parser = _Text()
-    parser.feed(doc[start:])
+    parser.feed(region)
     parser.close()
     return parser.blocks
 
@@ -205,6 +219,24 @@ class Parsed:
     content: list[str]
     body: str
     folded: list[str]
+
+
+def content_key(doc: str) -> str | None:
+    """What :func:`parse` reads of *doc*, as a SHA-1: its language tag, its record and :func:`body_region`
+    (None when the page is not for the index). Two pages with the same key have the same parse: the copies
+    of one directive on many portals (their chrome differs, not their record or body)."""
+    import hashlib
+
+    m = _RECORD_RE.search(doc)
+    body = doc.find("<body")
+    if m is None or (body >= 0 and m.start() > body):
+        return None
+    tag = _LANG_RE.search(doc[:2000])
+    h = hashlib.sha1((tag.group(1) if tag else "").encode())
+    for part in (m.group(1), body_region(doc)):
+        h.update(b"\0")
+        h.update(part.encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
 
 
 def parse(doc: str) -> Parsed | None:
