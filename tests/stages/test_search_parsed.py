@@ -43,3 +43,16 @@ def test_copies_share_one_parse(tmp_path: Path, monkeypatch):
         path.write_bytes(b"not a pickle")
     again = parsed_store.ParsedPages.open(tmp_path, "phuong-ba").parsed("chi-thi/index.html", b.encode(), copy=True)
     assert again == first
+
+
+def test_old_copies_are_pruned(tmp_path: Path):
+    import os
+
+    folder = tmp_path / parsed_store.COPIES_DIR
+    parsed_store.ParsedPages.open(tmp_path, "xa-mot").parsed("a/index.html", page("Xã Một", "<p>Một</p>").encode(), copy=True)
+    parsed_store.ParsedPages.open(tmp_path, "xa-mot").parsed("b/index.html", page("Xã Một", "<p>Hai</p>").encode(), copy=True)
+    (folder / "0123456789ab-foreign.pickle.z").write_bytes(b"x")  # another code's
+    old, recent = sorted(p for p in folder.iterdir() if not p.name.startswith("0123"))
+    os.utime(old, (0, 0))
+    assert parsed_store.prune_copies(tmp_path) == 2
+    assert [p.name for p in folder.iterdir()] == [recent.name]

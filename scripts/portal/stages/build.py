@@ -268,10 +268,13 @@ def _preload_codes(network: Network) -> None:
 
 
 def _prune_copies(network: Network) -> None:
-    """The copies' templates of another theme or code are never read again (portal.stages.render.copies)."""
+    """The copies' templates of another theme or code are never read again (portal.stages.render.copies);
+    the search parses of copies of other code or older than a month (portal.stages.search.parsed)."""
     from portal.stages.render import copies, incremental
+    from portal.stages.search import parsed
 
     copies.prune(network.root, incremental.code_key(str(network.root)))
+    parsed.prune_copies(network.root)
 
 
 def _prune_stages() -> None:

@@ -30,6 +30,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,6 +242,15 @@ def _network_candidates(network: Network, tree: Path, site: Site, record: dict |
     return list(content_pages(tree)) if pages is None else pages
 
 
+def _built(output: Path, sites: list[Site], releases: Releases | None) -> Iterator[tuple[Site, Path, dict | None]]:
+    """(site, its built tree, the record kept with its live release when the tree is that release's) of the
+    *sites* that have a tree (:func:`_tree`)."""
+    for site in sites:
+        tree = _tree(output, site.id, releases)
+        if tree is not None:
+            yield site, tree, releases.records.get(site.id) if releases is not None and tree != output / site.id else None
+
+
 def stage_sites(network: Network, output: Path, sites: list[Site], releases: Releases | None = None) -> list[tuple[str, Staged]]:
     """The content pages of *sites*, once each, with site and kind filters and absolute URLs.
 
@@ -249,11 +259,7 @@ def stage_sites(network: Network, output: Path, sites: list[Site], releases: Rel
     from their live release.
     """
     staged = []
-    for site in sites:
-        tree = _tree(output, site.id, releases)
-        if tree is None:
-            continue
-        record = releases.records.get(site.id) if releases is not None and tree != output / site.id else None
+    for site, tree, record in _built(output, sites, releases):
         store = ParsedPages.open(network.root, site.id)
         labels: dict[str, dict[str, str]] = {}
         for rel, path in _network_candidates(network, tree, site, record):
@@ -308,11 +314,7 @@ def shard_sources(network: Network, output: Path, sites: list[Site], releases: R
     the provincial portal the shared directives' bundle. Raises :class:`merge.CannotMerge` for a site without
     its record (which pages are its own). *releases*: sites read from their live release."""
     sources = []
-    for site in sites:
-        tree = _tree(output, site.id, releases)
-        if tree is None:
-            continue
-        record = releases.records.get(site.id) if releases is not None and tree != output / site.id else None
+    for site, tree, record in _built(output, sites, releases):
         record = record if record is not None else read_record(tree / BUNDLE)
         if record is None:
             raise merge.CannotMerge(f"{site.id}: no search record in its bundle")

@@ -142,14 +142,15 @@ def copy_parse(folder: Path, doc: str) -> Parsed | None:
     else parsed and kept there for the other portals that have it.
 
     A directive for the communes is on a hundred portals: each site's build parsed it again (about 4 ms a
-    copy, 12,700 copies at the reference scale). The file is named after what the parse reads and the code
-    that parses (:func:`code_key`), so a stale or foreign file costs time, never a wrong index; written aside
-    and renamed (builds of several sites write at once); one that cannot be read or written is parsed again.
+    copy, 12,700 copies at the reference scale). The file is named after the code that parses (:func:`code_key`)
+    and what the parse reads, so a stale or foreign file costs time, never a wrong index; written aside and
+    renamed (builds of several sites write at once); one that cannot be read or written is parsed again.
+    :func:`prune_copies` bounds the folder.
     """
     key = staging.content_key(doc)
     if key is None:
         return staging.parse(doc)
-    path = folder / f"{hashlib.sha1(f'{code_key()} {key}'.encode()).hexdigest()}.pickle.z"
+    path = folder / f"{code_key()[:12]}-{hashlib.sha1(key.encode()).hexdigest()}.pickle.z"
     try:
         return _parsed(pickle.loads(zlib.decompress(path.read_bytes())))
     except (OSError, EOFError, zlib.error, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
@@ -163,3 +164,34 @@ def copy_parse(folder: Path, doc: str) -> Parsed | None:
     except OSError:
         pass
     return parsed
+
+
+#: a parse of a copy is removed after this many days (the next build that needs it parses it again)
+COPY_DAYS = 30
+
+
+def prune_copies(root: Path, days: float = COPY_DAYS) -> int:
+    """Remove the parses of copies (:func:`copy_parse`) made by other code or more than *days* old; returns how many.
+
+    A file is never rewritten once made, so its age is its creation's: a directive still on the portals
+    costs one parse every *days*, and the folder holds at most what *days* of builds made.
+    """
+    import time
+
+    folder = root / COPIES_DIR
+    prefix = f"{code_key()[:12]}-"
+    limit = time.time() - days * 86400
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        try:
+            if entry.is_file(follow_symlinks=False) and (not entry.name.startswith(prefix)
+                                                          or entry.stat(follow_symlinks=False).st_mtime < limit):
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            continue
+    return removed
