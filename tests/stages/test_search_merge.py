@@ -113,3 +113,31 @@ def test_build_shard_merges_and_falls_back(sample, tmp_path, monkeypatch):
         merge.merge_shard(network_index.shard_sources(network, copy, network.sites[:3]), tmp_path / "x", tmp_path)
     assert network_index.build_shard(network, copy, tmp_path, "0-pagefind", ids) == merged
     assert decoded(tmp_path / "0-merged")["languages"]["vi"]["pages"] == decoded(tmp_path / "0-pagefind")["languages"]["vi"]["pages"]
+
+
+def test_damaged_or_foreign_bundles_are_not_merged(sample, tmp_path):
+    """A bundle of another Pagefind version cannot be merged; a damaged one (its chunk not CBOR) gets the shard
+    built by Pagefind, not a failed build; words a site capped stay capped in the shard."""
+    import shutil
+
+    network, out = sample
+    ids = [s.id for s in network.sites[:2]]
+    copy = tmp_path / "out"
+    shutil.copytree(out / ids[1], copy / ids[1], symlinks=True)
+    (copy / ids[0]).symlink_to(out / ids[0])
+    bundle = copy / ids[1] / BUNDLE
+    bf.write_info(bundle, capped=["ʼthuʼtucʼ-from-the-site"])
+    merged = tmp_path / "m"
+    assert merge.merge_shard(network_index.shard_sources(network, copy, network.sites[:2]), merged, tmp_path) > 0
+    assert "ʼthuʼtucʼ-from-the-site" in bf.read_info(merged)["capped"]
+
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (bundle / "pagefind-entry.json").write_text(json.dumps({**entry, "version": "0.9.0"}), encoding="utf-8")
+    with pytest.raises(merge.CannotMerge):
+        merge.merge_shard(network_index.shard_sources(network, copy, network.sites[:2]), tmp_path / "x", tmp_path)
+    (bundle / "pagefind-entry.json").write_text(json.dumps(entry), encoding="utf-8")
+    for chunk in (bundle / "index").iterdir():
+        chunk.unlink()
+        chunk.write_bytes(bf.gz(bf.SIGNATURE + b"\xff\xff not cbor"))
+    pages = network_index.build_shard(network, copy, tmp_path, "0-damaged", ids)
+    assert pages > 0 and (tmp_path / "0-damaged" / "pagefind.js").is_file()

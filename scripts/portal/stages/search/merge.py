@@ -75,8 +75,8 @@ def _entry(bundle: Path) -> dict:
 
 class PageList:
     """A word's page list in the shard being written, in Pagefind's form (each entry's page number as the
-    difference to the previous one), with the absolute number of its last page: a source's list is joined
-    by changing its first entry only."""
+    difference to the previous one), with the absolute number of its last page: a source whose pages are all
+    kept, with the same fields, is joined by changing its list's first entry only (else every kept entry's)."""
 
     __slots__ = ("entries", "last")
 
@@ -249,11 +249,21 @@ def _read_filters(bundle: Path, meta: list, numbers: list[int | None]) -> dict[s
 def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
     """Write the shard of *sources* (in order) into the new folder *dest*; returns its pages (0: none, nothing written).
 
-    Raises :class:`CannotMerge` when a bundle lacks its syllable counts or its files are unreadable
-    (the caller builds the shard with Pagefind instead), :class:`~portal.stages.search.site.SearchIndexError`
-    when the small Pagefind run fails.
+    Raises :class:`CannotMerge` when a bundle lacks its syllable counts, was written by another Pagefind
+    version or its entry, metadata, fragments or chunks are unreadable;
+    :class:`~portal.stages.search.site.SearchIndexError` when the small Pagefind run fails; a damaged file can
+    also raise what its decoders raise (``cbor2``, ``zlib``): the caller builds the shard with Pagefind instead
+    on any of them (:func:`portal.stages.search.network.build_shard`).
+    Words that a site's bundle capped (:func:`~portal.stages.search.bundle.cap_word`) are listed as capped in
+    the shard too: the pages a bundle left out of them may be the site's own.
     """
+    from portal.stages.search.site import pagefind_version
+
     entries = [_entry(s.bundle) for s in sources]
+    versions = {str(e.get("version", "")) for e in entries}
+    if versions - {pagefind_version()}:
+        raise CannotMerge(f"bundles of Pagefind {', '.join(sorted(versions))}, not {pagefind_version()}")
+    capped_by_sites = {str(w) for s in sources for w in bf.read_info(s.bundle).get("capped", [])}
     counts: dict[str, int] = {}
     vi_pages = 0
     for source in sources:
@@ -365,15 +375,16 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
             if main.entries or spellings:
                 packed.append([plain, main.entries, spellings])
         meta_filters = []
+        filter_names: set[str] = set()
         for name in sorted(filters):
             values = [[value, sorted(set(kept))] for value, kept in sorted(filters[name].items())]
             data = bf._dump([name, values])
-            digest = _file_name(lang, data, set())
+            digest = _file_name(lang, data, filter_names)
             (dest / "filter" / f"{digest}.pf_filter").write_bytes(data)
             meta_filters.append([name, digest])
         info: dict = {"hash": "", "wasm": wasm, "page_count": len(pages)}
         meta_out = [version, pages, [], meta_filters, [], fields]
-        capped: set[str] = set()
+        capped: set[str] = set(capped_by_sites)
         bf.write_words(dest, lang, info, meta_out, packed, cards=cards, capped=capped)
         out_entry["languages"][lang] = info
         bf.write_info(dest, capped=sorted(capped | set(bf.read_info(dest).get("capped", []))))

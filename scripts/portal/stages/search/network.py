@@ -342,8 +342,9 @@ def build_shard(network: Network, output: Path, folder: Path, name: str, site_id
     try:
         try:
             pages = merge.merge_shard(shard_sources(network, output, sites, releases), work / BUNDLE, work)
-        except (merge.CannotMerge, OSError, ValueError, KeyError, IndexError, TypeError) as exc:
-            logging.getLogger(__name__).warning("shard %s built with Pagefind, not merged: %s", name, exc)
+        except Exception as exc:  # any bundle that cannot be merged (CannotMerge, a damaged file's
+            # cbor2 or zlib error): the shard is built the slow way, from the pages, and the build goes on
+            logging.getLogger(__name__).warning("shard %s built with Pagefind, not merged: %s: %s", name, type(exc).__name__, exc)
             shutil.rmtree(work / BUNDLE, ignore_errors=True)
             staged = stage_sites(network, output, sites, releases)
             if staged:

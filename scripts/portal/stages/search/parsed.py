@@ -12,7 +12,9 @@ The store of a site is ``<root>/.cache/search/<site id>.pickle.z`` (zlib, pickle
 machine's own cache, like the Markdown and QR caches): ``{path in the site: (SHA-1 of the
 page's bytes, parse)}``. An entry is used only for the very bytes it was made from, so a
 stale or foreign store costs time, never a wrong index; a store that cannot be read or
-written is an empty one. The code's key (the staging, Vietnamese and i18n modules)
+written is an empty one. A copy of a directive, the same record and body on many portals in
+each one's chrome, is parsed once for all of them: :func:`copy_parse` keeps its parse in
+``<root>/.cache/search/copies/``, named after what the parse reads (not the page's bytes). The code's key (the staging, Vietnamese and i18n modules)
 is part of the file: a change of the parse empties every store.
 """
 
@@ -40,9 +42,13 @@ Entry = tuple[str, tuple | None]  # (SHA-1 of the page's bytes, the parse's fiel
 
 @lru_cache(maxsize=1)
 def code_key() -> str:
-    """What a parse depends on besides the page: the format and the source of the modules that parse
-    (staging, the Vietnamese tokens, and i18n's language tags, which name a page's language)."""
-    h = hashlib.sha1(f"parsed {FORMAT}\n".encode())
+    """What a parse depends on besides the page: the format, Python and its Unicode data (which fold and
+    classify letters), and the source of the modules that parse (staging, the Vietnamese tokens, and
+    i18n's language tags, which name a page's language)."""
+    import sys
+    import unicodedata
+
+    h = hashlib.sha1(f"parsed {FORMAT} {sys.version} {unicodedata.unidata_version}\n".encode())
     for module in (staging, vietnamese, i18n):
         h.update(Path(module.__file__ or "").read_bytes())
     return h.hexdigest()
@@ -153,7 +159,7 @@ def copy_parse(folder: Path, doc: str) -> Parsed | None:
     path = folder / f"{code_key()[:12]}-{hashlib.sha1(key.encode()).hexdigest()}.pickle.z"
     try:
         return _parsed(pickle.loads(zlib.decompress(path.read_bytes())))
-    except (OSError, EOFError, zlib.error, pickle.UnpicklingError, AttributeError, TypeError, ValueError):
+    except Exception:  # a damaged or foreign file (pickle raises many kinds): parsed again
         pass
     parsed = staging.parse(doc)
     try:
@@ -188,6 +194,8 @@ def prune_copies(root: Path, days: float = COPY_DAYS) -> int:
         return 0
     for entry in entries:
         try:
+            if entry.name.startswith("."):  # a file being written by a build now
+                continue
             if entry.is_file(follow_symlinks=False) and (not entry.name.startswith(prefix)
                                                           or entry.stat(follow_symlinks=False).st_mtime < limit):
                 os.unlink(entry.path)

@@ -163,8 +163,11 @@ class _Text(HTMLParser):
 
 def body_region(doc: str) -> str:
     """The part of the page the body's text is read from: from the first ``data-search-body`` element's
-    start tag to the first ``</article>`` after it (the text ends there at the latest; the rest of the page,
-    its footer and scripts, is not even tokenised), else to the end ("" when there is no such element)."""
+    start tag to the first ``</article>`` after it, else to the end ("" when there is no such element).
+
+    The rest of the page (its footer and scripts) is not even tokenised. A literal ``</article>`` inside
+    the body cuts its text there: a post's body cannot hold one (the sanitiser drops comments and scripts
+    and escapes ``<`` in attribute values), and the theme puts none inside the element."""
     at = doc.find(BODY_MARK)
     if at < 0:
         return ""
@@ -206,7 +209,7 @@ class Parsed:
     """What one published page gives the index, before a build adds its own filters and fields.
 
     Read from the page alone (:func:`parse`), so it can be kept across builds and between a
-    site's bundle and the network index, keyed by the page's bytes (:mod:`.parsed`).
+    site's bundle and the network index, keyed by the page's bytes, a copy of a directive by what it reads (:mod:`.parsed`).
     *record*: :func:`read_record`; *title*, *content*: display words; *body*: the indexed
     blocks as Pagefind's HTML (Vietnamese as pair tokens); *folded*: the page's distinct
     folded syllables (:func:`portal.stages.search.vietnamese.page_syllables`, Vietnamese
