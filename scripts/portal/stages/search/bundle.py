@@ -20,6 +20,7 @@ import heapq
 import json
 import math
 import shutil
+import zlib
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
@@ -45,11 +46,35 @@ def read_fragment(path: Path) -> dict:
     return json.loads(data)
 
 
+def fragment_bytes(fragment: dict) -> bytes:
+    """A fragment as Pagefind stores it before compression: its signature, then compact JSON."""
+    return SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
+
+
 def write_fragment(path: Path, fragment: dict) -> None:
-    data = SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
     tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_bytes(gz(data))
+    tmp.write_bytes(gz(fragment_bytes(fragment)))
     tmp.replace(path)
+
+
+def file_name(lang: str, data: bytes, taken: set[str]) -> str:
+    """``<lang>_<SHA-1 of data>``, 7 hex digits or more until not in *taken* (then added to it), as Pagefind
+    names a bundle's files (chunks, fragments, filters)."""
+    digest = hashlib.sha1(data).hexdigest()
+    n = 7
+    while f"{lang}_{digest[:n]}" in taken:
+        n += 1
+    name = f"{lang}_{digest[:n]}"
+    taken.add(name)
+    return name
+
+
+def read_json_gz(path: Path) -> object:
+    """A gzipped JSON file of a bundle (dates, cards, syllable counts); None if missing or unreadable."""
+    try:
+        return json.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, ValueError, EOFError, zlib.error):
+        return None
 
 
 def display_digest(display: dict) -> str:
@@ -137,10 +162,10 @@ def write_syllables(bundle: Path, pages: list[list[str]]) -> None:
 
 def read_syllables(bundle: Path) -> tuple[int, dict[str, int]] | None:
     """(pages, ``{syllable: pages}``) of :data:`SYLLABLES_FILE`; None if missing or unreadable."""
+    data = read_json_gz(bundle / SYLLABLES_FILE)
     try:
-        data = json.loads(gzip.decompress((bundle / SYLLABLES_FILE).read_bytes()))
-        pages, counts = int(data["pages"]), data["counts"]
-    except (OSError, ValueError, KeyError, EOFError, TypeError):
+        pages, counts = int(data["pages"]), data["counts"]  # type: ignore[index]
+    except (ValueError, KeyError, TypeError):
         return None
     return (pages, counts) if isinstance(counts, dict) else None
 
@@ -258,12 +283,7 @@ def write_words(bundle: Path, lang: str, info: dict, meta: list, words: list, ch
     (bundle / "index").mkdir(exist_ok=True)
     for chunk, parts in zip(chunks, encoded, strict=True):
         data = _dump_encoded_chunk(parts)
-        digest = hashlib.sha1(data).hexdigest()
-        n = 7
-        while f"{lang}_{digest[:n]}" in names:
-            n += 1
-        chunk[2] = f"{lang}_{digest[:n]}"
-        names.add(chunk[2])
+        chunk[2] = file_name(lang, data, names)
         (bundle / "index" / f"{chunk[2]}.pf_index").write_bytes(data)
     meta[2] = chunks
     if lang == "vi":
@@ -394,10 +414,10 @@ def write_cards(dest: Path, bundles: list[Path]) -> int:
     merged: dict[str, list] = {}
     tables: list[dict] = []
     for i, bundle in enumerate(bundles):
+        data = read_json_gz(bundle / CARDS_FILE)
         try:
-            data = json.loads(gzip.decompress((bundle / CARDS_FILE).read_bytes()))
-            words = data["words"]
-        except (OSError, ValueError, KeyError, EOFError, TypeError):
+            words = data["words"]  # type: ignore[index]
+        except (KeyError, TypeError):
             tables.append({})
             continue
         table = data.get("cards")

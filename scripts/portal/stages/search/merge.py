@@ -27,7 +27,6 @@ a filter file ``[name, [[value, [page numbers]], …]]``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 from collections.abc import Iterable
@@ -63,7 +62,9 @@ class Source:
     labels: dict[str, dict[str, str]] = field(default_factory=dict)
 
 
-def _entry(bundle: Path) -> dict:
+def read_entry(bundle: Path) -> dict:
+    """A bundle's entry file (``{"version", "languages": {lang: {"hash", "wasm", "page_count"}}, …}``); raises
+    :class:`CannotMerge` when it is missing or has no languages."""
     try:
         entry = json.loads((bundle / ENTRY).read_text(encoding="utf-8"))
         if not isinstance(entry.get("languages"), dict):
@@ -129,7 +130,7 @@ class PageList:
             start -= 1
             numbers.append(at)
             at -= self.entries[start][0]
-        base = at if start < len(self.entries) else self.last  # the page before the tail (0: none)
+        base = at  # the page before the tail (0: none)
         numbers.reverse()
         have = {n: e for n, e in zip(numbers, self.entries[start:], strict=True)}
         for number in pages:
@@ -199,7 +200,7 @@ def site_tokens(sources: list[Source], workdir: Path, fields: list[str]) -> dict
     raw_pagefind(staged, work, workdir)
     try:
         owners = {url_of(rel): tuple(rel.split("/")[:2]) for rel, _ in staged}
-        for info in _entry(work)["languages"].values():
+        for info in read_entry(work)["languages"].values():
             meta = bf._load(work / f"pagefind.{info['hash']}.pf_meta")
             names = [str(f) for f in meta[5]] if len(meta) > 5 else []
             remap = [fields.index(n) if n in fields else -1 for n in names]
@@ -221,17 +222,6 @@ def site_tokens(sources: list[Source], workdir: Path, fields: list[str]) -> dict
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return out
-
-
-def _file_name(lang: str, data: bytes, taken: set[str]) -> str:
-    """``<lang>_<sha1 of data>``, 7 hex digits or more until not in *taken* (then added to it), as Pagefind names its files."""
-    digest = hashlib.sha1(data).hexdigest()
-    n = 7
-    while f"{lang}_{digest[:n]}" in taken:
-        n += 1
-    name = f"{lang}_{digest[:n]}"
-    taken.add(name)
-    return name
 
 
 def _read_filters(bundle: Path, meta: list, numbers: list[int | None]) -> dict[str, dict[str, list[int]]]:
@@ -259,7 +249,7 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
     """
     from portal.stages.search.site import pagefind_version
 
-    entries = [_entry(s.bundle) for s in sources]
+    entries = [read_entry(s.bundle) for s in sources]
     versions = {str(e.get("version", "")) for e in entries}
     if versions - {pagefind_version()}:
         raise CannotMerge(f"bundles of Pagefind {', '.join(sorted(versions))}, not {pagefind_version()}")
@@ -286,7 +276,7 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
             fields_all.update(str(f) for f in (meta[5] if len(meta) > 5 else []))
         metas.append(langs)
     fields = sorted(fields_all)
-    source_dates = {s.bundle: _read_dates(s.bundle) for s in sources}
+    source_dates = {s.bundle: _dict(bf.read_json_gz(s.bundle / bf.DATES_FILE)) for s in sources}
     tokens = site_tokens(sources, workdir, fields)
 
     dest.mkdir(parents=True)
@@ -310,7 +300,7 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
                 continue
             version = version or str(meta[0])
             wasm = wasm or entry["languages"][lang].get("wasm")
-            labels = source.labels.get(lang) or next(iter(source.labels.values()), {"site": source.site_id, "kind": ""})
+            labels = source.labels[lang]
             numbers: list[int | None] = []
             mine: list[int] = []
             for frag, word_count in meta[1]:
@@ -325,8 +315,8 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
                 fragment["url"] = f"/{source.site_id}{url}"
                 fragment["filters"] = {**(fragment.get("filters") or {}),
                                        "site": [labels["site"]], "kind": [labels["kind"]]}
-                data = bf.SIGNATURE + json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode()
-                name = _file_name(lang, data, taken)
+                data = bf.fragment_bytes(fragment)
+                name = bf.file_name(lang, data, taken)
                 (dest / "fragment" / f"{name}.pf_fragment").write_bytes(bf.gz(data))
                 cards[name] = bf.card_of(name, fragment)
                 if frag in source_dates[source.bundle]:
@@ -379,7 +369,7 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
         for name in sorted(filters):
             values = [[value, sorted(set(kept))] for value, kept in sorted(filters[name].items())]
             data = bf._dump([name, values])
-            digest = _file_name(lang, data, filter_names)
+            digest = bf.file_name(lang, data, filter_names)
             (dest / "filter" / f"{digest}.pf_filter").write_bytes(data)
             meta_filters.append([name, digest])
         info: dict = {"hash": "", "wasm": wasm, "page_count": len(pages)}
@@ -398,14 +388,8 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
     return total
 
 
-def _read_dates(bundle: Path) -> dict[str, str]:
-    import gzip
-
-    try:
-        data = json.loads(gzip.decompress((bundle / bf.DATES_FILE).read_bytes()))
-    except (OSError, ValueError, EOFError):
-        return {}
-    return data if isinstance(data, dict) else {}
+def _dict(value: object) -> dict:
+    return value if isinstance(value, dict) else {}
 
 
 def _copy_runtime(bundles: Iterable[Path], dest: Path) -> None:

@@ -325,7 +325,7 @@ def shard_sources(network: Network, output: Path, sites: list[Site], releases: R
                 if folder.name == SHARED_BUNDLE and not any(r[4] == SHARED for r in record.values()):
                     continue  # no directive for every site: no shared bundle
                 raise merge.CannotMerge(f"{site.id}: no {folder.name}/")
-            langs = json.loads((folder / merge.ENTRY).read_text(encoding="utf-8")).get("languages", {})
+            langs = merge.read_entry(folder)["languages"]
             sources.append(merge.Source(folder, site.id, urls, {lang: _labels(network, site, language_code(lang)) for lang in langs}))
     return sources
 

@@ -132,14 +132,7 @@ class ParsedPages:
         pages = self.used if prune else {**self.old, **self.used}
         if pages == self.old:
             return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-            data = pickle.dumps({"version": code_key(), "pages": pages}, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.write_bytes(zlib.compress(data, 1))  # level 1: text and tokens shrink about 4× in a few ms a site
-            tmp.replace(self.path)
-        except OSError:
-            pass
+        _write(self.path, {"version": code_key(), "pages": pages})
 
 
 def copy_parse(folder: Path, doc: str) -> Parsed | None:
@@ -162,14 +155,21 @@ def copy_parse(folder: Path, doc: str) -> Parsed | None:
     except Exception:  # a damaged or foreign file (pickle raises many kinds): parsed again
         pass
     parsed = staging.parse(doc)
+    _write(path, _fields(parsed))
+    return parsed
+
+
+def _write(path: Path, value: object) -> None:
+    """*value* pickled and compressed into *path*, written aside and renamed (several builds may write at
+    once); a failure only costs time later."""
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(zlib.compress(pickle.dumps(_fields(parsed), protocol=pickle.HIGHEST_PROTOCOL), 1))
+        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(zlib.compress(data, 1))  # level 1: text and tokens shrink about 4× in a few ms a site
         tmp.replace(path)
     except OSError:
         pass
-    return parsed
 
 
 #: a parse of a copy is removed after this many days (the next build that needs it parses it again)
