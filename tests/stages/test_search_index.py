@@ -175,6 +175,30 @@ def test_search_pages_and_header_form(built_mini: Path):
     assert strings["strings"]["searching"] == "Đang tìm…"
 
 
+
+def test_search_pages_preload_what_the_search_fetches_first(built_mini: Path):
+    """Each search page asks, with the page, for the files search.js fetches first (the bundles' notes,
+    Pagefind's library and its WebAssembly for the page's language); every one exists in the output."""
+    pages = [p for site in SITES for p in (built_mini / site).rglob("index.html")
+             if p.parent.name in ("tim-kiem", "tim-kiem-toan-tinh")]
+    assert len(pages) >= len(SITES) + 2
+    for page in pages:
+        html = read(page)
+        links = re.findall(r'<link rel="(preload|modulepreload)" href="([^"]+)"([^>]*)>', html)
+        assert links, page
+        site = page.relative_to(built_mini).parts[0]
+        for rel, href, rest in links:
+            assert (built_mini / site / href.lstrip("/")).is_file(), f"{page}: {href}"
+            assert rel == "modulepreload" or 'as="fetch" crossorigin' in rest  # as search.js's fetch() asks
+        hrefs = [h for _, h, _ in links]
+        if page.parent.name == "tim-kiem-toan-tinh":
+            assert hrefs == ["/tim-kiem-toan-tinh/pagefind/shards.json"]
+        else:
+            assert "/pagefind/pagefind.js" in hrefs
+            english = (built_mini / site / "pagefind" / "wasm.en.pagefind").is_file()
+            wasm = "wasm.en.pagefind" if '<html lang="en"' in html and english else "wasm.unknown.pagefind"
+            assert f"/pagefind/{wasm}" in hrefs
+
 def _page(title: str, body: str, lang: str = "vi", **fields) -> str:
     import json as _json
 

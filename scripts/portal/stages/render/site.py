@@ -25,6 +25,7 @@ from portal.model.sections import menu_order
 from portal.model.sites import Network, Site
 from portal.stages.render import copies, filters, incremental, media, qr
 from portal.stages.search import network as network_index
+from portal.stages.search import site as search_site
 
 SETTINGS_FILE = "pelicanconf.py"
 #: the monthly scoring's data for the provincial portal's scoreboard pages (set by the build; see portal.score.board)
@@ -155,6 +156,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_SOCIAL_NAMES": SOCIAL_NAMES,
         "PORTAL_CSP": csp.POLICY,
         "PORTAL_CSP_SEARCH": csp.SEARCH_POLICY,
+        "PORTAL_PAGEFIND_WASM": search_site.wasm_file(i18n.HTML_LANG[lang]),
         "PORTAL_LANG_SECTIONS": {k: sorted(v) for k, v in catalogue.LANG_SECTIONS.items()},
         "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
         "PORTAL_NOW": now,

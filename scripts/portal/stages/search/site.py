@@ -88,6 +88,18 @@ def pagefind_version() -> str:
     return version("pagefind_bin_extended")
 
 
+# Languages Pagefind stems (its "Multilingual search" documentation, Pagefind 1.x): a bundle's
+# WebAssembly file is ``wasm.<language>.pagefind`` for these and ``wasm.unknown.pagefind`` for others.
+STEMMED = frozenset("ar hy eu ca da nl en fi fr de el hi hu id ga it lt ne no pt ro ru sr es sv ta tr yi".split())
+
+
+def wasm_file(html_lang: str) -> str:
+    """The name of the WebAssembly file Pagefind loads for pages in *html_lang* (``"vi"`` →
+    ``"wasm.unknown.pagefind"``, ``"en"`` → ``"wasm.en.pagefind"``); the search page preloads it."""
+    base = html_lang.lower().split("-")[0]
+    return f"wasm.{base if base in STEMMED else 'unknown'}.pagefind"
+
+
 # --- what Pagefind sees: see portal.stages.search.staging ------------------------------------
 
 def _head(raw: bytes) -> bytes:
