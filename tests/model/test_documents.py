@@ -14,7 +14,7 @@ from portal.model.sites import load_network
 from portal.model.vocabulary import defaults, match_key
 from portal.stages.check import check
 
-from ..conftest import document, make_project, post, write
+from ..conftest import NOW, document, make_project, post, write
 
 LEGAL = defaults()
 
@@ -199,3 +199,37 @@ def test_sites_yaml_vocabularies_owner_and_responsible_are_checked(tmp_path):
                      "audit.cadence: 'van-ban' is not a required item"):
         assert expected in text, text
     assert all(line.startswith("sites.yaml:") and line.split(":")[1].isdigit() for line in text.splitlines())
+
+
+def test_the_registry_keeps_each_file_s_record_until_its_bytes_change(tmp_path, monkeypatch):
+    """A build reads the front matter of the documents whose bytes changed only (``.cache/registry.pickle.z``);
+    whether a kept document is live is decided at each build's time; a damaged store is read as none."""
+    from portal.model import registry
+
+    root = make_project(tmp_path / "proj")
+    ok = dict(doc_type="Quyết định", issuer="UBND xã Một", issued="2026-01-05")
+    document(root, "xa-mot", "mot", "Quyết định một", number="1/QĐ-UBND", **ok)
+    document(root, "xa-mot", "hai", "Quyết định hai", number="2/QĐ-UBND", **ok)
+    document(root, "xa-hai", "sau", "Quyết định sau", number="3/QĐ-UBND", **{**ok, "issuer": "UBND xã Hai"},
+             date="2026-12-20")  # published later: not live at NOW
+    reads: list[str] = []
+    real = registry._read
+    monkeypatch.setattr(registry, "_read", lambda network, site, path, tz: reads.append(path.name) or real(network, site, path, tz))
+
+    def numbers(now=NOW) -> list[str]:
+        return sorted(r.document.number for r in registry.scan(load_network(root), [], now).records)
+
+    assert numbers() == ["1/QĐ-UBND", "2/QĐ-UBND"] and sorted(reads) == ["hai.md", "mot.md", "sau.md"]
+    assert (root / registry.CACHE).is_file()
+    reads.clear()
+    assert numbers() == ["1/QĐ-UBND", "2/QĐ-UBND"] and reads == []
+    assert numbers(NOW + dt.timedelta(days=60)) == ["1/QĐ-UBND", "2/QĐ-UBND", "3/QĐ-UBND"] and reads == []
+    path = root / "content/sites/xa-mot/van-ban/hai.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("2/QĐ-UBND", "5/QĐ-UBND"), encoding="utf-8")
+    assert numbers() == ["1/QĐ-UBND", "5/QĐ-UBND"] and reads == ["hai.md"]
+    (root / registry.CACHE).write_bytes(b"not a store")
+    reads.clear()
+    assert numbers() == ["1/QĐ-UBND", "5/QĐ-UBND"] and len(reads) == 3
+    reads.clear()
+    write(root / "sites.yaml", (root / "sites.yaml").read_text(encoding="utf-8") + "\n")  # another network: read again
+    assert numbers() == ["1/QĐ-UBND", "5/QĐ-UBND"] and len(reads) == 3

@@ -141,3 +141,23 @@ def test_damaged_or_foreign_bundles_are_not_merged(sample, tmp_path):
         chunk.write_bytes(bf.gz(bf.SIGNATURE + b"\xff\xff not cbor"))
     pages = network_index.build_shard(network, copy, tmp_path, "0-damaged", ids)
     assert pages > 0 and (tmp_path / "0-damaged" / "pagefind.js").is_file()
+
+
+def test_the_cycle_collector_is_paused_for_a_bundle_and_runs_again_after():
+    """bundle.paused_gc: off inside (nested too), on again after, also when the work inside fails."""
+    import gc
+
+    bundle = bf
+    assert gc.isenabled()
+    with bundle.paused_gc():
+        assert not gc.isenabled()
+        with bundle.paused_gc():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outermost pause decides
+    assert gc.isenabled()
+    try:
+        with bundle.paused_gc():
+            raise ValueError("a damaged chunk")
+    except ValueError:
+        pass
+    assert gc.isenabled()

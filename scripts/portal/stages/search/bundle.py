@@ -14,6 +14,7 @@ frequent (a query of one of them alone searches titles: :mod:`.vietnamese`).
 
 from __future__ import annotations
 
+import gc
 import gzip
 import hashlib
 import heapq
@@ -21,12 +22,32 @@ import json
 import math
 import shutil
 import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 SIGNATURE = b"pagefind_dcd"
 INFO_FILE = "portal-search.json"
 DATES_FILE = "portal-dates.json.gz"
 INFO_VERSION = 1
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Python's cycle collector paused while a bundle's words are decoded, joined and written.
+
+    A bundle's words are hundreds of thousands of small lists without cycles; the collector walks
+    every one of them again each time enough new ones are made: a third of a shard's merge
+    (4.5 s → 2.9 s for a shard of 2,030 pages at the reference scale). Reference counting still
+    frees them; the collector runs again as before once the outermost pause ends.
+    """
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 #: gzip level of every file of a bundle (level 9 took a third more time for 0.26 % fewer bytes on a real bundle)

@@ -245,8 +245,14 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
     also raise what its decoders raise (``cbor2``, ``zlib``): the caller builds the shard with Pagefind instead
     on any of them (:func:`portal.stages.search.network.build_shard`).
     Words that a site's bundle capped (:func:`~portal.stages.search.bundle.cap_word`) are listed as capped in
-    the shard too: the pages a bundle left out of them may be the site's own.
+    the shard too: the pages a bundle left out of them may be the site's own. Runs with the cycle
+    collector paused (:func:`~portal.stages.search.bundle.paused_gc`).
     """
+    with bf.paused_gc():
+        return _merge(sources, dest, workdir)
+
+
+def _merge(sources: list[Source], dest: Path, workdir: Path) -> int:
     from portal.stages.search.site import pagefind_version
 
     entries = [read_entry(s.bundle) for s in sources]

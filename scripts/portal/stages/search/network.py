@@ -426,7 +426,8 @@ def index_network(network: Network, output: Path, jobs: int = 1, releases: Relea
     # The cards of every shard's words in one set of files: a query asks for one file a word, not one a shard.
     cards = bundle_files.read_info(folder).get("cards")
     if todo or not isinstance(cards, dict) or cards.get("shards") != names or not (folder / bundle_files.CARDS_DIR).is_dir():
-        buckets = bundle_files.write_cards(folder / bundle_files.CARDS_DIR, [folder / n for n in names])
+        with bundle_files.paused_gc():
+            buckets = bundle_files.write_cards(folder / bundle_files.CARDS_DIR, [folder / n for n in names])
         cards = {"buckets": buckets, "shards": names}
     bundle_files.write_info(folder, [s for info in infos for s in info.get("frequent", [])],
                             capped=sorted({w for info in infos for w in info.get("capped", [])}), cards=cards)

@@ -22,12 +22,10 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
-import zlib
 from functools import lru_cache
 from pathlib import Path
 
-from portal.model import i18n
+from portal.model import i18n, store
 from portal.stages.search import staging, vietnamese
 from portal.stages.search.staging import Parsed
 
@@ -92,12 +90,9 @@ class ParsedPages:
 
     @staticmethod
     def _load(path: Path) -> dict[str, Entry]:
-        try:
-            data = pickle.loads(zlib.decompress(path.read_bytes()))
-            pages = data["pages"] if data.get("version") == code_key() else {}
-            return pages if isinstance(pages, dict) else {}
-        except (OSError, EOFError, zlib.error, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ValueError):
-            return {}
+        data = store.read(path)
+        pages = data.get("pages") if isinstance(data, dict) and data.get("version") == code_key() else None
+        return pages if isinstance(pages, dict) else {}
 
     def keep(self, rel: str) -> bool:
         """Carry over the entry of *rel* (a page whose file is the one last staged); False if there is none."""
@@ -132,7 +127,7 @@ class ParsedPages:
         pages = self.used if prune else {**self.old, **self.used}
         if pages == self.old:
             return
-        _write(self.path, {"version": code_key(), "pages": pages})
+        store.write(self.path, {"version": code_key(), "pages": pages})
 
 
 def copy_parse(folder: Path, doc: str) -> Parsed | None:
@@ -150,26 +145,15 @@ def copy_parse(folder: Path, doc: str) -> Parsed | None:
     if key is None:
         return staging.parse(doc)
     path = folder / f"{code_key()[:12]}-{hashlib.sha1(key.encode()).hexdigest()}.pickle.z"
-    try:
-        return _parsed(pickle.loads(zlib.decompress(path.read_bytes())))
-    except Exception:  # a damaged or foreign file (pickle raises many kinds): parsed again
-        pass
+    kept = store.read(path)
+    if isinstance(kept, tuple):
+        try:
+            return _parsed(kept)
+        except TypeError:  # a foreign tuple: parsed again
+            pass
     parsed = staging.parse(doc)
-    _write(path, _fields(parsed))
+    store.write(path, _fields(parsed))
     return parsed
-
-
-def _write(path: Path, value: object) -> None:
-    """*value* pickled and compressed into *path*, written aside and renamed (several builds may write at
-    once); a failure only costs time later."""
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        data = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-        tmp.write_bytes(zlib.compress(data, 1))  # level 1: text and tokens shrink about 4× in a few ms a site
-        tmp.replace(path)
-    except OSError:
-        pass
 
 
 #: a parse of a copy is removed after this many days (the next build that needs it parses it again)

@@ -260,15 +260,16 @@ def run_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path, 
     displays = {url_of(rel): page.display for rel, page in staged}
     for name in UNUSED:
         (bundle / name).unlink(missing_ok=True)
-    cards = bundle_files.rewrite_fragments(bundle, displays)
-    bundle_files.rechunk(bundle, cards=cards)
-    folded = [page.folded for _, page in staged if page.lang == "vi"]
-    bundle_files.write_info(bundle, vietnamese.frequent_syllables(folded, len(folded)))
-    bundle_files.write_syllables(bundle, [page.folded for rel, page in staged
-                                          if page.lang == "vi" and (network is None or rel in network)])
-    if cards:
-        buckets = bundle_files.write_cards(bundle / bundle_files.CARDS_DIR, [bundle])
-        bundle_files.write_info(bundle, cards={"buckets": buckets})
+    with bundle_files.paused_gc():
+        cards = bundle_files.rewrite_fragments(bundle, displays)
+        bundle_files.rechunk(bundle, cards=cards)
+        folded = [page.folded for _, page in staged if page.lang == "vi"]
+        bundle_files.write_info(bundle, vietnamese.frequent_syllables(folded, len(folded)))
+        bundle_files.write_syllables(bundle, [page.folded for rel, page in staged
+                                              if page.lang == "vi" and (network is None or rel in network)])
+        if cards:
+            buckets = bundle_files.write_cards(bundle / bundle_files.CARDS_DIR, [bundle])
+            bundle_files.write_info(bundle, cards={"buckets": buckets})
 
 
 def raw_pagefind(staged: list[tuple[str, Staged]], bundle: Path, workdir: Path) -> None:
