@@ -414,7 +414,8 @@ def test_cards_files_are_bounded(tmp_path):
     for frag, _ in pages:
         bundle.write_fragment(b / "fragment" / f"{frag}.pf_fragment",
                               {"url": f"/tin-tuc/{frag}/", "meta": {"title": "T" * 500, "date": "2026-03-02", "section": "Tin tức"}})
-    bundle._write_word_cards(b, words, pages, [])
+    _, _, tops = bundle.prepare_words(words, [n for _, n in pages], 0, True, [])
+    bundle._write_word_cards(b, [w[0] for w in words], tops, pages)
     old, bundle.MAX_CARD_FILES = bundle.MAX_CARD_FILES, 4
     try:
         buckets = bundle.write_cards(b / "cards", [b])

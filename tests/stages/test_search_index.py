@@ -477,11 +477,12 @@ def test_the_network_s_cards_come_from_each_bundle_s_card_table(tmp_path: Path):
                                                                    "section": "Tin tức"}} for frag, _ in pages}
     for frag, data in fragments.items():
         bundle.write_fragment(b / "fragment" / f"{frag}.pf_fragment", data)
-    bundle._write_word_cards(b, words, pages, ["title"])                     # read from the fragments
+    _, _, tops = bundle.prepare_words(words, [n for _, n in pages], 0, True, ["title"])
+    bundle._write_word_cards(b, [w[0] for w in words], tops, pages)       # read from the fragments
     read = bundle.write_cards(tmp_path / "read", [b])
     table = {frag: bundle.card_of(frag, data) for frag, data in fragments.items()}
     shutil.rmtree(b / "fragment")                                             # gone: the table must do
-    bundle._write_word_cards(b, words, pages, ["title"], table)
+    bundle._write_word_cards(b, [w[0] for w in words], tops, pages, table)
     assert json.loads(gzip.decompress((b / bundle.CARDS_FILE).read_bytes()))["cards"] == table
     assert bundle.write_cards(tmp_path / "table", [b]) == read
     for path in sorted((tmp_path / "read").iterdir()):

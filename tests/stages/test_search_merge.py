@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -87,6 +88,40 @@ def test_merged_shard_equals_pagefind(sample, tmp_path):
             assert la["words"].keys() == lb["words"].keys()
             assert la["words"] == lb["words"]
 
+
+
+def test_a_shard_s_words_prepared_in_several_processes_give_the_same_files(sample, tmp_path, monkeypatch):
+    """bundle.write_words with jobs: the words capped, encoded and scored in forked processes, each a share
+    of the page entries; every file of the shard is the one a single process writes."""
+    network, out = sample
+    sources = network_index.shard_sources(network, out, network.sites)
+    one = tmp_path / "one"
+    merge.merge_shard(sources, one, tmp_path / "w1", 1)
+    monkeypatch.setattr(bf, "PARALLEL_ENTRIES", 0)  # the sample is small: forked all the same
+    monkeypatch.setattr(bf, "MAX_PAGES", 3)         # and some words capped, in every share
+    pids = tmp_path / "pids"
+    real = bf.prepare_words
+
+    def prepare(*args):
+        with pids.open("a") as fh:  # written by whichever process prepares
+            fh.write(f"{os.getpid()}\n")
+        return real(*args)
+
+    monkeypatch.setattr(bf, "prepare_words", prepare)
+    capped = tmp_path / "capped-one"
+    merge.merge_shard(sources, capped, tmp_path / "w2", 1)
+    assert set(pids.read_text().split()) == {str(os.getpid())}
+    pids.unlink()
+    for jobs in (2, 3):
+        several = tmp_path / f"capped-{jobs}"
+        merge.merge_shard(sources, several, tmp_path / f"w-{jobs}", jobs)
+        files = sorted(p.relative_to(capped) for p in capped.rglob("*") if p.is_file())
+        assert files == sorted(p.relative_to(several) for p in several.rglob("*") if p.is_file())
+        assert all((capped / f).read_bytes() == (several / f).read_bytes() for f in files), jobs
+    assert bf.read_info(capped).get("capped")  # capping did happen
+    assert bf.read_info(one) != bf.read_info(capped)
+    # the parent prepared nothing itself: every share in a process of its own (the small languages stay here)
+    assert len(set(pids.read_text().split()) - {str(os.getpid())}) >= 2 + 3
 
 def test_build_shard_merges_and_falls_back(sample, tmp_path, monkeypatch):
     """The build merges a shard without staging a page again; a bundle that cannot be merged (no syllable

@@ -407,10 +407,10 @@ def build(
                 import cProfile
 
                 profiler = cProfile.Profile()
-                shared_problems += profiler.runcall(network_index.after_sites, network, out, after_jobs, notes, changed, releases)
+                shared_problems += profiler.runcall(network_index.after_sites, network, out, after_jobs, notes, changed, releases, remover)
                 profiler.dump_stats(str(Path(os.environ[PROFILE_ENV]) / "after-sites.prof"))
             else:
-                shared_problems += network_index.after_sites(network, out, after_jobs, notes, changed, releases)
+                shared_problems += network_index.after_sites(network, out, after_jobs, notes, changed, releases, remover)
         after_seconds = time.perf_counter() - after_start if search else 0.0
         built = {r.site for r in results if r.ok}
         for site_id in sorted(changed - built):

@@ -264,27 +264,26 @@ def rechunk(bundle: Path, chunk_bytes: int = CHUNK_BYTES, max_pages: int | None 
 
 def write_words(bundle: Path, lang: str, info: dict, meta: list, words: list, chunk_bytes: int = CHUNK_BYTES,
                 max_pages: int | None = None, cards: dict[str, list] | None = None,
-                capped: set[str] | None = None) -> set[str]:
+                capped: set[str] | None = None, jobs: int = 1) -> set[str]:
     """Write one language's word index (*words*, sorted) in chunks of about *chunk_bytes*, and its metadata file.
 
     *meta* is the language's metadata (Pagefind's ``pf_meta``: version, pages, chunks, filters, sorts,
     fields), changed in place: its chunks, its pages' lengths rounded, no sorts; *info* (the entry file's
     language) gets the new metadata file's hash. Words are capped (:func:`cap_word`) and *capped* gets the
     plain forms of those that lost pages. Returns the names of the chunks written (``vi_1a2b3c4``).
-    See :func:`rechunk`.
+    *jobs*: processes that cap, encode and score the words (:func:`prepare_words`), forked, each a share of
+    them; the same files whatever their number. See :func:`rechunk`.
     """
     keep = MAX_PAGES if max_pages is None else max_pages
-    if keep:
-        lengths = [page[1] for page in meta[1]]
-        whole = words
-        words = [cap_word(w, lengths, keep) for w in words]
-        if capped is not None:
-            capped.update(_plain(w[0]) for w, c in zip(whole, words, strict=True) if c is not w)
+    lengths = [page[1] for page in meta[1]]
+    fields = [str(f) for f in meta[5]] if len(meta) > 5 else []
+    raws, capped_at, tops = _prepared(words, lengths, keep, lang == "vi", fields, jobs)
+    if capped is not None:
+        capped.update(_plain(words[i][0]) for i in capped_at)
     groups: list[list] = []
     encoded: list[list[bytes]] = []  # each word encoded once: its size, then its chunk's bytes
     size = 0
-    for word in words:
-        raw = _dump_raw(word)
+    for word, raw in zip(words, raws, strict=True):
         n = len(raw)
         # a chunk ends when full, or before a word that would overfill it (a large word stands alone)
         if not groups or size >= chunk_bytes or (groups[-1] and size + n > chunk_bytes):
@@ -307,8 +306,8 @@ def write_words(bundle: Path, lang: str, info: dict, meta: list, words: list, ch
         chunk[2] = file_name(lang, data, names)
         (bundle / "index" / f"{chunk[2]}.pf_index").write_bytes(data)
     meta[2] = chunks
-    if lang == "vi":
-        _write_word_cards(bundle, words, meta[1], [str(f) for f in meta[5]] if len(meta) > 5 else [], cards)
+    if tops is not None:
+        _write_word_cards(bundle, [w[0] for w in words], tops, meta[1], cards)
     # Page lengths rank (BM25) only roughly: rounded to steps of √2 they take a few bytes instead of 15 kB
     # at 10,000 pages. Pagefind's sorts are left out: every reader would download them (22 kB at 10,000
     # pages); the page sorts by date with DATES_FILE, loaded when a reader asks for it.
@@ -401,24 +400,93 @@ def _word_scores(word: list, lengths: list[int], average: float, total: int,
     return out
 
 
-def _write_word_cards(bundle: Path, words: list, pages: list, fields: list[str],
+def _write_word_cards(bundle: Path, names: list[str], tops: list[list[tuple[float, int, bool]]], pages: list,
                       cards: dict[str, list] | None = None) -> None:
     """:data:`CARDS_FILE`: each word's :data:`CARDS_PER_WORD` best pages (``{word: [[fragment, score, in field], …]}``)
     and the cards of those pages (``{fragment: card}``, :func:`card_of`; from *cards*, else read from the fragment),
-    so that :func:`write_cards` reads one file a bundle, not a fragment a page."""
-    lengths = [page[1] for page in pages]
-    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    so that :func:`write_cards` reads one file a bundle, not a fragment a page. *names*: the words' plain forms;
+    *tops*: their best pages (:func:`_word_scores`), in the same order."""
     best: dict[str, list] = {}
     shown: dict[str, list | None] = {}
-    for word in words:
-        top = _word_scores(word, lengths, average, len(pages), fields, CARDS_PER_WORD)
-        best[word[0]] = [[pages[n][0], round(score, 3), int(field)] for score, n, field in top if n < len(pages)]
-        for frag, _, _ in best[word[0]]:
+    for name, top in zip(names, tops, strict=True):
+        best[name] = [[pages[n][0], round(score, 3), int(field)] for score, n, field in top if n < len(pages)]
+        for frag, _, _ in best[name]:
             if frag not in shown:
                 shown[frag] = cards[frag] if cards is not None and frag in cards else _card(bundle, frag)
     table = {frag: card for frag, card in shown.items() if card is not None}
     data = json.dumps({"version": 2, "words": best, "cards": table}, ensure_ascii=False, separators=(",", ":")).encode()
     (bundle / CARDS_FILE).write_bytes(gz(data))
+
+
+def prepare_words(words: list, lengths: list[int], keep: int, scored: bool,
+                  fields: list[str]) -> tuple[list[bytes], list[int], list[list] | None]:
+    """What :func:`write_words` needs of *words*: each one capped (:func:`cap_word`, *keep* pages; 0: not capped)
+    and encoded (CBOR), the positions of those capping changed, and with *scored* each one's
+    :data:`CARDS_PER_WORD` best pages (:func:`_word_scores`, for the cards; else None). *lengths*: every
+    page's length in words, by page number; *fields*: the metadata fields in the order of their markers."""
+    average = (sum(lengths) / len(lengths)) if lengths else 1.0
+    raws: list[bytes] = []
+    capped_at: list[int] = []
+    tops: list[list] | None = [] if scored else None
+    for i, word in enumerate(words):
+        kept = cap_word(word, lengths, keep) if keep else word
+        if kept is not word:
+            capped_at.append(i)
+        raws.append(_dump_raw(kept))
+        if tops is not None:
+            tops.append(_word_scores(kept, lengths, average, len(lengths), fields, CARDS_PER_WORD))
+    return raws, capped_at, tops
+
+
+#: below this many page entries (all words' page lists together) a language's words are prepared in the
+#: calling process (a fork costs more than the work)
+PARALLEL_ENTRIES = 50_000
+#: what the forked processes of :func:`_prepared` read (inherited, never sent): words, lengths, keep, scored, fields
+_PREPARING: tuple | None = None
+
+
+def _prepare_share(start: int, end: int) -> tuple[list[bytes], list[int], list[list] | None]:
+    assert _PREPARING is not None
+    words, lengths, keep, scored, fields = _PREPARING
+    return prepare_words(words[start:end], lengths, keep, scored, fields)
+
+
+def _prepared(words: list, lengths: list[int], keep: int, scored: bool, fields: list[str],
+              jobs: int) -> tuple[list[bytes], list[int], list[list] | None]:
+    """:func:`prepare_words` of *words*, in *jobs* forked processes (a consecutive share each) when there are
+    enough words and the system forks, else here; the same result either way. A process that dies raises
+    :class:`concurrent.futures.process.BrokenProcessPool` (a shard's merge then falls back to Pagefind)."""
+    import os
+
+    if jobs <= 1 or len(words) < 2 * jobs or not hasattr(os, "fork"):
+        return prepare_words(words, lengths, keep, scored, fields)
+    # each share about as many page entries as the others (a few frequent words hold most of them)
+    weights = [1 + len(w[1]) + sum(len(v[1]) for v in (w[2] if len(w) > 2 else [])) for w in words]
+    total = sum(weights)
+    if total < PARALLEL_ENTRIES:
+        return prepare_words(words, lengths, keep, scored, fields)
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    global _PREPARING
+    bounds, start, acc = [], 0, 0
+    for i, weight in enumerate(weights):
+        acc += weight
+        if acc * jobs >= total * (len(bounds) + 1) and len(bounds) < jobs - 1:
+            bounds.append((start, i + 1))
+            start = i + 1
+    bounds.append((start, len(words)))
+    bounds = [(a, b) for a, b in bounds if b > a]
+    _PREPARING = (words, lengths, keep, scored, fields)
+    try:
+        with ProcessPoolExecutor(len(bounds), mp_context=multiprocessing.get_context("fork")) as pool:
+            shares = [f.result() for f in [pool.submit(_prepare_share, a, b) for a, b in bounds]]
+    finally:
+        _PREPARING = None
+    raws = [raw for share in shares for raw in share[0]]
+    capped_at = [a + i for (a, _), share in zip(bounds, shares, strict=True) for i in share[1]]
+    tops = [top for share in shares for top in share[2]] if scored else None  # type: ignore[union-attr]
+    return raws, capped_at, tops
 
 
 def write_cards(dest: Path, bundles: list[Path]) -> int:

@@ -236,7 +236,7 @@ def _read_filters(bundle: Path, meta: list, numbers: list[int | None]) -> dict[s
     return out
 
 
-def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
+def merge_shard(sources: list[Source], dest: Path, workdir: Path, jobs: int = 1) -> int:
     """Write the shard of *sources* (in order) into the new folder *dest*; returns its pages (0: none, nothing written).
 
     Raises :class:`CannotMerge` when a bundle lacks its syllable counts, was written by another Pagefind
@@ -246,13 +246,14 @@ def merge_shard(sources: list[Source], dest: Path, workdir: Path) -> int:
     on any of them (:func:`portal.stages.search.network.build_shard`).
     Words that a site's bundle capped (:func:`~portal.stages.search.bundle.cap_word`) are listed as capped in
     the shard too: the pages a bundle left out of them may be the site's own. Runs with the cycle
-    collector paused (:func:`~portal.stages.search.bundle.paused_gc`).
+    collector paused (:func:`~portal.stages.search.bundle.paused_gc`). *jobs*: processes that cap, encode
+    and score the words (:func:`~portal.stages.search.bundle.write_words`).
     """
     with bf.paused_gc():
-        return _merge(sources, dest, workdir)
+        return _merge(sources, dest, workdir, jobs)
 
 
-def _merge(sources: list[Source], dest: Path, workdir: Path) -> int:
+def _merge(sources: list[Source], dest: Path, workdir: Path, jobs: int) -> int:
     from portal.stages.search.site import pagefind_version
 
     entries = [read_entry(s.bundle) for s in sources]
@@ -381,7 +382,7 @@ def _merge(sources: list[Source], dest: Path, workdir: Path) -> int:
         info: dict = {"hash": "", "wasm": wasm, "page_count": len(pages)}
         meta_out = [version, pages, [], meta_filters, [], fields]
         capped: set[str] = set(capped_by_sites)
-        bf.write_words(dest, lang, info, meta_out, packed, cards=cards, capped=capped)
+        bf.write_words(dest, lang, info, meta_out, packed, cards=cards, capped=capped, jobs=jobs)
         out_entry["languages"][lang] = info
         bf.write_info(dest, capped=sorted(capped | set(bf.read_info(dest).get("capped", []))))
     if total == 0:

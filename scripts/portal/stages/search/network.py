@@ -38,7 +38,7 @@ from portal.model import i18n
 from portal.model.errors import Problem
 from portal.model.messages import _
 from portal.model.sites import Network, Site
-from portal.stages.output import OLD_PREFIX, TMP_PREFIX, swap_into_place
+from portal.stages.output import OLD_PREFIX, TMP_PREFIX, Remover, swap_into_place
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search import merge
 from portal.stages.search.parsed import ParsedPages
@@ -104,10 +104,12 @@ def uses_shared_index(network: Network, site: Site, lang: str) -> bool:
 
 # --- the shared directives -------------------------------------------------------------------
 
-def index_shared(network: Network, output: Path) -> IndexResult | None:
+def index_shared(network: Network, output: Path, remover: Remover | None = None) -> IndexResult | None:
     """Index the provincial portal's copies of the directives for every site; link the bundle into every site.
 
-    Returns None when the provincial portal has not been built.
+    Returns None when the provincial portal has not been built. *remover*: removes the replaced bundles
+    beside the rest of the build (else each is removed when replaced: one unlink per file, 150 bundles of
+    about 1,000 files at the reference scale).
     """
     start = time.perf_counter()
     home = output / network.home
@@ -150,7 +152,9 @@ def index_shared(network: Network, output: Path) -> IndexResult | None:
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
             shutil.rmtree(tmp, ignore_errors=True)
             _link_tree(built, tmp)
-            swap_into_place(tmp, tree / SHARED_BUNDLE)
+            old = swap_into_place(tmp, tree / SHARED_BUNDLE, remove_old=remover is None)
+            if remover is not None:
+                remover.remove(old)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start, changed=changed)
@@ -331,17 +335,18 @@ def shard_sources(network: Network, output: Path, sites: list[Site], releases: R
 
 
 def build_shard(network: Network, output: Path, folder: Path, name: str, site_ids: list[str],
-                releases: Releases | None = None) -> int:
+                releases: Releases | None = None, jobs: int = 1) -> int:
     """Build the shard *name* of the sites *site_ids* into ``folder/name``; returns its pages (0: none, no shard).
 
-    Merged from the sites' bundles (:func:`merge.merge_shard`: every page indexed once); when one cannot
-    be merged (a bundle of an older version), by Pagefind over the sites' pages staged again.
+    Merged from the sites' bundles (:func:`merge.merge_shard`, with *jobs* processes for its words: every page
+    indexed once); when one cannot be merged (a bundle of an older version), by Pagefind over the sites'
+    pages staged again.
     """
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}{name}-", dir=folder))
     sites = [network.site(i) for i in site_ids]
     try:
         try:
-            pages = merge.merge_shard(shard_sources(network, output, sites, releases), work / BUNDLE, work)
+            pages = merge.merge_shard(shard_sources(network, output, sites, releases), work / BUNDLE, work, jobs)
         except Exception as exc:  # any bundle that cannot be merged (CannotMerge, a damaged file's
             # cbor2 or zlib error): the shard is built the slow way, from the pages, and the build goes on
             logging.getLogger(__name__).warning("shard %s built with Pagefind, not merged: %s: %s", name, type(exc).__name__, exc)
@@ -379,8 +384,8 @@ def _build_shards(network: Network, output: Path, folder: Path, todo: list[tuple
     """
     global _SHARDS
     workers = max(1, min(jobs, len(todo)))
-    if workers == 1 or not hasattr(os, "fork"):
-        return {name: build_shard(network, output, folder, name, ids, releases) for name, ids in todo}
+    if workers == 1 or not hasattr(os, "fork"):  # one shard (one post's merge): its words in every job
+        return {name: build_shard(network, output, folder, name, ids, releases, jobs) for name, ids in todo}
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
@@ -446,7 +451,8 @@ def index_network(network: Network, output: Path, jobs: int = 1, releases: Relea
 # --- after every site --------------------------------------------------------------------------
 
 def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] | None = None,
-                changed: set[str] | None = None, releases: Releases | None = None) -> list[Problem]:
+                changed: set[str] | None = None, releases: Releases | None = None,
+                remover: Remover | None = None) -> list[Problem]:
     """The shared directives' bundle, then the network index; a failure keeps the published ones.
 
     *notes* gets a line when the network index is left as it was because some sites have
@@ -454,7 +460,8 @@ def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] 
     the sites whose trees were written (the provincial portal's, when its network index changed:
     it must be published with the sites that changed it, though it was not built). *releases*:
     the sites read from their live release (never written: the shared bundle goes into the trees
-    of ``output/`` only, and those are the sites a change of the shared directives builds).
+    of ``output/`` only, and those are the sites a change of the shared directives builds). *remover*:
+    removes the replaced shared bundles beside the network index (:class:`~portal.stages.output.Remover`).
     """
     problems = []
     missing = missing_sites(network, output, releases)
@@ -463,7 +470,7 @@ def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] 
                        "or build with --target DIR to take them from the last release",
                        count=len(missing), sites=", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")))
     try:
-        shared = index_shared(network, output)
+        shared = index_shared(network, output, remover)
         if shared is not None and changed is not None:
             changed.update(shared.changed)
     except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
