@@ -202,3 +202,18 @@ def test_bench_reuses_the_network_it_generated(tmp_path: Path):
     assert not (tmp_path / "work/out/full-nosearch").exists()
     pages = {m["name"]: m["pages"] for m in first["measurements"]}
     assert {m["name"]: m["pages"] for m in second["measurements"]} == pages, "the same network, the same pages"
+
+
+def test_growth_is_one_exponent_fitted_over_every_scale():
+    """time ∝ posts^k by least squares on the logarithms: linear, sublinear and a noisy step that the largest
+    step between two scales would have called worse than linear (the tenth reference run: 0.83 then 1.01)."""
+    from portal.bench.harness import growth_exponent, with_growth
+
+    assert growth_exponent([(100, 10.0), (200, 20.0), (400, 40.0)]) == pytest.approx(1.0)
+    assert growth_exponent([(100, 10.0), (400, 20.0)]) == pytest.approx(0.5)
+    assert growth_exponent([(7500, 125.07), (15000, 222.18), (30000, 448.69)]) == pytest.approx(0.92, abs=0.005)
+    assert growth_exponent([(100, 10.0)]) is None
+    report = {"scaling": [{"posts": 7500, "seconds": 125.07, "ok": True}, {"posts": 30000, "seconds": 448.69, "ok": True}],
+              "targets": [{"target": "time grows no worse than linearly with posts (exponent)", "value": 1.014, "limit": 1.0}]}
+    (growth,) = with_growth(report)["targets"]
+    assert growth["met"] and growth["value"] == pytest.approx(0.92, abs=0.005)
