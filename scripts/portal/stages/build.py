@@ -139,7 +139,8 @@ def _build_one(site_id: str) -> SiteResult:
             if _REPARSE_SHARED:  # benchmark only: what parse-once saves
                 catalogue.load_shared(network, render=RENDERER)
             changes.start()
-            pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id)
+            pages, problems, warnings = render_site(network, site, tmp, _NOW, previous=None if _FULL else _OUTPUT / site_id,
+                                                    search=_SEARCH)
             result.pages, result.problems, result.warnings = pages, problems, warnings
             from portal.stages.render import incremental
 

@@ -84,8 +84,11 @@ def _language_facts(site: Site, lang: str) -> dict[str, Any]:
     return {"contact_page": "/" + contact if has_contact else None, "has_feed": bool(catalogue.LANG_SECTIONS.get(lang))}
 
 
-def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.datetime) -> dict[str, Any]:
-    """Pelican settings for one language of one site: pelicanconf.py plus the site's own."""
+def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.datetime,
+                 search: bool = True) -> dict[str, Any]:
+    """Pelican settings for one language of one site: pelicanconf.py plus the site's own. *search*: the build
+    writes the search indexes (``portal build --no-search`` does not: the search page then asks for none of
+    their files ahead, so a release of it links nothing missing)."""
     from pelican.settings import read_settings
 
     root = network.root
@@ -156,6 +159,7 @@ def settings_for(network: Network, site: Site, lang: str, output: Path, now: dt.
         "PORTAL_SOCIAL_NAMES": SOCIAL_NAMES,
         "PORTAL_CSP": csp.POLICY,
         "PORTAL_CSP_SEARCH": csp.SEARCH_POLICY,
+        "PORTAL_SEARCH": search,
         "PORTAL_PAGEFIND_WASM": search_site.wasm_file(i18n.HTML_LANG[lang]),
         "PORTAL_LANG_SECTIONS": {k: sorted(v) for k, v in catalogue.LANG_SECTIONS.items()},
         "PORTAL_SECTION_NAMES": {s.slug: s.name(lang) for s in site.sections},
@@ -241,10 +245,11 @@ def _post_problem(path: str, exc: BaseException, root: Path) -> Problem:
 
 
 def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
-                previous: Path | None = None) -> tuple[int, list[Problem], list[str]]:
+                previous: Path | None = None, search: bool = True) -> tuple[int, list[Problem], list[str]]:
     """Render every language of *site* into *output*; return (pages written, problems, warnings).
 
-    Pages whose inputs did not change since *previous* (the last good build) are reused.
+    Pages whose inputs did not change since *previous* (the last good build) are reused. *search*: the
+    build writes the search indexes (:func:`settings_for`).
     """
     import pelican
     from pelican import log as pelican_log
@@ -264,7 +269,7 @@ def render_site(network: Network, site: Site, output: Path, now: dt.datetime,
         media.card_image(network.root, output / CARD_IMAGE.lstrip("/"), site.name(site.default_language),
                          site.url.split("://", 1)[-1])
         for lang in site.languages:
-            settings = settings_for(network, site, lang, output, now)
+            settings = settings_for(network, site, lang, output, now, search)
             pelican.Pelican(settings).run()
         problems += copy_static(output, catalogue.CURRENT_INPUTS)
         incremental.finish(output)
