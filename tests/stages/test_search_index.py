@@ -199,6 +199,19 @@ def test_search_pages_preload_what_the_search_fetches_first(built_mini: Path):
             wasm = "wasm.en.pagefind" if '<html lang="en"' in html and english else "wasm.unknown.pagefind"
             assert f"/pagefind/{wasm}" in hrefs
 
+
+def test_a_build_without_search_preloads_nothing_and_publishes(project: Path):
+    """``portal build --no-search`` writes no bundle, so its search pages ask for none ahead: its release links
+    no missing file (publish's check of every reference passes)."""
+    from portal.stages.publish.verify import check_sites
+
+    report = build(project, ["xa-mot"], now=NOW, jobs=1, search=False)
+    assert report.ok, report.all_problems()
+    page = read(project / "output" / "xa-mot" / "tim-kiem" / "index.html")
+    assert 'rel="preload"' not in page and "modulepreload" not in page
+    assert 'data-bundles="/pagefind/' in page  # the page itself is unchanged
+    assert check_sites(project / "output", [("xa-mot", "")]) == []
+
 def _page(title: str, body: str, lang: str = "vi", **fields) -> str:
     import json as _json
 
