@@ -178,7 +178,10 @@ def test_the_sample_network_is_the_same_with_and_without_templates(built_sample,
     ours, theirs = _html(out), _html(direct)
     shared = [n for n in theirs if "/chi-dao-dieu-hanh/" in n and not n.startswith("bac-ninh/")]
     assert len(shared) > 100
-    different = [n for n in theirs if ours.get(n) != theirs[n]]
+    # built without search (faster): the search pages ask ahead for no bundle's files, by design
+    search_pages = [n for n in theirs if "/tim-kiem/" in n or "/tim-kiem-toan-tinh/" in n]
+    assert search_pages and all(b'rel="preload"' in ours[n] and b'rel="preload"' not in theirs[n] for n in search_pages)
+    different = [n for n in theirs if ours.get(n) != theirs[n] and n not in search_pages]
     assert not different, different[:5]
     assert os.environ[copies.ENV] == "0"
 
