@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from portal.model import store
 from portal.stages.render import qr
 
 
@@ -34,7 +35,7 @@ def test_a_code_is_drawn_once_and_read_back_in_the_next_build(tmp_path: Path, mo
     other = qr.inline("https://xa-mot.example.vn/tin-tuc/bai-2/")
     assert drawn == ["https://xa-mot.example.vn/tin-tuc/bai-2/"] and other != first
     qr.save_cache()
-    kept = pickle.loads(zlib.decompress((tmp_path / ".cache/qr/xa-mot.pickle.z").read_bytes()))["codes"]
+    kept = store.read(tmp_path / ".cache/qr/xa-mot.pickle.z", qr._cache_version())
     assert len(kept) == 2, "only the codes this build used are kept"
 
 
@@ -68,7 +69,7 @@ def test_preloaded_codes_are_drawn_once_for_every_site(tmp_path: Path, monkeypat
     assert qr.inline(urls[0]).startswith('<svg aria-hidden="true"') and drawn == []
     qr.inline("https://xa-mot.example.vn/tin-tuc/x/")
     qr.save_cache()
-    kept = pickle.loads(zlib.decompress((tmp_path / ".cache/qr/xa-mot.pickle.z").read_bytes()))["codes"]
+    kept = store.read(tmp_path / ".cache/qr/xa-mot.pickle.z", qr._cache_version())
     assert list(kept) == ["3\x00qr\x00https://xa-mot.example.vn/tin-tuc/x/"], "a site keeps only its own codes"
     qr.preload(tmp_path, [])
 
@@ -82,7 +83,7 @@ def test_a_built_copy_prints_the_code_of_its_canonical_address(tmp_path: Path):
     root = make_project(tmp_path / "p")
     mini_content(root)
     assert build(root, now=NOW, jobs=1).ok
-    shared = pickle.loads(zlib.decompress((root / ".cache/qr/shared.pickle.z").read_bytes()))["codes"]
+    shared = store.read(root / ".cache/qr/shared.pickle.z", qr._cache_version())
     assert shared and all(k.split("\x00")[2].startswith("https://tinh.example.vn/") for k in shared)
     copy = next((root / "output/xa-hai/chi-dao-dieu-hanh").glob("*/index.html"))
     canonical = read(copy).split('<link rel="canonical" href="', 1)[1].split('"', 1)[0]

@@ -66,6 +66,16 @@ _LANG_SUFFIX = re.compile(r"^(?P<base>.+?)\.(?P<lang>[A-Za-z]{2}(?:[-_][A-Za-z]+
 _COMMENT = re.compile(r"<!--.*?-->", re.S)
 
 
+def is_live(status: str, date: dt.datetime | None, expires: dt.datetime | None, now: dt.datetime) -> bool:
+    """Whether a post of *status*, *date* and *expires* is on its site at *now*: published, its date has come
+    and it has not expired (the registry decides it from these alone for the documents it keeps)."""
+    if status != "published":
+        return False
+    if date is not None and date > now:
+        return False
+    return not (expires is not None and expires < now)
+
+
 @dataclass
 class Post:
     """One content file, parsed and (once valid) rendered."""
@@ -126,12 +136,8 @@ class Post:
         return f"{self.category}/{self.slug}/"
 
     def is_live(self, now: dt.datetime) -> bool:
-        """Published, its date has come and it has not expired."""
-        if self.status != "published":
-            return False
-        if self.date is not None and self.date > now:
-            return False
-        return not (self.expires is not None and self.expires < now)
+        """Published, its date has come and it has not expired (:func:`is_live`)."""
+        return is_live(self.status, self.date, self.expires, now)
 
     def line(self, key: str) -> int:
         return self.lines.get(key, 1)

@@ -26,7 +26,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from portal.model import documents, store
-from portal.model.content import Post, read_post, validate
+from portal.model.content import Post, is_live, read_post, validate
 from portal.model.inputs import list_inputs
 from portal.model.sites import Network, Site
 
@@ -81,11 +81,6 @@ def _read(network: Network, site: Site, path: Path, tz: ZoneInfo) -> Kept:
     return None if record is None else (post.status, post.date, post.expires, record)
 
 
-def _live(status: str, date: dt.datetime | None, expires: dt.datetime | None, now: dt.datetime) -> bool:
-    """As :meth:`portal.model.content.Post.is_live`."""
-    return status == "published" and not (date is not None and date > now) and not (expires is not None and expires < now)
-
-
 def site_documents(network: Network, site: Site, now: dt.datetime,
                    kept: dict[str, tuple[str, Kept]] | None = None,
                    used: dict[str, tuple[str, Kept]] | None = None) -> Iterable[documents.Record]:
@@ -98,12 +93,12 @@ def site_documents(network: Network, site: Site, now: dt.datetime,
     folder = network.root / "content" / "sites" / site.id / documents.FOLDER
     for path in list_inputs(network.root, folder, network.limits, static_dir=None).markdown:
         rel = path.relative_to(network.root).as_posix()
-        digest = hashlib.sha1(path.read_bytes()).hexdigest() if kept is not None or used is not None else ""
+        digest = hashlib.sha1(path.read_bytes()).hexdigest()
         old = kept.get(rel) if kept is not None else None
         entry = old[1] if old is not None and old[0] == digest else _read(network, site, path, tz)
         if used is not None:
             used[rel] = (digest, entry)
-        if entry is not None and _live(*entry[:3], now):
+        if entry is not None and is_live(*entry[:3], now):
             yield entry[3]
 
 
@@ -112,15 +107,14 @@ def scan(network: Network, shared: list[Post], now: dt.datetime) -> documents.Re
     registry = documents.Registry()
     key = context_key(network)
     path = network.root / CACHE
-    data = store.read(path) if key is not None else None
-    kept = data.get("files") if isinstance(data, dict) and data.get("key") == key else None
+    kept = store.read(path, key) if key is not None else None
     kept = kept if isinstance(kept, dict) else {}
     used: dict[str, tuple[str, Kept]] = {}
     for site in network.sites:
         for record in site_documents(network, site, now, kept, used):
             registry.add(record)
     if key is not None and used != kept:
-        store.write(path, {"key": key, "files": used})
+        store.write(path, key, used)
     for post in shared:
         if post.lang == network.default_language and not post.problems and post.is_live(now):
             record = record_of(network, None, post)

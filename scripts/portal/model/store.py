@@ -3,7 +3,8 @@
 Used for what a build keeps under ``<root>/.cache/`` to skip work next time (the parses of pages
 for the search index, the records of the network's documents). Such a file is written by this
 code only, never by content, and is read only where a stale, damaged or foreign file costs time,
-never a wrong result: every reader checks a key it stored beside the value.
+never a wrong result: the value is stored with a key (what else it depends on: the code, a version) and
+read back only under that same key.
 """
 
 from __future__ import annotations
@@ -14,21 +15,24 @@ import zlib
 from pathlib import Path
 
 
-def write(path: Path, value: object) -> None:
-    """*value* pickled and compressed (zlib level 1: text shrinks about 4× in a few ms) into *path*, written
-    aside and renamed (several builds may write at once); an :class:`OSError` only costs time later."""
+def write(path: Path, key: str, value: object) -> None:
+    """*value* under *key*, pickled and compressed (zlib level 1: text shrinks about 4× in a few ms) into *path*,
+    written aside and renamed (several builds may write at once); an :class:`OSError` only costs time later."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        tmp.write_bytes(zlib.compress(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), 1))
+        data = pickle.dumps({"key": key, "value": value}, protocol=pickle.HIGHEST_PROTOCOL)
+        tmp.write_bytes(zlib.compress(data, 1))
         tmp.replace(path)
     except OSError:
         pass
 
 
-def read(path: Path) -> object | None:
-    """The value :func:`write` put into *path*; None when the file is missing, damaged or unreadable."""
+def read(path: Path, key: str) -> object | None:
+    """The value :func:`write` put into *path* under *key*; None when the file is missing, damaged, unreadable
+    or written under another key."""
     try:
-        return pickle.loads(zlib.decompress(path.read_bytes()))
+        data = pickle.loads(zlib.decompress(path.read_bytes()))
     except Exception:  # a damaged or foreign file (zlib and pickle raise many kinds): as if there were none
         return None
+    return data.get("value") if isinstance(data, dict) and data.get("key") == key else None

@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import html as htmllib
 import os
-import pickle
-import zlib
 from collections.abc import Iterable
 from pathlib import Path
 
 from markupsafe import Markup
+
+from portal.model import store
 
 ERROR = "m"
 #: the data mask of the codes inside pages (one on every printed article: tens of thousands a build). Choosing
@@ -54,22 +54,12 @@ def _cache_version() -> str:
 
 
 def _load(path: Path) -> dict[str, str]:
-    try:
-        data = pickle.loads(zlib.decompress(path.read_bytes()))
-        return data["codes"] if data.get("version") == _cache_version() else {}
-    except (OSError, EOFError, zlib.error, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ValueError):
-        return {}
+    codes = store.read(path, _cache_version())
+    return codes if isinstance(codes, dict) else {}
 
 
 def _save(path: Path, codes: dict[str, str]) -> None:
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        # zlib level 1: the SVG paths shrink about 5× (some 600 bytes a code) for a few ms a site
-        tmp.write_bytes(zlib.compress(pickle.dumps({"version": _cache_version(), "codes": codes}, protocol=pickle.HIGHEST_PROTOCOL), 1))
-        tmp.replace(path)
-    except OSError:
-        pass  # a cache that cannot be written only costs time
+    store.write(path, _cache_version(), codes)  # the SVG paths shrink about 5× (some 600 bytes a code)
 
 
 def open_cache(root: Path, site_id: str) -> None:

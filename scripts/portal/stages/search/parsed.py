@@ -90,8 +90,7 @@ class ParsedPages:
 
     @staticmethod
     def _load(path: Path) -> dict[str, Entry]:
-        data = store.read(path)
-        pages = data.get("pages") if isinstance(data, dict) and data.get("version") == code_key() else None
+        pages = store.read(path, code_key())
         return pages if isinstance(pages, dict) else {}
 
     def keep(self, rel: str) -> bool:
@@ -127,7 +126,7 @@ class ParsedPages:
         pages = self.used if prune else {**self.old, **self.used}
         if pages == self.old:
             return
-        store.write(self.path, {"version": code_key(), "pages": pages})
+        store.write(self.path, code_key(), pages)
 
 
 def copy_parse(folder: Path, doc: str) -> Parsed | None:
@@ -145,14 +144,14 @@ def copy_parse(folder: Path, doc: str) -> Parsed | None:
     if key is None:
         return staging.parse(doc)
     path = folder / f"{code_key()[:12]}-{hashlib.sha1(key.encode()).hexdigest()}.pickle.z"
-    kept = store.read(path)
+    kept = store.read(path, code_key())
     if isinstance(kept, tuple):
         try:
             return _parsed(kept)
         except TypeError:  # a foreign tuple: parsed again
             pass
     parsed = staging.parse(doc)
-    store.write(path, _fields(parsed))
+    store.write(path, code_key(), _fields(parsed))
     return parsed
 
 
