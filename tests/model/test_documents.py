@@ -233,3 +233,21 @@ def test_the_registry_keeps_each_file_s_record_until_its_bytes_change(tmp_path, 
     reads.clear()
     write(root / "sites.yaml", (root / "sites.yaml").read_text(encoding="utf-8") + "\n")  # another network: read again
     assert numbers() == ["1/QĐ-UBND", "5/QĐ-UBND"] and len(reads) == 3
+
+
+def test_an_unreadable_or_oversized_document_is_reported_not_kept(tmp_path):
+    """The registry's store reads a document's bytes as read_post does (bounded, errors caught): an oversized
+    file is not kept and the check names it; nothing raises."""
+    from portal.model import registry
+
+    root = make_project(tmp_path / "proj")
+    ok = dict(doc_type="Quyết định", issuer="UBND xã Một", issued="2026-01-05")
+    path = document(root, "xa-mot", "lon", "Quyết định lớn", number="1/QĐ-UBND", **ok)
+    network = load_network(root)
+    path.write_bytes(path.read_bytes() + b"x" * (network.limits.markdown_bytes + 1))
+    assert registry.scan(network, [], NOW).records == []
+    assert registry.scan(network, [], NOW).records == []  # read again, never kept
+    catalogue.DOCUMENTS = None
+    problems = [str(p) for p in check(load_network(root))]
+    catalogue.DOCUMENTS = None
+    assert any(p.startswith("content/sites/xa-mot/van-ban/lon.md") for p in problems), problems

@@ -81,6 +81,17 @@ def _read(network: Network, site: Site, path: Path, tz: ZoneInfo) -> Kept:
     return None if record is None else (post.status, post.date, post.expires, record)
 
 
+def _digest(path: Path, limit: int) -> str:
+    """The SHA-1 of a document's bytes, read up to *limit* + 1 bytes like :func:`read_post`; ``""`` for a file that
+    cannot be read or is over the limit (never kept: :func:`read_post` reports it, with the file named)."""
+    try:
+        with path.open("rb") as f:
+            raw = f.read(limit + 1)
+    except OSError:
+        return ""
+    return "" if len(raw) > limit else hashlib.sha1(raw).hexdigest()
+
+
 def site_documents(network: Network, site: Site, now: dt.datetime,
                    kept: dict[str, tuple[str, Kept]] | None = None,
                    used: dict[str, tuple[str, Kept]] | None = None) -> Iterable[documents.Record]:
@@ -93,9 +104,9 @@ def site_documents(network: Network, site: Site, now: dt.datetime,
     folder = network.root / "content" / "sites" / site.id / documents.FOLDER
     for path in list_inputs(network.root, folder, network.limits, static_dir=None).markdown:
         rel = path.relative_to(network.root).as_posix()
-        digest = hashlib.sha1(path.read_bytes()).hexdigest()
+        digest = _digest(path, network.limits.markdown_bytes)
         old = kept.get(rel) if kept is not None else None
-        entry = old[1] if old is not None and old[0] == digest else _read(network, site, path, tz)
+        entry = old[1] if digest and old is not None and old[0] == digest else _read(network, site, path, tz)
         if used is not None:
             used[rel] = (digest, entry)
         if entry is not None and is_live(*entry[:3], now):
