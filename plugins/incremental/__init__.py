@@ -8,6 +8,8 @@
 - renders a shared directive's copy from the template of its shape of site when there is one
   (:mod:`portal.stages.render.copies`): a directive is rendered once per language and shape, not
   once per site;
+- reuses the previous build's Atom feed when the pages of its entries are unchanged
+  (:func:`portal.stages.render.incremental.feed_key`);
 - reports a failure while writing one post's page or feed entry as that post's problem
   (:class:`portal.model.errors.PostFailed`), never as the whole site's;
 - gives every post and page its ``url`` and ``save_as`` once, when the contents are final
@@ -162,6 +164,17 @@ class IncrementalWriter(Writer):
             raise PostFailed(getattr(item, "source_path", "") or "", exc) from exc
 
     def write_feed(self, elements, context, path=None, url=None, feed_type="atom", override_output=False, feed_title=None):
+        run_key = self.settings.get("PORTAL_RENDER_KEY")
+        if path and run_key:  # the last build's feed when the pages of its entries are unchanged
+            items = elements[: self.settings["FEED_MAX_ITEMS"]]
+            complete = sanitised_join(self.output_path, path)
+            key = incremental.feed_key(run_key, f"{feed_type}|{path}|{url}|{feed_title}", items)
+            if (key is not None and complete not in self._written_files and complete not in self._overridden_files
+                    and incremental.reuse(path, key, Path(self.output_path), count=False)):
+                self._written_files.add(complete)
+                if override_output:
+                    self._overridden_files.add(complete)
+                return None
         try:
             return super().write_feed(elements, context, path, url, feed_type, override_output, feed_title)
         except PostFailed:

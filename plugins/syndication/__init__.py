@@ -20,7 +20,7 @@ from pathlib import Path
 from pelican import signals
 
 from portal.model import outreach
-from portal.stages.render import changes, media, syndication
+from portal.stages.render import changes, incremental, media, syndication
 
 FEED_ITEMS = 50
 PODCAST = "feeds/podcast.xml"
@@ -65,22 +65,34 @@ def write(pelican) -> None:
     if not site:
         return
     prefix = s["PORTAL_LANG_PREFIX"]  # '/' or '/en/'
-    out = os.path.join(pelican.output_path, prefix.lstrip("/"))
+    run_key = s.get("PORTAL_RENDER_KEY")
     articles = sorted(_state["articles"], key=lambda a: a.date, reverse=True)
-    # every post's and page's feed item, made once: the change list takes them all, the feeds their newest
-    entries = {id(item): syndication.feed_item(item, s) for item in [*articles, *_state["pages"]]}
+    entries: dict[int, dict] = {}
+
+    def entry(item) -> dict:
+        """A post's feed item, made once: the feeds take the newest, the change list the others' versions."""
+        found = entries.get(id(item))
+        if found is None:
+            found = entries[id(item)] = syndication.feed_item(item, s)
+        return found
+
+    def write_feed(items: list, rel: str, title: str, home: str) -> None:
+        """One JSON feed at *rel* (under the output), linked from the last build when its entries' pages are."""
+        key = incremental.feed_key(run_key, f"json|{rel}|{title}|{home}", items) if run_key else None
+        if incremental.reuse(rel, key, Path(pelican.output_path), count=False):
+            return
+        feed = syndication.json_feed([entry(a) for a in items], s, "/" + rel, title, home)
+        _write(os.path.join(pelican.output_path, rel), syndication.dumps(feed))
+
     if articles:
-        feed = syndication.json_feed([entries[id(a)] for a in articles[:FEED_ITEMS]], s, f"{prefix}feeds/all.json",
-                                     s["SITENAME"], prefix)
-        _write(os.path.join(out, "feeds", "all.json"), syndication.dumps(feed))
+        write_feed(articles[:FEED_ITEMS], f"{prefix.lstrip('/')}feeds/all.json", s["SITENAME"], prefix)
     names = s.get("PORTAL_SECTION_NAMES", {})
     by_section: dict[str, list] = {}
     for a in articles:
         by_section.setdefault(a.category.slug, []).append(a)
     for slug, items in by_section.items():
-        feed = syndication.json_feed([entries[id(a)] for a in items[:FEED_ITEMS]], s, f"{prefix}feeds/{slug}.json",
-                                     f"{s['SITENAME']} - {names.get(slug, slug)}", f"{prefix}{slug}/")
-        _write(os.path.join(out, "feeds", f"{slug}.json"), syndication.dumps(feed))
+        write_feed(items[:FEED_ITEMS], f"{prefix.lstrip('/')}feeds/{slug}.json",
+                   f"{s['SITENAME']} - {names.get(slug, slug)}", f"{prefix}{slug}/")
     radio = [a for a in by_section.get(outreach.RADIO_CATEGORY, []) if a.metadata.get("radio")]
     if radio and s.get("PORTAL_LANG") == s.get("PORTAL_DEFAULT_LANG"):
         from portal_theme import tag_uri  # the Atom entries' ids: one id per episode, whatever feed carries it
@@ -92,10 +104,18 @@ def write(pelican) -> None:
         _write(os.path.join(pelican.output_path, PODCAST), xml)
     feed_url = f"{site['url']}{prefix}feeds/all.json"
     for item in [*articles, *_state["pages"]]:
-        entry = entries[id(item)]
-        key = entry["id"] if entry["id"] not in changes.ITEMS else entry["url"]
-        changes.ITEMS[key] = {"url": entry["url"], "title": entry["title"], "language": s["PORTAL_LANG"],
-                              "version": syndication.item_version(entry), "feed": feed_url}
+        # what the change list says of a post: kept with its page's key, made again only when that changed
+        name = f"changes:{item.save_as or item.source_path}"
+        key = incremental.page_key(run_key, item) if run_key else None
+        record = incremental.recall(name, key)
+        if record is None:
+            made = entry(item)
+            record = {"id": made["id"], "url": made["url"], "title": made["title"],
+                      "version": syndication.item_version(made)}
+        incremental.remember(name, key, record)
+        at = record["id"] if record["id"] not in changes.ITEMS else record["url"]
+        changes.ITEMS[at] = {"url": record["url"], "title": record["title"], "language": s["PORTAL_LANG"],
+                             "version": record["version"], "feed": feed_url}
 
 
 def register() -> None:

@@ -102,3 +102,53 @@ def test_values_are_kept_as_written_and_invisible_characters_removed(tmp_path):
     assert post.problems == []
     assert (post.title, post.meta["number"], post.meta["summary"], post.meta["tags"]) == ("Thôngbáo lịch", "0107", "1:30", ["Tết", "NO", "Yes"])
     assert post.slug == "thongbao-lich" and post.body == "Nộidung\n"
+
+
+def test_front_matter_memo_keeps_parses_between_reads(tmp_path, monkeypatch):
+    """A build keeps each front matter's parse (issue 20): a file read again with the same front matter is not
+    parsed again; each read gets its own copy; a changed, broken or gone file and a damaged store are handled."""
+    from portal.model import content, yamlio
+
+    calls: list[str] = []
+    real = yamlio.load
+    monkeypatch.setattr(yamlio, "load", lambda text, **kw: calls.append(text) or real(text, **kw))
+    store = tmp_path / ".cache" / "front-matter" / "x.pickle.z"
+    a = write(tmp_path / "content/sites/x/tin-tuc/a.md", "---\ntitle: Tin A\ndate: 2026-01-01\ntags: [mot, hai]\n---\nThân bài.\n")
+    b = write(tmp_path / "content/sites/x/tin-tuc/b.md", "---\ntitle: Tin B\ndate: 2026-01-02\n---\nThân bài.\n")
+
+    def read_all() -> list:
+        with content.front_matter_memo(store):
+            return [read_post(p, tmp_path, site="x", kind="article", tz=TZ) for p in (a, b)]
+
+    first = read_all()
+    assert len(calls) == 2 and store.is_file()
+    calls.clear()
+    again = read_all()
+    assert calls == [], "the same front matters are taken from the store"
+    assert [p.meta for p in again] == [p.meta for p in first] and again[0].lines == first[0].lines
+    assert again[0].line("tags") == 4
+    again[0].meta["tags"].append("ba")
+    with content.front_matter_memo(store):
+        assert read_post(a, tmp_path, site="x", kind="article", tz=TZ).meta["tags"] == ["mot", "hai"], "each read its own copy"
+
+    write(b, "---\ntitle: Tin B đã sửa\ndate: 2026-01-02\n---\nThân bài.\n")
+    calls.clear()
+    assert [p.title for p in read_all()] == ["Tin A", "Tin B đã sửa"] and len(calls) == 1
+    write(b, "---\ntitle: [không đóng\n---\n")
+    broken = read_all()[1]
+    assert broken.problems and str(broken.problems[0]).startswith("content/sites/x/tin-tuc/b.md:")
+    calls.clear()
+    assert read_all()[1].problems and len(calls) == 1, "a front matter with an error is never kept"
+
+    store.write_bytes(b"not a store")
+    calls.clear()
+    assert read_all()[0].title == "Tin A" and len(calls) == 2
+    b.unlink()
+    with content.front_matter_memo(store):
+        read_post(a, tmp_path, site="x", kind="article", tz=TZ)
+    from portal.model import store as stores
+
+    assert len(stores.read(store, content._memo_key())) == 1, "a file gone is dropped from the store"
+    calls.clear()
+    assert read_post(a, tmp_path, site="x", kind="article", tz=TZ).meta["title"] == "Tin A"
+    assert len(calls) == 1, "no memo open: parsed"

@@ -29,6 +29,11 @@ def test_rebuild_reuses_unchanged_pages_and_matches_full_build(project: Path, tm
     manifest = json.loads((project / "output/xa-mot/.portal-manifest.json").read_text())
     assert "tin-tuc/day-manh-chuyen-doi-so/index.html" in manifest["pages"]
 
+    feeds = project / "output/xa-mot/feeds"
+    section_feeds = {f.name: inode(f) for f in feeds.iterdir() if not f.name.startswith(("all.", "tin-tuc.", "chi-dao"))}
+    assert any(name.endswith(".atom.xml") for name in section_feeds) and any(name.endswith(".json") for name in section_feeds)
+    all_feed = inode(feeds / "all.atom.xml")
+
     # one post changes; a new directive arrives for every site
     post(project, "content/sites/xa-mot/tin-tuc/chuyen-doi-so.md", "Đẩy mạnh chuyển đổi số", date="2026-03-01",
          body="Nội dung đã sửa.")
@@ -43,11 +48,18 @@ def test_rebuild_reuses_unchanged_pages_and_matches_full_build(project: Path, tm
     assert "tin-tuc/day-manh-chuyen-doi-so/index.html" in record["rendered"]
     assert "tin-tuc/tin-dau-tien-cua-xa-mot/index.html" not in record["rendered"] and record["reused"] > 0
     assert (project / "output/xa-hai/chi-dao-dieu-hanh/chi-dao-moi-ve-an-toan-giao-thong/index.html").is_file()
+    # a feed none of whose entries changed is the last build's file; the feed of every post is written again
+    assert {name: inode(feeds / name) for name in section_feeds} == section_feeds
+    assert inode(feeds / "all.atom.xml") != all_feed
+    assert "tin-tuc/day-manh-chuyen-doi-so/index.html" in record["pages"] and any(k.startswith("changes:") for k in record["records"])
 
     full = build(project, now=NOW, output=tmp_path / "full", full=True)
     assert full.ok
     for site in ("tinh", "xa-mot", "xa-hai"):
         assert tree(project / "output" / site) == tree(tmp_path / "full" / site), site
+        # the change list's items (what each post is now) are those a build from nothing makes
+        items = json.loads((project / "output" / site / "changes.json").read_text(encoding="utf-8"))["items"]
+        assert items == json.loads((tmp_path / "full" / site / "changes.json").read_text(encoding="utf-8"))["items"], site
 
 
 def test_theme_change_renders_everything_again(project: Path):

@@ -14,7 +14,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from portal.model import attachments, documents, drafts, links, media, organisation, procedures
-from portal.model.content import Post, check_body, read_post, validate
+from portal.model.content import Post, check_body, front_matter_memo, read_post, validate
 from portal.model.errors import Problem, did_you_mean
 from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
 from portal.model.limits import DEFAULT, Limits
@@ -75,6 +75,15 @@ def site_dir(root: Path, site_id: str) -> Path:
 
 def shared_dir(root: Path) -> Path:
     return root / "content" / "shared"
+
+
+#: where the parses of a site's front matters are kept between builds (:func:`portal.model.content.front_matter_memo`)
+MEMO_DIR = Path(".cache") / "front-matter"
+
+
+def memo_path(network: Network, site_id: str | None) -> Path:
+    """The store of the front matters' parses of *site_id*'s posts (None: the shared directives')."""
+    return network.root / MEMO_DIR / f"{site_id or '_shared'}.pickle.z"
 
 
 def site_inputs(network: Network, site_id: str) -> Inputs:
@@ -370,9 +379,10 @@ def read_site(network: Network, site: Site, *, render: Renderer | None = None
     inputs = site_inputs(network, site.id)
     problems: list[Problem] = list(inputs.problems)
     posts: list[Post] = []
-    for path in inputs.markdown:
-        kind = "page" if path.relative_to(folder).parts[0] == PAGES_DIR else "article"
-        posts.append(read_post(path, network.root, site=site.id, kind=kind, tz=tz, limits=network.limits))
+    with front_matter_memo(memo_path(network, site.id)):
+        for path in inputs.markdown:
+            kind = "page" if path.relative_to(folder).parts[0] == PAGES_DIR else "article"
+            posts.append(read_post(path, network.root, site=site.id, kind=kind, tz=tz, limits=network.limits))
     problems += _finish(posts, sections=site.section_slugs, languages=site.languages, tz=tz,
                         default_language=site.default_language)
     problems += translation_problems(posts, site.default_language)
@@ -444,7 +454,8 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
     """
     tz = ZoneInfo(network.timezone)
     inputs = shared_inputs(network)
-    posts = [read_post(p, network.root, site=None, kind="article", tz=tz, limits=network.limits) for p in inputs.markdown]
+    with front_matter_memo(memo_path(network, None)):
+        posts = [read_post(p, network.root, site=None, kind="article", tz=tz, limits=network.limits) for p in inputs.markdown]
     all_langs = sorted({lang for s in network.sites for lang in s.languages})
     problems = list(inputs.problems)
     problems += _finish(posts, sections=None, languages=all_langs, tz=tz, default_language=network.default_language)

@@ -12,13 +12,18 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import pickle
 import re
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from portal.model import documents, drafts, media, outreach, procedures, yamlio
+from portal.model import documents, drafts, media, outreach, procedures, store, yamlio
 from portal.model.dates import date_hint, end_of_day, parse_date
 from portal.model.errors import Problem, did_you_mean
 from portal.model.limits import DEFAULT, Limits
@@ -178,11 +183,72 @@ def split_front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:
     return (dict(meta), "\n".join(lines[end + 1:])) if isinstance(meta, dict) else None
 
 
+#: the front matters parsed by an earlier build (:func:`front_matter_memo`): {SHA-1 of the front matter's text:
+#: its parse, pickled}, and those this read used or parsed (what the store keeps next); None outside a memo
+_MEMO: dict[str, bytes] | None = None
+_USED: dict[str, bytes] | None = None
+#: bump when what the store keeps changes
+_MEMO_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def _memo_key() -> str:
+    """What a front matter's parse depends on besides its text: the parser's code and the YAML library, Python."""
+    import ruamel.yaml
+
+    h = hashlib.sha1(f"front matter {_MEMO_FORMAT} {sys.version} {ruamel.yaml.__version__}\n".encode())
+    h.update(Path(yamlio.__file__).read_bytes())
+    return h.hexdigest()
+
+
+@contextmanager
+def front_matter_memo(path: Path) -> Iterator[None]:
+    """Within the block, :func:`read_post` takes the parse of a front matter it has seen before from the store
+    *path* (:mod:`portal.model.store`, e.g. ``<root>/.cache/front-matter/<site>.pickle.z``) and keeps the
+    parses it used or made there afterwards, when they changed (a file gone is dropped from it).
+
+    Parsing the front matter (:func:`portal.model.yamlio.load`) is about half of reading a post: a site's
+    200 posts, or all 30,000 for the provincial portal's audit page, read at every build (issue 20). Only a
+    parse without error is kept; each use unpickles its own copy (a post's metadata is changed later).
+    """
+    global _MEMO, _USED
+    saved = _MEMO, _USED
+    key = _memo_key()
+    kept = store.read(path, key)
+    _MEMO, _USED = (kept if isinstance(kept, dict) else {}), {}
+    try:
+        yield
+        if _USED != _MEMO:
+            store.write(path, key, _USED)
+    finally:
+        _MEMO, _USED = saved
+
+
+def _load_front_matter(text: str) -> Any:
+    """:func:`portal.model.yamlio.load` of *text*, through the memo when one is open (raises :class:`~portal.model.yamlio.YamlError`)."""
+    if _MEMO is None or _USED is None:
+        return yamlio.load(text)
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    found = _MEMO.get(digest)
+    if found is not None:
+        try:
+            value = pickle.loads(found)
+        except Exception:  # a damaged entry: parsed again
+            value = None
+        else:
+            _USED[digest] = found
+            return value
+    value = yamlio.load(text)
+    _USED[digest] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    return value
+
+
 def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo, limits: Limits = DEFAULT) -> Post:
     """Parse one file; problems go to ``post.problems`` (the post may be partial then).
 
     The text is cleaned (:func:`portal.model.text.clean`); a control character is an
-    error at its line; the front matter is read by :func:`portal.model.yamlio.load`.
+    error at its line; the front matter is read by :func:`portal.model.yamlio.load` (or taken from the
+    store of an open :func:`front_matter_memo`).
     """
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     base, lang = split_language(path)
@@ -219,7 +285,7 @@ def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneIn
         add(Problem(rel, 1, _("front matter is not closed — add a line '---' after the last key")))
         return post
     try:
-        meta = yamlio.load("\n".join(lines[1:end])) or {}
+        meta = _load_front_matter("\n".join(lines[1:end])) or {}
     except yamlio.YamlError as exc:
         add(Problem(rel, exc.line + 1 if exc.line else 2, exc.message))
         return post

@@ -65,14 +65,16 @@ def read_build_record(tree: Path) -> dict[str, Any] | None:
     return data if isinstance(data, dict) and "commit" in data else None
 
 
-def swap_into_place(built: Path, dest: Path, *, remove_old: bool = True) -> Path | None:
-    """Replace *dest* by *built* (both in one folder), made world-readable first; the old tree is removed last.
+def swap_into_place(built: Path, dest: Path, *, remove_old: bool = True, public: bool = False) -> Path | None:
+    """Replace *dest* by *built* (both in one folder), made world-readable first (*public*: the caller made
+    it so already, e.g. hard links to a tree made public once); the old tree is removed last.
 
     With *remove_old* False the replaced tree is left beside *dest* (``.replaced-<name>-<pid>``) and
     returned, for the caller to remove off its critical path (:class:`Remover`); an interrupted run
     leaves it to :func:`clean_leftovers`. Returns None when there was no old tree (or it was removed).
     """
-    make_public(built)
+    if not public:
+        make_public(built)
     old = None
     if dest.exists():
         old = dest.with_name(f"{OLD_PREFIX}{dest.name}-{os.getpid()}")

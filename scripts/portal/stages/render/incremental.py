@@ -7,7 +7,9 @@ it equals the key recorded for the same file in the previously built site, the
 old file is hard-linked into the new build instead of being rendered again.
 The archive pages of a list (numbered from the oldest item: :mod:`.pagination`) are reused
 the same way, keyed on their items and links (:func:`list_key`); the first page of each
-list, the feeds and the home page are always rendered.
+list and the home page are always rendered. A feed is reused when the pages of its entries are
+(:func:`feed_key`), and what a post contributes to ``/changes.json`` is kept with its page's key
+(:func:`remember` / :func:`recall`): a build makes neither again for a post it did not render again.
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ MANIFEST = ".portal-manifest.json"
 previous: Path | None = None
 old_keys: dict[str, str] = {}
 new_keys: dict[str, str] = {}
+#: {name: [page key, record]}: what a build derived from a page besides its file (its ``/changes.json`` record),
+#: the previous build's and this build's (:func:`recall`, :func:`remember`)
+old_records: dict[str, list] = {}
+new_records: dict[str, list] = {}
 stats = {"reused": 0, "rendered": 0}
 #: the posts' and pages' files this build rendered (not reused), in the order written: kept in the manifest
 rendered: list[str] = []
@@ -47,6 +53,8 @@ def start(previous_output: Path | None, root: Path | None = None) -> None:
     project_root = str(root) if root is not None else ""
     old_keys.clear()
     new_keys.clear()
+    old_records.clear()
+    new_records.clear()
     stats.update(reused=0, rendered=0)
     rendered.clear()
     shared.clear()
@@ -54,18 +62,23 @@ def start(previous_output: Path | None, root: Path | None = None) -> None:
         try:
             data = json.loads((previous / MANIFEST).read_text(encoding="utf-8"))
             old_keys.update(data.get("pages", {}))
-        except (OSError, ValueError):
+            records = data.get("records", {})
+            if isinstance(records, dict):
+                old_records.update(records)
+        except (OSError, ValueError, AttributeError):
             pass
 
 
 def finish(output: Path) -> None:
     """Write the new manifest into the built site (it moves with the site).
 
-    ``{"version": 1, "pages": {file: key}, "rendered": [file, …], "reused": N}``: every post's
-    and page's key, and what this build rendered of them rather than reused (lists, feeds and
-    the home page are always rendered and not listed).
+    ``{"version": 1, "pages": {file: key}, "records": {name: [key, record]}, "rendered": [file, …],
+    "reused": N}``: every post's, page's, list page's and feed's key, the records kept with the posts'
+    keys (:func:`remember`), and what this build rendered of the posts and pages rather than reused
+    (lists, feeds and the home page are not listed).
     """
-    data = {"version": 1, "pages": new_keys, "rendered": sorted(rendered), "reused": stats["reused"]}
+    data = {"version": 1, "pages": new_keys, "records": new_records, "rendered": sorted(rendered),
+            "reused": stats["reused"]}
     (output / MANIFEST).write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
 
 
@@ -208,6 +221,34 @@ def list_key(run_key: str, template_name: str, subject: str, signature: tuple, i
     for item in items:
         h.update(_item_key(item).encode())
     return h.hexdigest()
+
+
+def feed_key(run_key: str, feed: str, items: list[Any]) -> str | None:
+    """The key of one feed: the run's key, the feed's identity *feed* (type, path, address, title) and the
+    page key of each of its entries, in order (an entry shows its post's text, metadata and address, as
+    the post's page does). None when it has no entries (an empty feed's date is the run's newest post's)
+    or an entry's page has no key (its text links to other content)."""
+    keys = [page_key(run_key, item) for item in items]
+    if not keys or None in keys:
+        return None
+    return hashlib.sha1(f"feed|{run_key}|{feed}|{'|'.join(keys)}".encode()).hexdigest()  # type: ignore[arg-type]
+
+
+def recall(name: str, key: str | None) -> Any:
+    """The record the previous build kept for *name* (:func:`remember`) when its key was *key*, else None."""
+    if key is None:
+        return None
+    found = old_records.get(name)
+    if isinstance(found, list) and len(found) == 2 and found[0] == key:
+        return found[1]
+    return None
+
+
+def remember(name: str, key: str | None, record: Any) -> None:
+    """Keep *record* (plain JSON) for *name* under *key* in this build's manifest, for the next build's
+    :func:`recall`; nothing is kept without a key."""
+    if key is not None:
+        new_records[name] = [key, record]
 
 
 def reuse(name: str, key: str | None, output: Path, *, count: bool = True) -> bool:

@@ -38,7 +38,7 @@ from portal.model import i18n
 from portal.model.errors import Problem
 from portal.model.messages import _
 from portal.model.sites import Network, Site
-from portal.stages.output import OLD_PREFIX, TMP_PREFIX, Remover, swap_into_place
+from portal.stages.output import OLD_PREFIX, TMP_PREFIX, Remover, make_public, swap_into_place
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search import merge
 from portal.stages.search.parsed import ParsedPages
@@ -64,6 +64,7 @@ from portal.stages.search.site import (
     recorded_pages,
     run_pagefind,
     staged_page,
+    tree_listing,
     url_of,
     write_key,
 )
@@ -148,11 +149,13 @@ def index_shared(network: Network, output: Path, remover: Remover | None = None)
         run_pagefind(staged, built, work, cards=False)  # the search pages show the cards of a site's own bundle
         write_key(built, key)
         _write_files_key(built, files)
+        make_public(built)  # once: every site's copy is hard links to these files (folders made 0755)
+        listing = tree_listing(built)
         for tree in stale:
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
             shutil.rmtree(tmp, ignore_errors=True)
-            _link_tree(built, tmp)
-            old = swap_into_place(tmp, tree / SHARED_BUNDLE, remove_old=remover is None)
+            _link_tree(built, tmp, listing)
+            old = swap_into_place(tmp, tree / SHARED_BUNDLE, remove_old=remover is None, public=True)
             if remover is not None:
                 remover.remove(old)
     finally:

@@ -37,6 +37,7 @@ from pathlib import Path
 from portal.model.errors import Problem
 from portal.model.messages import _
 from portal.model.sites import Network, Site
+from portal.stages.output import DIR_MODE
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search import staging, vietnamese
 from portal.stages.search.parsed import ParsedPages
@@ -189,15 +190,36 @@ def write_key(bundle: Path, key: str, **more: object) -> None:
     bundle_files.write_info(bundle, key=key, **more)
 
 
-def _link_tree(src: Path, dest: Path) -> None:
-    """Copy *src* to *dest* with hard links (the files of a bundle are never changed in place)."""
-    def link(s: str, d: str) -> None:
-        try:
-            os.link(s, d)
-        except OSError:
-            shutil.copy2(s, d)
+def tree_listing(src: Path) -> tuple[list[str], list[str]]:
+    """(folders, files) under *src*, as paths relative to it, each folder before what it holds: what
+    :func:`_link_tree` makes, listed once when one tree is linked into many (the shared directives' bundle
+    into every site). Symbolic links are listed as files and never followed into."""
+    folders: list[str] = []
+    files: list[str] = []
+    for top, dirs, names in os.walk(src):
+        rel = os.path.relpath(top, src)
+        base = "" if rel == "." else rel + os.sep
+        folders += [base + d for d in sorted(dirs)]
+        files += [base + n for n in sorted(names)]
+    return folders, files
 
-    shutil.copytree(src, dest, copy_function=link)
+
+def _link_tree(src: Path, dest: Path, listing: tuple[list[str], list[str]] | None = None) -> None:
+    """Copy *src* to *dest* with hard links (the files of a bundle are never changed in place), from
+    *listing* (:func:`tree_listing`) when given. Folders are made 0755; a linked file keeps its mode (it is
+    the same file), a copied one (another file system) its source's."""
+    folders, files = listing if listing is not None else tree_listing(src)
+    for folder in ("", *folders):
+        path = os.path.join(dest, folder)
+        os.mkdir(path)
+        os.chmod(path, DIR_MODE)
+    source, target = str(src), str(dest)
+    for rel in files:
+        s, d = os.path.join(source, rel), os.path.join(target, rel)
+        try:
+            os.link(s, d, follow_symlinks=False)
+        except OSError:
+            shutil.copy2(s, d, follow_symlinks=False)
 
 
 #: where Pagefind's input pages are written when the machine has it: a memory file system (the pages are
