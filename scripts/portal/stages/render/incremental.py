@@ -55,6 +55,7 @@ def start(previous_output: Path | None, root: Path | None = None) -> None:
     new_keys.clear()
     old_records.clear()
     new_records.clear()
+    _VALUE_DIGESTS.clear()
     stats.update(reused=0, rendered=0)
     rendered.clear()
     shared.clear()
@@ -171,8 +172,33 @@ def context_digest(values: dict[str, Any], limit: int = 100_000) -> str | None:
     the same way in every build (then the list's pages are always rendered).
 
     Posts count by :func:`_item_key`; sections and tags by name and slug; dicts, lists, tuples and
-    dataclasses by their contents; at most *limit* values are read (a bound on the work).
+    dataclasses by their contents; at most *limit* values are read for each of *values* (a bound on the
+    work). A value passed again to the same site's lists (the documents' filters, one object for every
+    page of the table) is read once (:data:`_VALUE_DIGESTS`).
     """
+    h = hashlib.sha1()
+    for key in sorted(values):
+        value = values[key]
+        found = _VALUE_DIGESTS.get(id(value))
+        if found is not None and found[0] is value:
+            digest = found[1]
+        else:
+            digest = _value_digest(value, limit)
+            if isinstance(value, (dict, list, tuple)) or dataclasses.is_dataclass(value):
+                _VALUE_DIGESTS[id(value)] = (value, digest)  # the value is kept: its id is not reused meanwhile
+        if digest is None:
+            return None
+        h.update(f"{key}={digest};".encode())
+    return h.hexdigest()
+
+
+#: {id(value): (value, its digest or None)} of the collections :func:`context_digest` read for the site being
+#: built (cleared by :func:`start`); a plugin builds such a value once and passes it to every page
+_VALUE_DIGESTS: dict[int, tuple[Any, str | None]] = {}
+
+
+def _value_digest(value: Any, limit: int) -> str | None:
+    """The digest of one value passed to a list's template (:func:`context_digest`), or None."""
     h = hashlib.sha1()
     budget = [limit]
 
@@ -206,11 +232,7 @@ def context_digest(values: dict[str, Any], limit: int = 100_000) -> str | None:
             return ok
         return False
 
-    for key in sorted(values):
-        h.update(f"{key}=".encode())
-        if not walk(values[key], 0):
-            return None
-    return h.hexdigest()
+    return h.hexdigest() if walk(value, 0) else None
 
 
 def list_key(run_key: str, template_name: str, subject: str, signature: tuple, items: list[Any]) -> str:
