@@ -273,9 +273,20 @@ def test_new_directive_for_every_site_reindexes_only_the_shared_bundle(project: 
     assert record["tin-tuc/day-manh-chuyen-doi-so/index.html"][3]  # a content page: its staged digest
     assert record["tin-tuc/index.html"][3] == ""  # a list: not indexed
 
+    shared_inodes = {f.relative_to(out / "xa-mot"): f.stat().st_ino for f in (out / "xa-mot" / "pagefind-chi-dao").rglob("*")
+                     if f.is_file()}
+
     post(project, "content/shared/moi.md", "Chỉ đạo mới về an toàn giao thông", category="", date="2026-10-01")
     assert build(project, now=NOW, jobs=2).ok
     assert {site: (out / site / "pagefind" / "pagefind.js").stat().st_ino for site in SITES} == own  # reused
+    # every site's shared bundle is the new bundle, file for file; updated in place: a file whose bytes did not
+    # change (the library, the WebAssembly) is the very file it was, no file is left aside
+    bundles = {site: {f.relative_to(out / site / "pagefind-chi-dao").as_posix(): f.read_bytes()
+                      for f in (out / site / "pagefind-chi-dao").rglob("*") if f.is_file()} for site in SITES}
+    assert all(bundles[site] == bundles["tinh"] for site in SITES)
+    assert not [name for name in bundles["xa-mot"] if "portal-link-" in name]
+    kept = [rel for rel, ino in shared_inodes.items() if (out / "xa-mot" / rel).is_file() and (out / "xa-mot" / rel).stat().st_ino == ino]
+    assert any(rel.name == "pagefind.js" for rel in kept) and len(kept) < len(shared_inodes)
     for site in SITES:
         assert (out / site / "pagefind-chi-dao" / ".portal-search-key").read_text(encoding="utf-8") != shared_key
         assert (out / site / "chi-dao-dieu-hanh" / "chi-dao-moi-ve-an-toan-giao-thong" / "index.html").is_file()
@@ -535,3 +546,35 @@ def test_fast_word_scores_equal_the_walk_over_every_location():
         assert bundle._word_scores(word, lengths, average, 200, ["title", "site"], 6) == expected[:6]
         best = bundle._best_pages(word[1], lengths, 5)
         assert walked(best) == bundle._best_pages(slow[1], lengths, 5)
+
+
+def test_a_bundle_is_updated_in_place_only_where_it_differs(tmp_path: Path):
+    """update_tree: the shared bundle of every site gets only the files that changed; a folder holding anything
+    but files and folders, or a file where the bundle has a folder, is left alone for a fresh copy."""
+    from portal.stages.search.site import Identities, tree_listing, update_tree
+
+    built = tmp_path / "built"
+    for rel, text in {"pagefind.js": "lib", "fragment/a.pf": "A2", "fragment/c.pf": "C", "pagefind-entry.json": "{2}"}.items():
+        (built / rel).parent.mkdir(parents=True, exist_ok=True)
+        (built / rel).write_text(text)
+    dest = tmp_path / "site" / "pagefind-chi-dao"
+    for rel, text in {"pagefind.js": "lib", "fragment/a.pf": "A1", "fragment/b.pf": "B", "old/x.pf": "X",
+                      "pagefind-entry.json": "{1}"}.items():
+        (dest / rel).parent.mkdir(parents=True, exist_ok=True)
+        (dest / rel).write_text(text)
+    lib = (dest / "pagefind.js").stat().st_ino
+    listing = tree_listing(built)
+    assert update_tree(built, listing, dest, Identities())
+    assert {f.relative_to(dest).as_posix(): f.read_text() for f in dest.rglob("*") if f.is_file()} == {
+        "pagefind.js": "lib", "fragment/a.pf": "A2", "fragment/c.pf": "C", "pagefind-entry.json": "{2}"}
+    assert (dest / "pagefind.js").stat().st_ino == lib, "the same bytes: left as it was"
+    assert (dest / "fragment/c.pf").stat().st_ino == (built / "fragment/c.pf").stat().st_ino, "linked, not copied"
+    assert not (dest / "old").exists()
+
+    (dest / "fragment" / "link.pf").symlink_to(tmp_path / "elsewhere")
+    assert not update_tree(built, listing, dest, Identities())
+    assert (dest / "fragment" / "link.pf").is_symlink(), "nothing changed"
+    (dest / "fragment" / "link.pf").unlink()
+    shutil.rmtree(dest / "fragment")
+    (dest / "fragment").write_text("a file where the bundle has a folder")
+    assert not update_tree(built, listing, dest, Identities())

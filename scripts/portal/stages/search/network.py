@@ -50,6 +50,7 @@ from portal.stages.search.site import (
     SHARED,
     SHARED_BUNDLE,
     VERSION,
+    Identities,
     IndexResult,
     SearchIndexError,
     Staged,
@@ -65,6 +66,7 @@ from portal.stages.search.site import (
     run_pagefind,
     staged_page,
     tree_listing,
+    update_tree,
     url_of,
     write_key,
 )
@@ -151,7 +153,11 @@ def index_shared(network: Network, output: Path, remover: Remover | None = None)
         _write_files_key(built, files)
         make_public(built)  # once: every site's copy is hard links to these files (folders made 0755)
         listing = tree_listing(built)
+        identities = Identities()
         for tree in stale:
+            bundle = tree / SHARED_BUNDLE
+            if bundle.is_dir() and not bundle.is_symlink() and update_tree(built, listing, bundle, identities):
+                continue  # the site's bundle, only what differs replaced
             tmp = tree / f"{TMP_PREFIX}{SHARED_BUNDLE}"
             shutil.rmtree(tmp, ignore_errors=True)
             _link_tree(built, tmp, listing)
