@@ -216,11 +216,15 @@ def _link_tree(src: Path, dest: Path, listing: tuple[list[str], list[str]] | Non
         os.chmod(path, DIR_MODE)
     source, target = str(src), str(dest)
     for rel in files:
-        s, d = os.path.join(source, rel), os.path.join(target, rel)
-        try:
-            os.link(s, d, follow_symlinks=False)
-        except OSError:
-            shutil.copy2(s, d, follow_symlinks=False)
+        _link_or_copy(os.path.join(source, rel), os.path.join(target, rel))
+
+
+def _link_or_copy(src: str, dest: str) -> None:
+    """A hard link *dest* to the file *src*, a copy where linking fails (another file system); never follows a link."""
+    try:
+        os.link(src, dest, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dest, follow_symlinks=False)
 
 
 class Identities:
@@ -299,10 +303,7 @@ def update_tree(built: Path, listing: tuple[list[str], list[str]], dest: Path, i
         aside = os.path.join(os.path.dirname(d), f".{TMP_LINK}{os.path.basename(d)}")
         if os.path.lexists(aside):
             os.unlink(aside)
-        try:
-            os.link(s, aside, follow_symlinks=False)
-        except OSError:
-            shutil.copy2(s, aside, follow_symlinks=False)
+        _link_or_copy(s, aside)
         os.replace(aside, d)
     for rel in present.keys() - wanted:
         os.unlink(os.path.join(target, rel))
