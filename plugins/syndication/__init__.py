@@ -26,6 +26,8 @@ FEED_ITEMS = 50
 PODCAST = "feeds/podcast.xml"
 PODCAST_COVER = "theme/podcast.png"
 _state: dict[str, list] = {"articles": [], "pages": []}
+#: what a post's record in ``/changes.json`` is made of (kept with its page's key in the build's manifest)
+_RECORD = ("id", "url", "title", "version")
 
 
 def context(generator) -> None:
@@ -108,7 +110,7 @@ def write(pelican) -> None:
         name = f"changes:{item.save_as or item.source_path}"
         key = incremental.page_key(run_key, item) if run_key else None
         record = incremental.recall(name, key)
-        if record is None:
+        if not (isinstance(record, dict) and all(isinstance(record.get(f), str) for f in _RECORD)):
             made = entry(item)
             record = {"id": made["id"], "url": made["url"], "title": made["title"],
                       "version": syndication.item_version(made)}

@@ -183,10 +183,9 @@ def split_front_matter(raw: bytes) -> tuple[dict[str, Any], str] | None:
     return (dict(meta), "\n".join(lines[end + 1:])) if isinstance(meta, dict) else None
 
 
-#: the front matters parsed by an earlier build (:func:`front_matter_memo`): {SHA-1 of the front matter's text:
-#: its parse, pickled}, and those this read used or parsed (what the store keeps next); None outside a memo
-_MEMO: dict[str, bytes] | None = None
-_USED: dict[str, bytes] | None = None
+#: the store of front matters' parses open in :func:`front_matter_memo` ({SHA-1 of the front matter's text: its
+#: parse, pickled}), None outside one
+_MEMO: store.Kept | None = None
 #: bump when what the store keeps changes
 _MEMO_FORMAT = 1
 
@@ -204,42 +203,39 @@ def _memo_key() -> str:
 @contextmanager
 def front_matter_memo(path: Path) -> Iterator[None]:
     """Within the block, :func:`read_post` takes the parse of a front matter it has seen before from the store
-    *path* (:mod:`portal.model.store`, e.g. ``<root>/.cache/front-matter/<site>.pickle.z``) and keeps the
+    *path* (:class:`portal.model.store.Kept`, e.g. ``<root>/.cache/front-matter/<site>.pickle.z``) and keeps the
     parses it used or made there afterwards, when they changed (a file gone is dropped from it).
 
     Parsing the front matter (:func:`portal.model.yamlio.load`) is about half of reading a post: a site's
     200 posts, or all 30,000 for the provincial portal's audit page, read at every build (issue 20). Only a
     parse without error is kept; each use unpickles its own copy (a post's metadata is changed later).
     """
-    global _MEMO, _USED
-    saved = _MEMO, _USED
-    key = _memo_key()
-    kept = store.read(path, key)
-    _MEMO, _USED = (kept if isinstance(kept, dict) else {}), {}
+    global _MEMO
+    saved = _MEMO
+    _MEMO = store.Kept(path, _memo_key())
     try:
         yield
-        if _USED != _MEMO:
-            store.write(path, key, _USED)
+        _MEMO.save()
     finally:
-        _MEMO, _USED = saved
+        _MEMO = saved
 
 
 def _load_front_matter(text: str) -> Any:
     """:func:`portal.model.yamlio.load` of *text*, through the memo when one is open (raises :class:`~portal.model.yamlio.YamlError`)."""
-    if _MEMO is None or _USED is None:
+    if _MEMO is None:
         return yamlio.load(text)
     digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
-    found = _MEMO.get(digest)
+    found = _MEMO.old.get(digest)
     if found is not None:
         try:
             value = pickle.loads(found)
         except Exception:  # a damaged entry: parsed again
-            value = None
+            pass
         else:
-            _USED[digest] = found
+            _MEMO.used[digest] = found
             return value
     value = yamlio.load(text)
-    _USED[digest] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    _MEMO.used[digest] = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
     return value
 
 

@@ -52,7 +52,7 @@ CACHE = Path(".cache") / "registry.pickle.z"
 #: bump when the store's layout changes
 FORMAT = 1
 
-Kept = tuple[str, str, dt.datetime | None, dt.datetime | None, documents.Record] | None
+Entry = tuple[str, str, dt.datetime | None, dt.datetime | None, documents.Record] | None
 """A file's entry: (status, date, expires, record), or None when the file gives no record at any time
 (a problem, another language, not a numbered document)."""
 
@@ -72,7 +72,7 @@ def context_key(network: Network) -> str | None:
     return h.hexdigest()
 
 
-def _read(network: Network, site: Site, path: Path, tz: ZoneInfo) -> Kept:
+def _read(network: Network, site: Site, path: Path, tz: ZoneInfo) -> Entry:
     post = read_post(path, network.root, site=site.id, kind="article", tz=tz, limits=network.limits)
     validate(post, sections=site.section_slugs, languages=site.languages, tz=tz, default_language=site.default_language)
     if post.problems or post.lang != site.default_language:
@@ -93,22 +93,21 @@ def _digest(path: Path, limit: int) -> str:
 
 
 def site_documents(network: Network, site: Site, now: dt.datetime,
-                   kept: dict[str, tuple[str, Kept]] | None = None,
-                   used: dict[str, tuple[str, Kept]] | None = None) -> Iterable[documents.Record]:
+                   kept: store.Kept | None = None) -> Iterable[documents.Record]:
     """The live documents of *site*'s ``van-ban/`` folder, in its default language.
 
-    *kept*: the store's entries (``{file: (SHA-1 of its bytes, entry)}``), used for files with those very
-    bytes; *used*: filled with the entries of the files read now (what the store keeps next).
+    *kept*: the store of entries (``{file: (SHA-1 of its bytes, entry)}``): an old entry is used for a file
+    with those very bytes, and the entries of the files read now go into its ``used`` (what it keeps next).
     """
     tz = ZoneInfo(network.timezone)
     folder = network.root / "content" / "sites" / site.id / documents.FOLDER
     for path in list_inputs(network.root, folder, network.limits, static_dir=None).markdown:
         rel = path.relative_to(network.root).as_posix()
         digest = _digest(path, network.limits.markdown_bytes)
-        old = kept.get(rel) if kept is not None else None
+        old = kept.old.get(rel) if kept is not None else None
         entry = old[1] if digest and old is not None and old[0] == digest else _read(network, site, path, tz)
-        if used is not None:
-            used[rel] = (digest, entry)
+        if kept is not None:
+            kept.used[rel] = (digest, entry)
         if entry is not None and is_live(*entry[:3], now):
             yield entry[3]
 
@@ -116,16 +115,11 @@ def site_documents(network: Network, site: Site, now: dt.datetime,
 def scan(network: Network, shared: list[Post], now: dt.datetime) -> documents.Registry:
     """Every live document of the network: each site's ``van-ban/`` and the numbered shared directives (*shared*)."""
     registry = documents.Registry()
-    key = context_key(network)
-    path = network.root / CACHE
-    kept = store.read(path, key) if key is not None else None
-    kept = kept if isinstance(kept, dict) else {}
-    used: dict[str, tuple[str, Kept]] = {}
+    kept = store.Kept(network.root / CACHE, context_key(network))
     for site in network.sites:
-        for record in site_documents(network, site, now, kept, used):
+        for record in site_documents(network, site, now, kept):
             registry.add(record)
-    if key is not None and used != kept:
-        store.write(path, key, used)
+    kept.save()
     for post in shared:
         if post.lang == network.default_language and not post.problems and post.is_live(now):
             record = record_of(network, None, post)

@@ -36,3 +36,28 @@ def read(path: Path, key: str) -> object | None:
     except Exception:  # a damaged or foreign file (zlib and pickle raise many kinds): as if there were none
         return None
     return data.get("value") if isinstance(data, dict) and data.get("key") == key else None
+
+
+class Kept:
+    """The entries of one store across one build: ``old``, what an earlier build wrote under *key*; ``used``,
+    what this build takes from it or makes (the caller fills it); :meth:`save` writes them when they differ.
+
+    The one pattern of the build's caches (the posts' front matters, the rendered Markdown, the network's
+    documents, the pages' parses for search, the QR codes): entries named by what they were made from (a hash
+    of a text, a file's name with the hash of its bytes), read once, the ones a build no longer uses dropped.
+    *path* or *key* None: nothing is read or written (a store in memory only).
+    """
+
+    def __init__(self, path: Path | None, key: str | None) -> None:
+        self.path, self.key = path, key
+        value = read(path, key) if path is not None and key is not None else None
+        self.old: dict = value if isinstance(value, dict) else {}
+        self.used: dict = {}
+
+    def save(self, prune: bool = True) -> None:
+        """Write the entries used (with *prune* False: added to the old ones) when they are not what was read."""
+        if self.path is None or self.key is None:
+            return
+        entries = self.used if prune else {**self.old, **self.used}
+        if entries != self.old:
+            write(self.path, self.key, entries)

@@ -13,36 +13,29 @@ rendered again (its messages are in the reader's language).
 from __future__ import annotations
 
 import hashlib
-import os
-import pickle
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from portal.model import store
 from portal.stages.render import markdown as markdown_render
 
 if TYPE_CHECKING:
     from portal.model.content import Post
 
-FORMAT = "3"
+FORMAT = "4"  # 4: written by portal.model.store (compressed, the key inside)
 
 
 class RenderCache:
-    """The cached renderings of one name (``site-<id>``, ``shared``) under ``.cache/markdown/``."""
+    """The cached renderings of one name (``site-<id>``, ``shared``) under ``.cache/markdown/``
+    (:class:`portal.model.store.Kept`)."""
 
     def __init__(self, root: Path, name: str, nesting: int):
-        self.path = root / ".cache" / "markdown" / f"{name}.pickle"
         self.version = f"{FORMAT}|{markdown_render.config_key(nesting)}"
         self.nesting = nesting
-        self.old: dict[str, markdown_render.Rendered] = {}
-        self.used: dict[str, markdown_render.Rendered] = {}
+        self._kept = store.Kept(root / ".cache" / "markdown" / f"{name}.pickle.z", self.version)
+        self.old: dict[str, markdown_render.Rendered] = self._kept.old
+        self.used: dict[str, markdown_render.Rendered] = self._kept.used
         self.hits = 0
-        try:
-            with self.path.open("rb") as f:
-                data = pickle.load(f)
-            if data.get("version") == self.version:
-                self.old = data["entries"]
-        except (OSError, EOFError, pickle.UnpicklingError, KeyError, AttributeError, TypeError, ImportError, ValueError):
-            self.old = {}
 
     def rendered(self, body: str) -> markdown_render.Rendered:
         key = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
@@ -56,17 +49,8 @@ class RenderCache:
         return cached
 
     def save(self) -> None:
-        """Keep what this run used (entries of deleted or changed bodies drop out)."""
-        if self.used.keys() == self.old.keys():
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            with tmp.open("wb") as f:
-                pickle.dump({"version": self.version, "entries": self.used}, f, protocol=pickle.HIGHEST_PROTOCOL)
-            tmp.replace(self.path)
-        except OSError:
-            pass  # a cache that cannot be written only costs time
+        """Keep what this run used (entries of deleted or changed bodies drop out); a failure only costs time."""
+        self._kept.save()
 
 
 class CachedRenderer:

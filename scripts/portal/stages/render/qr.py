@@ -40,9 +40,8 @@ PAGE_SCALE = 3
 PAGE_CSS = "qr"
 SHARED_FILE = "shared.pickle.z"
 
-_cache_path: Path | None = None
-_cache_old: dict[str, str] = {}
-_cache_used: dict[str, str] = {}
+#: the codes of the site being built, open between :func:`open_cache` and :func:`save_cache`
+_cache: store.Kept | None = None
 #: codes drawn once for every site (:func:`preload`), inherited by the forked site workers
 _shared: dict[str, str] = {}
 
@@ -53,31 +52,19 @@ def _cache_version() -> str:
     return f"{CACHE_FORMAT}|{segno.__version__}|{ERROR}|{PAGE_MASK}"
 
 
-def _load(path: Path) -> dict[str, str]:
-    codes = store.read(path, _cache_version())
-    return codes if isinstance(codes, dict) else {}
-
-
-def _save(path: Path, codes: dict[str, str]) -> None:
-    store.write(path, _cache_version(), codes)  # the SVG paths shrink about 5× (some 600 bytes a code)
-
-
 def open_cache(root: Path, site_id: str) -> None:
     """Load the codes one site's last build drew (``root/.cache/qr/<site_id>.pickle.z``); a missing,
     unreadable or outdated file is an empty cache (it only costs time)."""
-    global _cache_path, _cache_old, _cache_used
-    _cache_path = root / ".cache" / "qr" / f"{site_id}.pickle.z"
-    _cache_used = {}
-    _cache_old = _load(_cache_path)
+    global _cache
+    _cache = store.Kept(root / ".cache" / "qr" / f"{site_id}.pickle.z", _cache_version())
 
 
 def save_cache() -> None:
     """Write the codes this build used (written aside, then renamed) and close the cache."""
-    global _cache_path, _cache_old, _cache_used
-    path, used = _cache_path, _cache_used
-    _cache_path, _cache_old, _cache_used = None, {}, {}
-    if path is not None and used:
-        _save(path, used)
+    global _cache
+    cache, _cache = _cache, None
+    if cache is not None and cache.used:
+        cache.save()
 
 
 def _key(url: str, scale: int, css: str) -> str:
@@ -95,21 +82,19 @@ def preload(root: Path, urls: Iterable[str]) -> int:
     a commune's 1,300 pages at the province's scale). Kept in ``root/.cache/qr/shared.pickle.z`` across
     builds; returns how many were drawn (not found there)."""
     global _shared
-    path = root / ".cache" / "qr" / SHARED_FILE
-    old = _load(path)
-    codes: dict[str, str] = {}
+    kept = store.Kept(root / ".cache" / "qr" / SHARED_FILE, _cache_version())
+    codes = kept.used
     drawn = 0
     for url in urls:
         key = _key(url, PAGE_SCALE, PAGE_CSS)
         if key in codes:
             continue
-        svg = old.get(key)
+        svg = kept.old.get(key)
         if svg is None:
             svg, drawn = _draw(url, PAGE_SCALE, PAGE_CSS), drawn + 1
         codes[key] = svg
     _shared = codes
-    if drawn or codes.keys() != old.keys():
-        _save(path, codes)
+    kept.save()
     return drawn
 
 
@@ -125,9 +110,10 @@ def inline(url: str, label: str = "", scale: int = PAGE_SCALE, css: str = PAGE_C
     key = _key(url, scale, css)
     svg = _shared.get(key)
     if svg is None:
-        svg = _cache_used.get(key) or _cache_old.get(key) or _draw(url, scale, css)
-        if _cache_path is not None:
-            _cache_used[key] = svg
+        cache = _cache
+        svg = (cache.used.get(key) or cache.old.get(key) if cache is not None else None) or _draw(url, scale, css)
+        if cache is not None:
+            cache.used[key] = svg
     aria = f' role="img" aria-label="{htmllib.escape(label)}"' if label else ' aria-hidden="true" focusable="false"'
     return Markup(svg.replace("<svg ", f"<svg{aria} ", 1))
 

@@ -78,8 +78,9 @@ class ParsedPages:
 
     def __init__(self, path: Path | None, copies: Path | None = None) -> None:
         self.path = path
-        self.old: dict[str, Entry] = self._load(path) if path is not None else {}
-        self.used: dict[str, Entry] = {}
+        self._kept = store.Kept(path, code_key() if path is not None else None)
+        self.old: dict[str, Entry] = self._kept.old
+        self.used: dict[str, Entry] = self._kept.used
         self.copies = copies
 
     @classmethod
@@ -87,11 +88,6 @@ class ParsedPages:
         """The store of *site_id* under *root* (None: in memory only), with the network's parses of copies."""
         return cls(store_path(root, site_id) if root is not None else None,
                    root / COPIES_DIR if root is not None else None)
-
-    @staticmethod
-    def _load(path: Path) -> dict[str, Entry]:
-        pages = store.read(path, code_key())
-        return pages if isinstance(pages, dict) else {}
 
     def keep(self, rel: str) -> bool:
         """Carry over the entry of *rel* (a page whose file is the one last staged); False if there is none."""
@@ -121,12 +117,7 @@ class ParsedPages:
 
     def save(self, prune: bool = True) -> None:
         """Write the store when it changed (written aside, then renamed); a failure only costs time later."""
-        if self.path is None:
-            return
-        pages = self.used if prune else {**self.old, **self.used}
-        if pages == self.old:
-            return
-        store.write(self.path, code_key(), pages)
+        self._kept.save(prune)
 
 
 def copy_parse(folder: Path, doc: str) -> Parsed | None:

@@ -39,6 +39,7 @@ from portal.model.errors import Problem
 from portal.model.messages import _
 from portal.model.sites import Network, Site
 from portal.stages.output import DIR_MODE
+from portal.stages.publish.manifest import file_hash
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search import staging, vietnamese
 from portal.stages.search.parsed import ParsedPages
@@ -228,7 +229,7 @@ def _link_or_copy(src: str, dest: str) -> None:
 
 
 class Identities:
-    """The SHA-1 of files' bytes, each file read once by its (device, inode) however many trees link it: the
+    """The hash of files' bytes (:func:`portal.stages.publish.manifest.file_hash`), each file read once by its (device, inode) however many trees link it: the
     shared directives' bundle is the same files, hard-linked, in every site."""
 
     def __init__(self) -> None:
@@ -246,11 +247,7 @@ class Identities:
         key = (st.st_dev, st.st_ino)
         found = self._known.get(key)
         if found is None:
-            h = hashlib.sha1()
-            with open(path, "rb") as f:
-                for block in iter(lambda: f.read(1 << 20), b""):
-                    h.update(block)
-            found = self._known[key] = h.hexdigest()
+            found = self._known[key] = file_hash(Path(path))
         return found
 
 
