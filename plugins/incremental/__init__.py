@@ -23,7 +23,7 @@ import os
 from pathlib import Path
 
 from pelican import signals
-from pelican.contents import Static
+from pelican.contents import Article, Page, Static
 from pelican.utils import sanitised_join
 from pelican.writers import Writer
 
@@ -208,9 +208,27 @@ def freeze_urls(generators) -> int:
             for item in getattr(generator, name, None) or ():
                 if isinstance(item, Static) or hasattr(item, "override_url") or hasattr(item, "override_save_as"):
                     continue
-                item.override_url, item.override_save_as = item.url, item.save_as
+                item.override_url, item.override_save_as = _addresses(item)
                 frozen += 1
     return frozen
+
+
+def _addresses(item) -> tuple[str, str]:
+    """``(item.url, item.save_as)``, both formatted from one ``url_format``: Pelican makes it again for each
+    (a copy of the metadata and the source's relative path, most of the cost). Pelican's rule
+    (``Content.get_url_setting`` and the ``_expand_settings`` of ``Article`` and ``Page``, 4.12): the setting
+    ``{CLASS}_URL`` (``{CLASS}_LANG_URL`` for a translation) formatted with it, the class ``DRAFT`` or
+    ``DRAFT_PAGE`` for a draft. Any other class is left to Pelican."""
+    kind = type(item)
+    if kind is Article:
+        klass = "DRAFT" if item.status == "draft" else "ARTICLE"
+    elif kind is Page:
+        klass = "DRAFT_PAGE" if item.status == "draft" else "PAGE"
+    else:
+        return item.url, item.save_as
+    fields = item.url_format
+    prefix = klass + ("_" if item.in_default_lang else "_LANG_")
+    return str(item.settings[prefix + "URL"]).format(**fields), str(item.settings[prefix + "SAVE_AS"]).format(**fields)
 
 
 def get_writer(pelican_object):

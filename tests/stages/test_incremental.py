@@ -84,3 +84,43 @@ def test_translation_added_updates_the_original_page(project: Path):
     (project / "content/sites/tinh/tin-tuc/tin-dau.en.md").write_text("---\ntitle: First news\n---\nText.\n", encoding="utf-8")
     assert build(project, sites=["tinh"], now=NOW + dt.timedelta(minutes=1)).ok
     assert alternate in page.read_text(encoding="utf-8")
+
+
+def test_frozen_addresses_are_the_ones_pelican_formats(tmp_path: Path):
+    """The writer freezes each post's and page's address from one ``url_format`` (plugins/incremental
+    ``_addresses``): the same strings Pelican's ``url`` and ``save_as`` give, for articles, pages,
+    drafts and translations, whatever the patterns use."""
+    import copy
+    import importlib.util
+
+    from pelican.contents import Article, Category, Page
+    from pelican.settings import DEFAULT_CONFIG
+    from pelican.utils import SafeDatetime
+
+    root = Path(__file__).resolve().parents[2]
+    spec = importlib.util.spec_from_file_location("portal_incremental_plugin", root / "plugins/incremental/__init__.py")
+    assert spec is not None and spec.loader is not None
+    plugin = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(plugin)
+    settings = copy.deepcopy(DEFAULT_CONFIG)
+    settings.update(PATH=str(tmp_path), DEFAULT_LANG="vi",
+                    ARTICLE_URL="{category}/{slug}/", ARTICLE_SAVE_AS="{category}/{slug}/index.html",
+                    ARTICLE_LANG_URL="{lang}/{category}/{slug}/", ARTICLE_LANG_SAVE_AS="{lang}/{category}/{slug}/index.html",
+                    DRAFT_URL="drafts/{date:%Y}/{slug}.html", DRAFT_SAVE_AS="drafts/{date:%Y}/{slug}.html",
+                    PAGE_URL="{path}", PAGE_SAVE_AS="{slug}/index.html", PAGE_LANG_URL="{lang}/{slug}/",
+                    DRAFT_PAGE_URL="drafts/pages/{slug}.html", DRAFT_PAGE_SAVE_AS="drafts/pages/{slug}.html")
+    when = SafeDatetime(2026, 11, 30, 9, 0)
+    items = [
+        Article("x", {"title": "Tin", "slug": "tin", "date": when, "lang": "vi", "category": Category("Tin tức", settings)},
+                settings=settings, source_path=str(tmp_path / "tin.md")),
+        Article("x", {"title": "News", "slug": "news", "date": when, "lang": "en", "category": Category("News", settings)},
+                settings=settings, source_path=str(tmp_path / "tin.en.md")),
+        Article("x", {"title": "Nháp", "slug": "nhap", "date": when, "status": "draft", "category": Category("Tin", settings)},
+                settings=settings, source_path=str(tmp_path / "nhap.md")),
+        Page("x", {"title": "Giới thiệu", "slug": "gioi-thieu"}, settings=settings, source_path=str(tmp_path / "pages/gioi-thieu.md")),
+        Page("x", {"title": "About", "slug": "about", "lang": "en"}, settings=settings, source_path=str(tmp_path / "pages/about.md")),
+        Page("x", {"title": "Nháp", "slug": "trang-nhap", "status": "draft"}, settings=settings, source_path=str(tmp_path / "p.md")),
+    ]
+    for item in items:
+        assert plugin._addresses(item) == (item.url, item.save_as)
+    assert [plugin._addresses(i)[0] for i in items[:3]] == ["tin-tuc/tin/", "en/news/news/", "drafts/2026/nhap.html"]

@@ -185,8 +185,17 @@ def tag_problems(posts: Iterable[Post]) -> list[Problem]:
 
 
 def _content_rel(network: Network, post: Post) -> str:
-    """The post's path relative to content/, NFC (as links resolve it)."""
-    return clean_name(post.path.relative_to(network.root / "content").as_posix())
+    """The post's path relative to content/, NFC (as links resolve it). Kept per file: every site's link
+    index names the ~1,000 shared directives, whose paths the parent process worked out once."""
+    key = (post.path, network.root)
+    found = _CONTENT_RELS.get(key)
+    if found is None:
+        found = _CONTENT_RELS[key] = clean_name(post.path.relative_to(network.root / "content").as_posix())
+    return found
+
+
+#: {(a post's file, its project): its path relative to content/} (:func:`_content_rel`)
+_CONTENT_RELS: dict[tuple[Path, Path], str] = {}
 
 
 def _prefix(lang: str, default: str) -> str:

@@ -19,6 +19,7 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -81,6 +82,10 @@ def _size(n: int) -> str:
     return f"{n / 1024 / 1024:.1f} MB" if n >= 1024 * 1024 else f"{n / 1024:.0f} KB"
 
 
+#: a character a file name must not have: a control character, or a byte that was not UTF-8 (Python's surrogate escapes)
+_UNREADABLE = re.compile("[\x00-\x1f\x7f\udc80-\udcff]")
+
+
 def list_inputs(root: Path, folder: Path, limits: Limits = DEFAULT, *, static_dir: str | None = FILES_DIR) -> Inputs:
     """Walk *folder* (a site's ``content/sites/<id>/`` or ``content/shared/``) without following links.
 
@@ -128,7 +133,7 @@ def list_inputs(root: Path, folder: Path, limits: Limits = DEFAULT, *, static_di
                 if entry.is_symlink():
                     add(Problem(rel(path), None, _("is a symbolic link — links are not published: remove it")))
                 continue
-            if any(ord(c) < 32 or 0xDC80 <= ord(c) <= 0xDCFF or ord(c) == 0x7F for c in raw):
+            if _UNREADABLE.search(raw):
                 add(Problem(rel(path), None, _("the name has an invisible or unreadable character — rename the file with letters, digits and '-'")))
                 continue
             name = clean_name(raw)

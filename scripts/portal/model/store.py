@@ -50,9 +50,21 @@ class Kept:
 
     def __init__(self, path: Path | None, key: str | None) -> None:
         self.path, self.key = path, key
-        value = read(path, key) if path is not None and key is not None else None
-        self.old: dict = value if isinstance(value, dict) else {}
+        self._old: dict | None = None
         self.used: dict = {}
+
+    @property
+    def old(self) -> dict:
+        """The entries an earlier build wrote, read at the first use (a site's parses for search: 40 ms)."""
+        if self._old is None:
+            value = read(self.path, self.key) if self.path is not None and self.key is not None else None
+            self._old = value if isinstance(value, dict) else {}
+        return self._old
+
+    @property
+    def loaded(self) -> bool:
+        """Whether :attr:`old` was read."""
+        return self._old is not None
 
     def save(self, prune: bool = True) -> None:
         """Write the entries used (with *prune* False: added to the old ones) when they are not what was read."""

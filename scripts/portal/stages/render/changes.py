@@ -56,5 +56,7 @@ def finish(output: Path, previous: Path | None, site_id: str, commit: str | None
                   "added": added, "changed": changed, "removed": removed}
         data = {"version": 1, "site": site_id, "sequence": sequence, "commit": commit, "items": items,
                 "changes": ([*(old.get("changes") or []), change])[-KEEP:]}
-    (output / FILE).write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+    # compact: json's C encoder (an indent takes the Python one, ten times slower: 1,200 items a site)
+    (output / FILE).write_text(json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
+                               encoding="utf-8")
     return data

@@ -32,6 +32,26 @@ def _tag(name: str, settings: dict) -> Tag:
     return tag
 
 
+#: the run's sections, tags and authors, one object per name: Pelican's readers make one per post, and each
+#: slugifies its name again on first use (150,000 times at the reference scale, the same few names in every
+#: site). Made for the settings in :data:`_WRAPPERS_FOR`; other settings (another run) start them again.
+_WRAPPERS: dict[tuple[type, str], Any] = {}
+_WRAPPERS_FOR: list[dict] = []
+
+
+def _wrapper(kind: type, name: str, settings: dict) -> Any:
+    """The run's one :class:`~pelican.contents.Category`, :class:`~pelican.contents.Tag` (its slug the
+    portal's: :func:`_tag`) or :class:`~pelican.contents.Author` named *name* under *settings*. Nothing in
+    the project or Pelican changes such an object after it is made; they compare by slug either way."""
+    if not _WRAPPERS_FOR or _WRAPPERS_FOR[0] is not settings:
+        _WRAPPERS.clear()
+        _WRAPPERS_FOR[:] = [settings]
+    found = _WRAPPERS.get((kind, name))
+    if found is None:
+        found = _WRAPPERS[(kind, name)] = _tag(name, settings) if kind is Tag else kind(name, settings)
+    return found
+
+
 def is_published(post: Post, settings: dict) -> bool:
     """Live now (not draft, due, not expired) and written in this run's language."""
     return post.lang == settings["DEFAULT_LANG"] and post.is_live(settings["PORTAL_NOW"])
@@ -44,14 +64,14 @@ def pelican_metadata(post: Post, settings: dict) -> dict[str, Any]:
     if post.date is not None:
         meta["date"] = _safe(post.date)
     if post.kind == "article":
-        meta["category"] = Category(post.category, settings)
+        meta["category"] = _wrapper(Category, post.category, settings)
     if post.meta.get("summary"):  # text: escaped once, as HTML for Pelican's feeds and as Markup for the templates
         meta["summary"] = escape(post.meta["summary"])
     tags = post.meta.get("tags") or []
     if tags:
-        meta["tags"] = [_tag(t, settings) for t in tags]
+        meta["tags"] = [_wrapper(Tag, t, settings) for t in tags]
     if post.meta.get("author"):
-        meta["authors"] = [Author(post.meta["author"], settings)]
+        meta["authors"] = [_wrapper(Author, post.meta["author"], settings)]
     for key in PASS_THROUGH:
         if post.meta.get(key) not in (None, "", []):
             meta[key] = post.meta[key]

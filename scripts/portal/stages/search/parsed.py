@@ -79,9 +79,15 @@ class ParsedPages:
     def __init__(self, path: Path | None, copies: Path | None = None) -> None:
         self.path = path
         self._kept = store.Kept(path, code_key() if path is not None else None)
-        self.old: dict[str, Entry] = self._kept.old
         self.used: dict[str, Entry] = self._kept.used
         self.copies = copies
+        #: pages known unchanged (:meth:`keep`): their entries are carried over when the store is saved
+        self.carried: set[str] = set()
+
+    @property
+    def old(self) -> dict[str, Entry]:
+        """The entries the store had, read at the first use: a build that parses nothing never reads them."""
+        return self._kept.old
 
     @classmethod
     def open(cls, root: Path | None, site_id: str) -> ParsedPages:
@@ -89,13 +95,10 @@ class ParsedPages:
         return cls(store_path(root, site_id) if root is not None else None,
                    root / COPIES_DIR if root is not None else None)
 
-    def keep(self, rel: str) -> bool:
-        """Carry over the entry of *rel* (a page whose file is the one last staged); False if there is none."""
-        entry = self.old.get(rel)
-        if entry is None:
-            return False
-        self.used[rel] = entry
-        return True
+    def keep(self, rel: str) -> None:
+        """Carry over the entry of *rel* (a page whose file is the one last staged), if the store has one,
+        when it is saved; the store is not read for it."""
+        self.carried.add(rel)
 
     def parsed(self, rel: str, raw: bytes, copy: bool = False) -> Parsed | None:
         """The parse of the page *rel* whose bytes are *raw* (None: not for the index).
@@ -116,7 +119,17 @@ class ParsedPages:
         return parsed
 
     def save(self, prune: bool = True) -> None:
-        """Write the store when it changed (written aside, then renamed); a failure only costs time later."""
+        """Write the store when it changed (written aside, then renamed); a failure only costs time later.
+
+        A build that parsed nothing (a new directive: the site's changed pages are lists and the directive's
+        copy, which the shared bundle takes) leaves the store as it is, entries of pages now gone included:
+        the next build that parses something drops them."""
+        if not self._kept.loaded and not self.used:
+            return
+        old = self._kept.old
+        for rel in self.carried:
+            if rel not in self.used and rel in old:
+                self.used[rel] = old[rel]
         self._kept.save(prune)
 
 

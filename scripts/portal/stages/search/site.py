@@ -125,8 +125,9 @@ def _is_shared(raw: bytes) -> bool:
     return bool(record and record.get("shared"))
 
 
-def _html_pages(tree: Path) -> Iterator[tuple[str, Path]]:
-    """(path relative to *tree*, file) of every HTML page of a site, sorted; not the bundles nor hidden folders."""
+def _html_names(tree: Path) -> list[str]:
+    """The path relative to *tree* of every HTML page of a site, sorted as paths sort (folder by folder);
+    not the bundles nor hidden folders. Plain strings: a site's build lists some 2,000 pages."""
     skip = {BUNDLE, SHARED_BUNDLE}
     found: list[str] = []
     root = str(tree)
@@ -135,7 +136,13 @@ def _html_pages(tree: Path) -> Iterator[tuple[str, Path]]:
         prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
         dirnames[:] = [d for d in dirnames if d not in skip and (prefix or not d.startswith("."))]
         found += [prefix + name for name in filenames if name.endswith(".html") and (prefix or not name.startswith("."))]
-    for rel in sorted(found, key=lambda r: r.split("/")):  # as paths sort: folder by folder
+    found.sort(key=lambda r: r.split("/"))
+    return found
+
+
+def _html_pages(tree: Path) -> Iterator[tuple[str, Path]]:
+    """(path relative to *tree*, file) of every HTML page of a site (:func:`_html_names`)."""
+    for rel in _html_names(tree):
         yield rel, tree / rel
 
 
@@ -425,11 +432,6 @@ STAT_FILE = ".portal-stage.json"  # in a site's bundle: what each page was when 
 OWN, COPY, SHARED, NONE = "own", "copy", "shared", "-"
 
 
-def _stat_key(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_ino, st.st_size, st.st_mtime_ns]
-
-
 def _is_copy(raw: bytes, site_url: str, rel: str) -> bool:
     """Whether a page (its bytes) is a copy of another site's page (its canonical link, in the head, points elsewhere)."""
     m = _CANONICAL_RE.search(_head(raw).decode("utf-8", "replace"))
@@ -474,8 +476,11 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
     store = store if store is not None else ParsedPages(None)
     record: dict[str, list] = {}
     digests: list[tuple[str, str]] = []
-    for rel, path in _html_pages(tree):
-        stat = _stat_key(path)
+    root = f"{tree}{os.sep}"
+    for rel in _html_names(tree):
+        path = root + rel
+        st = os.stat(path)
+        stat = [st.st_ino, st.st_size, st.st_mtime_ns]
         known = old.get(rel)
         if known is not None and known[:3] == stat:
             digest, kind = known[3], known[4]
@@ -483,9 +488,9 @@ def site_digests(tree: Path, previous_bundle: Path | None, site_url: str = "",
         elif rel in shared:
             digest, kind = "", SHARED
             if parse_shared:
-                store.parsed(rel, path.read_bytes())
+                store.parsed(rel, Path(path).read_bytes())
         else:
-            raw = path.read_bytes()
+            raw = Path(path).read_bytes()
             digest, kind = "", NONE
             if _is_content(raw):
                 if _is_shared(raw):
