@@ -197,10 +197,15 @@ def context_digest(values: dict[str, Any], limit: int = 100_000) -> str | None:
 _VALUE_DIGESTS: dict[int, tuple[Any, str | None]] = {}
 
 
-def _value_digest(value: Any, limit: int) -> str | None:
-    """The digest of one value passed to a list's template (:func:`context_digest`), or None."""
+def _value_digest(value: Any, limit: int, budget: list[int] | None = None, start: int = 0) -> str | None:
+    """The digest of one value passed to a list's template (:func:`context_digest`), or None.
+
+    A dict inside it (a document's view, on every page of the table and of each filter that shows the
+    document) is read once for the site and its digest kept (:data:`_VALUE_DIGESTS`); *budget* (one
+    number in a list) is what is left of *limit* and *start* the depth when this value is inside another.
+    """
     h = hashlib.sha1()
-    budget = [limit]
+    budget = budget if budget is not None else [limit]
 
     def walk(value: Any, depth: int) -> bool:
         budget[0] -= 1
@@ -215,6 +220,15 @@ def _value_digest(value: Any, limit: int) -> str | None:
         if hasattr(value, "slug") and hasattr(value, "name") and type(value).__name__ in ("Category", "Tag", "Author"):
             h.update(f"{type(value).__name__}:{value.name!r}:{value.slug!r};".encode())
             return True
+        if isinstance(value, dict) and depth > start:
+            found = _VALUE_DIGESTS.get(id(value))
+            if found is not None and found[0] is value:
+                digest = found[1]
+            else:
+                digest = _value_digest(value, limit, budget, depth)
+                _VALUE_DIGESTS[id(value)] = (value, digest)  # the value is kept: its id is not reused meanwhile
+            h.update(f"dict:{digest};".encode())
+            return digest is not None
         if isinstance(value, dict):
             h.update(b"{")
             ok = all(walk(k, depth + 1) and walk(v, depth + 1) for k, v in sorted(value.items(), key=lambda kv: repr(kv[0])))
@@ -232,7 +246,7 @@ def _value_digest(value: Any, limit: int) -> str | None:
             return ok
         return False
 
-    return h.hexdigest() if walk(value, 0) else None
+    return h.hexdigest() if walk(value, start) else None
 
 
 def list_key(run_key: str, template_name: str, subject: str, signature: tuple, items: list[Any]) -> str:
