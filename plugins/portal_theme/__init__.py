@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from urllib.parse import urljoin, urlsplit
 
 from pelican import signals
@@ -120,8 +121,19 @@ _CANONICALS: list = [None, "", {}]
 def _canonicals(articles: list, base: str) -> dict[str, str | None]:
     """``{absolute URL of each article: its canonical link or None}`` for the run's *articles* (built once per run)."""
     if _CANONICALS[0] is not articles or _CANONICALS[1] != base:  # the list is kept alive here: its id is never reused
-        _CANONICALS[:] = [articles, base, {urljoin(base, a.url): a.metadata.get("canonical") for a in articles}]
+        _CANONICALS[:] = [articles, base, {_join(base, a.url): a.metadata.get("canonical") for a in articles}]
     return _CANONICALS[2]
+
+
+#: a relative address that ``urljoin`` only appends to a base ending in "/": folders and a file name of
+#: letters, digits and ``%_~.-``, no segment starting with a dot (no ``.`` or ``..``), no query or fragment
+_PLAIN_PATH = re.compile(r"(?:[\w%~-][\w%~.-]*/)*(?:[\w%~-][\w%~.-]*)?\Z")
+
+
+def _join(base: str, url: str) -> str:
+    """``urljoin(base, url)`` for *base* ending in "/": appended when *url* is plain (:data:`_PLAIN_PATH`), as
+    a post's address is (urljoin parses both: 1,200 of them a run)."""
+    return base + url if _PLAIN_PATH.match(url) else urljoin(base, url)
 
 
 def feed_metadata(context, feed) -> None:

@@ -86,22 +86,28 @@ def test_translation_added_updates_the_original_page(project: Path):
     assert alternate in page.read_text(encoding="utf-8")
 
 
+def _plugin(name: str):
+    """The project's Pelican plugin *name* (``plugins/<name>/``), loaded as a module."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"portal_plugin_{name}", Path(__file__).resolve().parents[2] / "plugins" / name / "__init__.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
 def test_frozen_addresses_are_the_ones_pelican_formats(tmp_path: Path):
     """The writer freezes each post's and page's address from one ``url_format`` (plugins/incremental
     ``_addresses``): the same strings Pelican's ``url`` and ``save_as`` give, for articles, pages,
     drafts and translations, whatever the patterns use."""
     import copy
-    import importlib.util
 
     from pelican.contents import Article, Category, Page
     from pelican.settings import DEFAULT_CONFIG
     from pelican.utils import SafeDatetime
 
-    root = Path(__file__).resolve().parents[2]
-    spec = importlib.util.spec_from_file_location("portal_incremental_plugin", root / "plugins/incremental/__init__.py")
-    assert spec is not None and spec.loader is not None
-    plugin = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(plugin)
+    plugin = _plugin("incremental")
     settings = copy.deepcopy(DEFAULT_CONFIG)
     settings.update(PATH=str(tmp_path), DEFAULT_LANG="vi",
                     ARTICLE_URL="{category}/{slug}/", ARTICLE_SAVE_AS="{category}/{slug}/index.html",
@@ -124,3 +130,15 @@ def test_frozen_addresses_are_the_ones_pelican_formats(tmp_path: Path):
     for item in items:
         assert plugin._addresses(item) == (item.url, item.save_as)
     assert [plugin._addresses(i)[0] for i in items[:3]] == ["tin-tuc/tin/", "en/news/news/", "drafts/2026/nhap.html"]
+
+
+def test_feed_links_join_as_urljoin_does():
+    """The feeds' map of canonical links joins each post's address to the site's by appending it when it is
+    plain (plugins/portal_theme ``_join``): always what ``urljoin`` gives."""
+    from urllib.parse import urljoin
+
+    theme = _plugin("portal_theme")
+    base = "https://xa-mot.bacninh.gov.vn/"
+    for url in ("tin-tuc/a/", "en/news/x/", "van-ban/a.html", "", "/abs/", "../x/", "./x", "a/../b/", "a/./b", "x?y=1",
+                "#f", "http://e.com/x", "//e.com/x", "tin-tức/bài-viết/", ".an/", "a//b/", "a b/", "x:y/", "a/..", "~u/%20/"):
+        assert theme._join(base, url) == urljoin(base, url), url
