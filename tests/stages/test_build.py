@@ -233,3 +233,25 @@ def test_audience_item_that_is_not_text(project: Path):
     report = build(project, now=NOW)
     msgs = [str(p) for p in report.all_problems()]
     assert any(m.startswith("content/shared/sai-kieu.md:") and "is not a site id or kind" in m for m in msgs), msgs
+
+
+def test_plugins_are_imported_once_from_the_project_being_built(project: Path, tmp_path: Path):
+    """The build imports the project's plugins before its workers fork (build._preload_plugins): from that
+    project's folder, again when their code changed, and another project's build takes its own."""
+    import shutil
+    import sys
+
+    from ..conftest import make_project, mini_content
+
+    assert build(project, now=NOW, jobs=1).ok
+    assert Path(sys.modules["portal_theme"].__file__).is_relative_to(project / "plugins")
+    sitemap = project / "plugins/sitemap/__init__.py"
+    sitemap.write_text(sitemap.read_text(encoding="utf-8") + "\nPORTAL_TEST_MARK = 1\n", encoding="utf-8")
+    assert build(project, now=NOW, jobs=1).ok
+    assert getattr(sys.modules["sitemap"], "PORTAL_TEST_MARK", None) == 1
+    other = make_project(tmp_path / "other")
+    mini_content(other)
+    assert build(other, now=NOW, jobs=1).ok
+    assert Path(sys.modules["sitemap"].__file__).is_relative_to(other / "plugins")
+    assert not hasattr(sys.modules["sitemap"], "PORTAL_TEST_MARK")
+    shutil.rmtree(project / "output")

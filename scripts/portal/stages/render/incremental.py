@@ -151,11 +151,8 @@ def _digests(item: Any) -> tuple[str | None, str]:
 def _hash_metadata(h: Any, item: Any) -> None:
     """Feed a post's metadata into *h*, the project's folder replaced (e.g. ``portal_base``, the absolute
     path of a post's language group), so that a checkout elsewhere has the same keys."""
-    for key, value in sorted(item.metadata.items()):
-        line = f"{key}={value!r}\n"
-        if project_root:
-            line = line.replace(project_root, "<root>")
-        h.update(line.encode())
+    text = "".join([f"{key}={value!r}\n" for key, value in sorted(item.metadata.items())])
+    h.update((text.replace(project_root, "<root>") if project_root else text).encode())
 
 
 def _item_key(item: Any) -> str:

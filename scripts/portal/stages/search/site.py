@@ -277,18 +277,19 @@ def update_tree(built: Path, listing: tuple[list[str], list[str]], dest: Path, i
     folders, files = listing
     present: dict[str, os.stat_result] = {}
     present_dirs: set[str] = set()
-    for top, dirs, names in os.walk(dest):
-        rel = os.path.relpath(top, dest)
-        base = "" if rel == "." else rel + os.sep
-        for d in dirs:
-            if os.path.islink(os.path.join(top, d)):
-                return False
-            present_dirs.add(base + d)
-        for n in names:
-            st = os.lstat(os.path.join(top, n))
-            if not stat.S_ISREG(st.st_mode):
-                return False
-            present[base + n] = st
+    stack = [("", str(dest))]
+    while stack:  # one lstat a file (its inode), none a folder: the kind comes with the listing
+        base, top = stack.pop()
+        with os.scandir(top) as entries:
+            for entry in entries:
+                if entry.is_dir(follow_symlinks=False):
+                    present_dirs.add(base + entry.name)
+                    stack.append((f"{base}{entry.name}{os.sep}", entry.path))
+                    continue
+                st = entry.stat(follow_symlinks=False)
+                if not stat.S_ISREG(st.st_mode):
+                    return False
+                present[base + entry.name] = st
     wanted_dirs, wanted = set(folders), set(files)
     if wanted_dirs & present.keys() or wanted & present_dirs:
         return False
@@ -297,10 +298,9 @@ def update_tree(built: Path, listing: tuple[list[str], list[str]], dest: Path, i
             path = os.path.join(dest, folder)
             os.mkdir(path)
             os.chmod(path, DIR_MODE)
-    source, target = str(built), str(dest)
+    source, target = f"{built}{os.sep}", f"{dest}{os.sep}"
     changed = [rel for rel in files if rel not in present
-               or identities.of(os.path.join(target, rel), present[rel])
-               != identities.of_fixed(os.path.join(source, rel))]
+               or identities.of(target + rel, present[rel]) != identities.of_fixed(source + rel)]
     changed.sort(key=lambda rel: os.path.basename(rel) in _NAMES_OTHERS)
     for rel in changed:
         s, d = os.path.join(source, rel), os.path.join(target, rel)
