@@ -142,3 +142,24 @@ def test_feed_links_join_as_urljoin_does():
     for url in ("tin-tuc/a/", "en/news/x/", "van-ban/a.html", "", "/abs/", "../x/", "./x", "a/../b/", "a/./b", "x?y=1",
                 "#f", "http://e.com/x", "//e.com/x", "tin-tức/bài-viết/", ".an/", "a//b/", "a b/", "x:y/", "a/..", "~u/%20/"):
         assert theme._join(base, url) == urljoin(base, url), url
+
+
+def test_damaged_bookkeeping_of_the_last_build_is_not_a_traceback(tmp_path: Path):
+    """A ``/changes.json`` or a manifest in the last build that this code did not write (a state restored
+    from elsewhere): the history starts again, every page is rendered; no exception."""
+    from portal.stages.render import changes, incremental
+
+    previous, output = tmp_path / "prev", tmp_path / "out"
+    previous.mkdir()
+    output.mkdir()
+    changes.ITEMS.clear()
+    changes.ITEMS["https://x/a/"] = {"url": "https://x/a/", "title": "A", "language": "vi", "version": "1", "feed": ""}
+    for text in ("[]", '"x"', '{"items": [1], "sequence": "x"}', '{"items": {"a": 1}, "changes": 3, "sequence": "2"}'):
+        (previous / changes.FILE).write_text(text, encoding="utf-8")
+        data = changes.finish(output, previous, "xa-mot", None)
+        assert data["sequence"] == 1 and list(data["items"]) == ["https://x/a/"]
+    for text in ('{"pages": [1, 2]}', '{"pages": {"a": "k"}, "records": 5}', "[1]"):
+        (previous / incremental.MANIFEST).write_text(text, encoding="utf-8")
+        incremental.start(previous)
+        assert incremental.reuse("a", "k", output) in (False, True)
+    changes.ITEMS.clear()

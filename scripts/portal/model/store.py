@@ -52,6 +52,7 @@ class Kept:
         self.path, self.key = path, key
         self._old: dict | None = None
         self.used: dict = {}
+        self._carried: set = set()
 
     @property
     def old(self) -> dict:
@@ -61,15 +62,20 @@ class Kept:
             self._old = value if isinstance(value, dict) else {}
         return self._old
 
-    @property
-    def loaded(self) -> bool:
-        """Whether :attr:`old` was read."""
-        return self._old is not None
+    def carry(self, name: object) -> None:
+        """Keep the old entry of *name*, if there is one, without reading :attr:`old` now (at :meth:`save`)."""
+        self._carried.add(name)
 
     def save(self, prune: bool = True) -> None:
-        """Write the entries used (with *prune* False: added to the old ones) when they are not what was read."""
-        if self.path is None or self.key is None:
+        """Write the entries used and carried (with *prune* False: added to the old ones) when they are not what
+        was read. A build that never read :attr:`old` and used nothing leaves the store as it is (entries of
+        things now gone included: the next build that writes it drops them)."""
+        if self.path is None or self.key is None or (self._old is None and not self.used):
             return
+        old = self.old
+        for name in self._carried:
+            if name not in self.used and name in old:
+                self.used[name] = old[name]
         entries = self.used if prune else {**self.old, **self.used}
         if entries != self.old:
             write(self.path, self.key, entries)

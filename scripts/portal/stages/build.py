@@ -294,7 +294,7 @@ def _preload() -> None:
     about 40 ms a site, compiling them where bytecode is not written (``PYTHONDONTWRITEBYTECODE``).
     The plugins are the checkout's, not this package's: :func:`_preload_plugins` imports them.
     """
-    import importlib.util
+    import importlib
     import pkgutil
 
     import jinja2.ext  # noqa: F401
@@ -314,47 +314,46 @@ def _preload() -> None:
         importlib.import_module(name)
 
 
-#: what :func:`_preload_plugins` imported: {"key": (plugins folder, code key), "names": [module names]}
-_PLUGINS_LOADED: dict[str, object] = {}
+#: what :func:`_preload_plugins` imported: ((plugins folder, code key), module names)
+_PLUGINS_LOADED: tuple[tuple[str, str], list[str]] | None = None
 
 
 def _preload_plugins(root: Path) -> None:
-    """Import the project's Pelican plugins (``pelicanconf.py``'s ``PLUGINS``) once, in the parent, the way
-    Pelican's loader does: in a worker, Pelican takes a plugin already in ``sys.modules``. Each worker
+    """Import the project's Pelican plugins (``pelicanconf.py``'s ``PLUGINS``) once, in the parent, with
+    Pelican's own loader: in a worker, Pelican takes a plugin already in ``sys.modules``. Each worker
     compiled the 16 plugins again (about 25 ms a site where bytecode is not written).
 
     Plugins imported earlier from another folder or other code (another project in the same process, a
     test's edited plugin: :func:`portal.stages.render.incremental.code_key`) are dropped first. A plugin that
-    cannot be imported is left to Pelican in the worker, which reports it as it always has.
+    cannot be imported, or settings that cannot be read, are left to Pelican in the worker, which reports
+    them as it always has.
     """
-    import importlib.util
-
+    global _PLUGINS_LOADED
     from pelican.plugins._utils import load_legacy_plugin
+    from pelican.settings import read_settings
 
     from portal.stages.render import incremental
 
     plugins = str(root / "plugins")
     key = (plugins, incremental.code_key(str(root)))
-    if _PLUGINS_LOADED.get("key") == key:
-        return
-    for name in _PLUGINS_LOADED.get("names", ()):  # type: ignore[union-attr]
-        sys.modules.pop(name, None)
+    if _PLUGINS_LOADED is not None:
+        if _PLUGINS_LOADED[0] == key:
+            return
+        for name in _PLUGINS_LOADED[1]:
+            sys.modules.pop(name, None)
+    _PLUGINS_LOADED = (key, [])
     try:
-        conf = importlib.util.spec_from_file_location("_portal_pelicanconf", root / "pelicanconf.py")
-        module = importlib.util.module_from_spec(conf)  # type: ignore[arg-type]
-        conf.loader.exec_module(module)  # type: ignore[union-attr]
-        names = [n for n in getattr(module, "PLUGINS", ()) if isinstance(n, str) and n not in sys.modules]
+        names = [n for n in read_settings(str(root / "pelicanconf.py")).get("PLUGINS") or ()
+                 if isinstance(n, str) and n not in sys.modules]
     except Exception:  # the workers' Pelican reads the file and says what is wrong with it
         return
-    loaded = []
     for name in names:
         try:
             load_legacy_plugin(name, [plugins])
         except Exception:
             sys.modules.pop(name, None)
             continue
-        loaded.append(name)
-    _PLUGINS_LOADED.update(key=key, names=loaded)
+        _PLUGINS_LOADED[1].append(name)
 
 
 def build(

@@ -47,6 +47,15 @@ def make_public(tree: Path) -> None:
                     os.chmod(e.path, FILE_MODE)
 
 
+def link_or_copy(src: str, dest: str) -> None:
+    """A hard link *dest* to the file *src*, a copy where linking fails (another file system); never follows a
+    symbolic link. Raises :class:`OSError` as ``shutil.copy2`` does (*src* missing, *dest*'s folder missing)."""
+    try:
+        os.link(src, dest, follow_symlinks=False)
+    except OSError:
+        shutil.copy2(src, dest, follow_symlinks=False)
+
+
 def write_build_record(tree: Path, record: dict[str, Any]) -> None:
     """Record in a built site what it was built from: ``{"commit": sha or None, "dirty": [paths]}``."""
     path = tree / BUILD_RECORD

@@ -33,9 +33,13 @@ class RenderCache:
         self.version = f"{FORMAT}|{markdown_render.config_key(nesting)}"
         self.nesting = nesting
         self._kept = store.Kept(root / ".cache" / "markdown" / f"{name}.pickle.z", self.version)
-        self.old: dict[str, markdown_render.Rendered] = self._kept.old
         self.used: dict[str, markdown_render.Rendered] = self._kept.used
         self.hits = 0
+
+    @property
+    def old(self) -> dict[str, markdown_render.Rendered]:
+        """The renderings an earlier build kept, read at the first use."""
+        return self._kept.old
 
     def rendered(self, body: str) -> markdown_render.Rendered:
         key = hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()

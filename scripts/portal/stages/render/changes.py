@@ -43,7 +43,9 @@ def finish(output: Path, previous: Path | None, site_id: str, commit: str | None
             old = json.loads((previous / FILE).read_text(encoding="utf-8"))
         except (OSError, ValueError):
             old = {}
-    old_items: dict[str, dict[str, str]] = old.get("items") or {}
+    if not isinstance(old, dict) or not isinstance(old.get("items") or {}, dict) or not isinstance(old.get("changes") or [], list):
+        old = {}  # not a file this code wrote (a state restored from elsewhere): the history starts again
+    old_items: dict[str, dict[str, str]] = {k: v for k, v in (old.get("items") or {}).items() if isinstance(v, dict)}
     items = {k: ITEMS[k] for k in sorted(ITEMS)}
     if old.get("version") == 1 and old_items == items:
         data = old  # nothing changed: the same file, byte for byte
@@ -51,7 +53,7 @@ def finish(output: Path, previous: Path | None, site_id: str, commit: str | None
         added = sorted(k for k in items if k not in old_items)
         changed = sorted(k for k in items if k in old_items and old_items[k].get("version") != items[k]["version"])
         removed = sorted(k for k in old_items if k not in items)
-        sequence = int(old.get("sequence") or 0) + 1
+        sequence = (old["sequence"] if isinstance(old.get("sequence"), int) else 0) + 1
         change = {"sequence": sequence, "commit": commit, "previous_commit": old.get("commit"),
                   "added": added, "changed": changed, "removed": removed}
         data = {"version": 1, "site": site_id, "sequence": sequence, "commit": commit, "items": items,

@@ -19,10 +19,11 @@ import datetime as dt
 import hashlib
 import json
 import os
-import shutil
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from portal.stages.output import link_or_copy
 
 MANIFEST = ".portal-manifest.json"
 
@@ -66,8 +67,9 @@ def start(previous_output: Path | None, root: Path | None = None) -> None:
             records = data.get("records", {})
             if isinstance(records, dict):
                 old_records.update(records)
-        except (OSError, ValueError, AttributeError):
-            pass
+        except (OSError, ValueError, AttributeError, TypeError):  # a damaged manifest: render everything
+            old_keys.clear()
+            old_records.clear()
 
 
 def finish(output: Path) -> None:
@@ -303,20 +305,14 @@ def reuse(name: str, key: str | None, output: Path, *, count: bool = True) -> bo
 
 
 def _link(src: str, dest: str) -> bool:
-    """Hard-link the file *src* as *dest* (its folder made if missing; copied where links cannot be made);
-    False when *src* is not a file. Plain strings and the link tried first: a site's build links ~2,000 files."""
+    """Hard-link the file *src* as *dest*, its folder made if missing (:func:`portal.stages.output.link_or_copy`);
+    False when *src* is not a file. The link is tried first, with plain strings: a site's build links ~2,000 files."""
     try:
-        os.link(src, dest)
+        os.link(src, dest, follow_symlinks=False)
         return True
-    except FileNotFoundError:
-        if not os.path.isfile(src):
-            return False
-        os.makedirs(os.path.dirname(dest), exist_ok=True)
     except OSError:
-        if not os.path.isfile(src):
+        if not os.path.isfile(src) or os.path.islink(src):
             return False
-    try:
-        os.link(src, dest)
-    except OSError:
-        shutil.copy2(src, dest)
+    os.makedirs(os.path.dirname(dest), exist_ok=True)
+    link_or_copy(src, dest)
     return True

@@ -81,8 +81,6 @@ class ParsedPages:
         self._kept = store.Kept(path, code_key() if path is not None else None)
         self.used: dict[str, Entry] = self._kept.used
         self.copies = copies
-        #: pages known unchanged (:meth:`keep`): their entries are carried over when the store is saved
-        self.carried: set[str] = set()
 
     @property
     def old(self) -> dict[str, Entry]:
@@ -97,8 +95,8 @@ class ParsedPages:
 
     def keep(self, rel: str) -> None:
         """Carry over the entry of *rel* (a page whose file is the one last staged), if the store has one,
-        when it is saved; the store is not read for it."""
-        self.carried.add(rel)
+        when it is saved; the store is not read for it (:meth:`portal.model.store.Kept.carry`)."""
+        self._kept.carry(rel)
 
     def parsed(self, rel: str, raw: bytes, copy: bool = False) -> Parsed | None:
         """The parse of the page *rel* whose bytes are *raw* (None: not for the index).
@@ -122,14 +120,7 @@ class ParsedPages:
         """Write the store when it changed (written aside, then renamed); a failure only costs time later.
 
         A build that parsed nothing (a new directive: the site's changed pages are lists and the directive's
-        copy, which the shared bundle takes) leaves the store as it is, entries of pages now gone included:
-        the next build that parses something drops them."""
-        if not self._kept.loaded and not self.used:
-            return
-        old = self._kept.old
-        for rel in self.carried:
-            if rel not in self.used and rel in old:
-                self.used[rel] = old[rel]
+        copy, which the shared bundle takes) leaves the store as it is (:meth:`portal.model.store.Kept.save`)."""
         self._kept.save(prune)
 
 

@@ -38,7 +38,7 @@ from pathlib import Path
 from portal.model.errors import Problem
 from portal.model.messages import _
 from portal.model.sites import Network, Site
-from portal.stages.output import DIR_MODE
+from portal.stages.output import DIR_MODE, link_or_copy
 from portal.stages.publish.manifest import file_hash
 from portal.stages.search import bundle as bundle_files
 from portal.stages.search import staging, vietnamese
@@ -224,15 +224,7 @@ def _link_tree(src: Path, dest: Path, listing: tuple[list[str], list[str]] | Non
         os.chmod(path, DIR_MODE)
     source, target = str(src), str(dest)
     for rel in files:
-        _link_or_copy(os.path.join(source, rel), os.path.join(target, rel))
-
-
-def _link_or_copy(src: str, dest: str) -> None:
-    """A hard link *dest* to the file *src*, a copy where linking fails (another file system); never follows a link."""
-    try:
-        os.link(src, dest, follow_symlinks=False)
-    except OSError:
-        shutil.copy2(src, dest, follow_symlinks=False)
+        link_or_copy(os.path.join(source, rel), os.path.join(target, rel))
 
 
 class Identities:
@@ -307,7 +299,7 @@ def update_tree(built: Path, listing: tuple[list[str], list[str]], dest: Path, i
         aside = os.path.join(os.path.dirname(d), f".{TMP_LINK}{os.path.basename(d)}")
         if os.path.lexists(aside):
             os.unlink(aside)
-        _link_or_copy(s, aside)
+        link_or_copy(s, aside)
         os.replace(aside, d)
     for rel in present.keys() - wanted:
         os.unlink(os.path.join(target, rel))
