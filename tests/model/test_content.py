@@ -152,3 +152,70 @@ def test_front_matter_memo_keeps_parses_between_reads(tmp_path, monkeypatch):
     calls.clear()
     assert read_post(a, tmp_path, site="x", kind="article", tz=TZ).meta["title"] == "Tin A"
     assert len(calls) == 1, "no memo open: parsed"
+
+
+def test_checked_posts_are_kept_by_their_bytes_and_the_site_s_settings(tmp_path, monkeypatch):
+    """A site's posts, read and validated once, are taken from the store while their bytes, the settings and the
+    code are the same (issue 20: the audit page and each site's build read every post at every build): the very
+    post a fresh read gives, a copy of its own, found from a checkout elsewhere too; a changed file, other
+    settings and a post with problems are read again (a problem's message is in the editor's language)."""
+    import dataclasses
+    import shutil
+
+    from portal.model import content
+
+    parsed: list[str] = []
+    real = content._parse
+    monkeypatch.setattr(content, "_parse", lambda post, raw: parsed.append(post.rel) or real(post, raw))
+
+    def read_all(root: Path, settings: str = "s", sections: list[str] = SECTIONS) -> list:
+        store = root / ".cache" / "checked" / "x.pickle.z"
+        files = sorted((root / "content/sites/x").rglob("*.md"))
+        with content.checked_memo(store, settings):
+            return [content.read_checked(p, root, site="x", kind="article", tz=TZ, limits=content.DEFAULT,
+                                         sections=sections, languages=["vi", "en"], default_language="vi") for p in files]
+
+    def fresh(root: Path, sections: list[str] = SECTIONS) -> list:
+        posts = []
+        for p in sorted((root / "content/sites/x").rglob("*.md")):
+            post = read_post(p, root, site="x", kind="article", tz=TZ)
+            validate(post, sections=sections, languages=["vi", "en"], tz=TZ)
+            post.addressable = not post.problems
+            content.check_body(post)
+            posts.append(post)
+        return posts
+
+    def by(posts: list, name: str):
+        return next(p for p in posts if p.path.name == name)
+
+    write(tmp_path / "content/sites/x/tin-tuc/a.md", "---\ntitle: Tin A\ndate: 2026-01-01\ncategory: tin-tuc\ntags: [mot, hai]\n---\nThân bài.\n")
+    write(tmp_path / "content/sites/x/tin-tuc/a.en.md", "---\ntitle: News A\n---\nBody.\n")
+    write(tmp_path / "content/sites/x/tin-tuc/b.md", "---\ntitle: Tin B\ndate: 2026-01-02\ncategory: khong-co\n---\nThân bài.\n")
+    write(tmp_path / "content/sites/x/tin-tuc/c.md", "---\ntitle: Tin C\ndate: 2026-01-03\ncategory: tin-tuc\n---\n" + content.BODY_HINT)
+    first = read_all(tmp_path)
+    assert len(parsed) == 4 and [dataclasses.asdict(p) for p in first] == [dataclasses.asdict(p) for p in fresh(tmp_path)]
+    assert by(first, "c.md").addressable and by(first, "c.md").problems, "a post still holding the hint has an address, and a problem"
+    parsed.clear()
+    again = read_all(tmp_path)
+    assert parsed == ["content/sites/x/tin-tuc/b.md", "content/sites/x/tin-tuc/c.md"], "posts with problems are read again"
+    assert [dataclasses.asdict(p) for p in again] == [dataclasses.asdict(p) for p in first]
+    by(again, "a.md").meta["tags"].append("ba")
+    assert by(read_all(tmp_path), "a.md").meta["tags"] == ["mot", "hai"], "each read its own copy"
+
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(tmp_path / "content", elsewhere / "content")
+    shutil.copytree(tmp_path / ".cache", elsewhere / ".cache")
+    parsed.clear()
+    moved = read_all(elsewhere)
+    assert len(parsed) == 2 and by(moved, "a.md").path == elsewhere / "content/sites/x/tin-tuc/a.md"
+    assert [dataclasses.asdict(p) for p in moved] == [dataclasses.asdict(p) for p in fresh(elsewhere)]
+
+    write(tmp_path / "content/sites/x/tin-tuc/a.md", "---\ntitle: Tin A đã sửa\ndate: 2026-01-01\ncategory: tin-tuc\n---\nThân bài.\n")
+    parsed.clear()
+    assert by(read_all(tmp_path), "a.md").title == "Tin A đã sửa" and "content/sites/x/tin-tuc/a.md" in parsed
+    parsed.clear()
+    other = read_all(tmp_path, settings="other sections", sections=["van-ban"])
+    assert len(parsed) == 4 and by(other, "a.md").problems, "other settings: every post validated again"
+    (tmp_path / ".cache" / "checked" / "x.pickle.z").write_bytes(b"not a store")
+    parsed.clear()
+    assert by(read_all(tmp_path), "a.md").title == "Tin A đã sửa" and len(parsed) == 4

@@ -132,6 +132,33 @@ def test_frozen_addresses_are_the_ones_pelican_formats(tmp_path: Path):
     assert [plugin._addresses(i)[0] for i in items[:3]] == ["tin-tuc/tin/", "en/news/news/", "drafts/2026/nhap.html"]
 
 
+def test_relative_source_paths_are_the_ones_pelican_works_out(tmp_path: Path, monkeypatch):
+    """The plugin's ``get_relative_source_path`` (the folder's relative path kept) gives Pelican's own result
+    for sources inside and outside the content folder, absolute or relative, with ``.`` and ``..`` in them."""
+    import copy
+
+    from pelican.contents import Content
+    from pelican.settings import DEFAULT_CONFIG
+
+    plugin = _plugin("incremental")
+    monkeypatch.chdir(tmp_path)
+    for content in [str(tmp_path / "content" / "sites" / "xa"), "content/sites/xa", str(tmp_path / "content" / "sites" / "xa") + "/",
+                    "/"]:
+        settings = copy.deepcopy(DEFAULT_CONFIG)
+        settings["PATH"] = content
+        sources = [str(tmp_path / "content" / "sites" / "xa" / "tin-tuc" / "a.md"), str(tmp_path / "content" / "sites" / "xa" / "a.md"),
+                   str(tmp_path / "content" / "shared" / "chi-thi.md"), str(tmp_path / "content" / "sites" / "xa" / "." / "b.md"),
+                   str(tmp_path / "content" / "sites" / "xa" / "tin-tuc" / ".." / "c.md"), "tin-tuc/d.md", "e.md", "./f.md",
+                   "../../shared/g.md", str(tmp_path / "content" / "sites" / "xa" / "tin-tuc") + "/", "/h.md", "tin-tuc//i.md",
+                   str(tmp_path / "content" / "sites" / "xa" / "tin-tuc" / ".."), "Tin Tức/ảnh.md"]
+        item = Content("x", {"title": "T"}, settings=settings, source_path=sources[0])
+        for source in sources:
+            assert plugin.relative_source_path(item, source) == plugin._PELICAN_RELATIVE(item, source), (content, source)
+        assert plugin.relative_source_path(item) == plugin._PELICAN_RELATIVE(item)
+    again = _plugin("incremental")  # a second import keeps Pelican's own, not the first import's
+    assert again._PELICAN_RELATIVE is plugin._PELICAN_RELATIVE
+
+
 def test_feed_links_join_as_urljoin_does():
     """The feeds' map of canonical links joins each post's address to the site's by appending it when it is
     plain (plugins/portal_theme ``_join``): always what ``urljoin`` gives."""

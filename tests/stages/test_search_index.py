@@ -642,3 +642,28 @@ def test_the_other_sites_shared_bundles_are_updated_beside_the_network_index(bui
     problems = network_index.after_sites(network, copy, 1)
     assert [p for p in problems if "pagefind-chi-dao" in p.path and "No space left" in p.message]
     assert not list(copy.glob(".building-*"))
+
+
+def test_a_site_s_pages_are_listed_as_os_walk_lists_them(tmp_path: Path):
+    """``_html_names`` (a walk without a relpath a folder) lists what the os.walk it replaced listed: pages at
+    every depth, not the bundles (at any depth) nor hidden names at the top, a link to a folder never entered."""
+    tree = tmp_path / "site"
+    for rel in ["index.html", "a/index.html", "a/b/c/index.html", ".hidden.html", ".git/x.html", "a/.kept.html",
+                "pagefind/x.html", "a/pagefind-chi-dao/y.html", "feeds/all.atom.xml", "z-b/index.html", "z/index.html"]:
+        (tree / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tree / rel).write_text("x", encoding="utf-8")
+    (tree / "link").symlink_to(tree / "a", target_is_directory=True)
+    (tree / "a" / "file-link.html").symlink_to(tree / "index.html")
+
+    def walked() -> list[str]:
+        found: list[str] = []
+        for dirpath, dirnames, filenames in os.walk(tree):
+            rel_dir = os.path.relpath(dirpath, tree)
+            prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
+            dirnames[:] = [d for d in dirnames if d not in {"pagefind", "pagefind-chi-dao"} and (prefix or not d.startswith("."))]
+            found += [prefix + n for n in filenames if n.endswith(".html") and (prefix or not n.startswith("."))]
+        return sorted(found, key=lambda r: r.split("/"))
+
+    assert site_index._html_names(tree) == walked()
+    assert site_index._html_names(tree) == ["a/.kept.html", "a/b/c/index.html", "a/file-link.html", "a/index.html",
+                                            "index.html", "z/index.html", "z-b/index.html"]

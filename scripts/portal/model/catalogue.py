@@ -14,7 +14,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from portal.model import attachments, documents, drafts, links, media, organisation, procedures
-from portal.model.content import Post, check_body, front_matter_memo, read_post, validate
+from portal.model.content import Post, check_body, checked_memo, front_matter_memo, read_checked, read_post, validate
 from portal.model.errors import Problem, did_you_mean
 from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
 from portal.model.limits import DEFAULT, Limits
@@ -84,6 +84,15 @@ MEMO_DIR = Path(".cache") / "front-matter"
 def memo_path(network: Network, site_id: str | None) -> Path:
     """The store of the front matters' parses of *site_id*'s posts (None: the shared directives')."""
     return network.root / MEMO_DIR / f"{site_id or '_shared'}.pickle.z"
+
+
+#: where a site's posts are kept once read and validated (:func:`portal.model.content.checked_memo`)
+CHECKED_DIR = Path(".cache") / "checked"
+
+
+def checked_path(network: Network, site_id: str) -> Path:
+    """The store of *site_id*'s checked posts (:func:`portal.model.content.checked_memo`)."""
+    return network.root / CHECKED_DIR / f"{site_id}.pickle.z"
 
 
 def site_inputs(network: Network, site_id: str) -> Inputs:
@@ -388,12 +397,14 @@ def read_site(network: Network, site: Site, *, render: Renderer | None = None
     inputs = site_inputs(network, site.id)
     problems: list[Problem] = list(inputs.problems)
     posts: list[Post] = []
-    with front_matter_memo(memo_path(network, site.id)):
+    settings = repr((site.section_slugs, site.languages, network.timezone, site.default_language, network.limits))
+    with front_matter_memo(memo_path(network, site.id)), checked_memo(checked_path(network, site.id), settings):
         for path in inputs.markdown:
             kind = "page" if path.relative_to(folder).parts[0] == PAGES_DIR else "article"
-            posts.append(read_post(path, network.root, site=site.id, kind=kind, tz=tz, limits=network.limits))
-    problems += _finish(posts, sections=site.section_slugs, languages=site.languages, tz=tz,
-                        default_language=site.default_language)
+            posts.append(read_checked(path, network.root, site=site.id, kind=kind, tz=tz, limits=network.limits,
+                                      sections=site.section_slugs, languages=site.languages,
+                                      default_language=site.default_language))
+    problems += [problem for post in posts for problem in post.problems]
     problems += translation_problems(posts, site.default_language)
     problems += read_legal(network, site, posts)
     mine = [p for p in posts if p.addressable]

@@ -239,6 +239,75 @@ def _load_front_matter(text: str) -> Any:
     return value
 
 
+#: the store of checked posts open in :func:`checked_memo` ({the post's path relative to the project: (kind, SHA-1
+#: of the file's bytes, the post pickled)}), None outside one
+_CHECKED: store.Kept | None = None
+#: bump when what the store keeps changes
+_CHECKED_FORMAT = 1
+
+
+@lru_cache(maxsize=1)
+def _model_key() -> str:
+    """The code a checked post depends on: every module of :mod:`portal.model` (reading, cleaning, validating,
+    the vocabularies), the YAML library, Python."""
+    h = hashlib.sha1(f"checked posts {_CHECKED_FORMAT} {_memo_key()}\n".encode())
+    for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
+        h.update(module.name.encode() + b"\0" + module.read_bytes())
+    return h.hexdigest()
+
+
+@contextmanager
+def checked_memo(path: Path, settings: str) -> Iterator[None]:
+    """Within the block, :func:`read_checked` takes a post whose file's bytes it has checked before, under the same
+    *settings* (what :func:`validate` is given: the site's sections, languages, time zone, limits) and code, from
+    the store *path* (:class:`portal.model.store.Kept`, ``<root>/.cache/checked/<site>.pickle.z``), and keeps there
+    afterwards the posts it used or checked (a file gone is dropped).
+
+    Reading, cleaning and validating a site's 200 posts is a tenth of a site's build, and the provincial portal's
+    audit page reads every site's (issue 20). Keyed on the file's bytes, not its time: a fresh checkout (CI) finds
+    them too. Only a post without problems is kept (a problem's message is in the editor's language).
+    """
+    global _CHECKED
+    saved = _CHECKED
+    _CHECKED = store.Kept(path, hashlib.sha1(f"{_model_key()}\n{settings}".encode()).hexdigest())
+    try:
+        yield
+        _CHECKED.save()
+    finally:
+        _CHECKED = saved
+
+
+def read_checked(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo, limits: Limits,
+                 sections: list[str] | None, languages: list[str], default_language: str) -> Post:
+    """:func:`read_post`, :func:`validate` and :func:`check_body` of one file, its ``addressable`` set as
+    :func:`portal.model.catalogue.read_site` sets it (valid front matter: before the body's check); through the
+    store of an open :func:`checked_memo` when the file's bytes are the ones checked there (the post unpickled: a
+    copy of its own)."""
+    post = _new_post(path, root, site, kind)
+    raw = _read_raw(post, limits)
+    if raw is None:
+        return post
+    memo = _CHECKED
+    if memo is not None:
+        found = memo.old.get(post.rel)
+        if isinstance(found, tuple) and len(found) == 3 and found[0] == kind and found[1] == post.digest:
+            try:
+                kept = pickle.loads(found[2])
+            except Exception:  # a damaged entry: checked again
+                kept = None
+            if isinstance(kept, Post) and not kept.problems:
+                kept.path, kept.rel, kept.base = post.path, post.rel, post.base  # the project may be elsewhere
+                memo.used[post.rel] = found
+                return kept
+    _parse(post, raw)
+    validate(post, sections=sections, languages=languages, tz=tz, default_language=default_language)
+    post.addressable = not post.problems  # a post whose body is still the hint has an address (as before check_body)
+    check_body(post)
+    if memo is not None and not post.problems:
+        memo.used[post.rel] = (kind, post.digest, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
+    return post
+
+
 def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneInfo, limits: Limits = DEFAULT) -> Post:
     """Parse one file; problems go to ``post.problems`` (the post may be partial then).
 
@@ -246,22 +315,38 @@ def read_post(path: Path, root: Path, *, site: str | None, kind: str, tz: ZoneIn
     error at its line; the front matter is read by :func:`portal.model.yamlio.load` (or taken from the
     store of an open :func:`front_matter_memo`).
     """
+    post = _new_post(path, root, site, kind)
+    raw = _read_raw(post, limits)
+    return post if raw is None else _parse(post, raw)
+
+
+def _new_post(path: Path, root: Path, site: str | None, kind: str) -> Post:
     rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
     base, lang = split_language(path)
-    post = Post(path=path, rel=rel, kind=kind, site=site, lang=lang or "", base=base,
+    return Post(path=path, rel=rel, kind=kind, site=site, lang=lang or "", base=base,
                 meta={}, lines={}, body="", body_line=1, digest="")
-    add = post.problems.append
+
+
+def _read_raw(post: Post, limits: Limits) -> bytes | None:
+    """The file's bytes (its digest set), or None with the problem added (unreadable, over the limit)."""
     try:
-        with path.open("rb") as f:
+        with post.path.open("rb") as f:
             raw = f.read(limits.markdown_bytes + 1)
     except OSError as exc:
-        add(Problem(rel, None, _("cannot be read ({reason}) — check the file's permissions", reason=exc.strerror)))
-        return post
+        post.problems.append(Problem(post.rel, None, _("cannot be read ({reason}) — check the file's permissions", reason=exc.strerror)))
+        return None
     if len(raw) > limits.markdown_bytes:
-        add(Problem(rel, None, _("is over the limit of {limit} KB for a post — split it into several posts, or put large tables in an attached file",
-                                 limit=limits.markdown_kb)))
-        return post
+        post.problems.append(Problem(post.rel, None, _(
+            "is over the limit of {limit} KB for a post — split it into several posts, or put large tables in an attached file",
+            limit=limits.markdown_kb)))
+        return None
     post.digest = hashlib.sha1(raw).hexdigest()
+    return raw
+
+
+def _parse(post: Post, raw: bytes) -> Post:
+    """The text of *raw* cleaned, its front matter and body into *post* (problems added to it)."""
+    rel, add = post.rel, post.problems.append
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -133,12 +133,26 @@ def _html_names(tree: Path) -> list[str]:
     not the bundles nor hidden folders. Plain strings: a site's build lists some 2,000 pages."""
     skip = {BUNDLE, SHARED_BUNDLE}
     found: list[str] = []
-    root = str(tree)
-    for dirpath, dirnames, filenames in os.walk(tree):  # the bundles (thousands of files) are not walked
-        rel_dir = os.path.relpath(dirpath, root)
-        prefix = "" if rel_dir == "." else rel_dir.replace(os.sep, "/") + "/"
-        dirnames[:] = [d for d in dirnames if d not in skip and (prefix or not d.startswith("."))]
-        found += [prefix + name for name in filenames if name.endswith(".html") and (prefix or not name.startswith("."))]
+    stack = [("", str(tree))]
+    while stack:  # as os.walk classifies (a link to a folder is a folder, never entered), without a relpath a folder
+        prefix, top = stack.pop()
+        try:
+            entries = list(os.scandir(top))
+        except OSError:  # as os.walk: a folder that cannot be listed is left out
+            continue
+        for entry in entries:
+            name = entry.name
+            if not prefix and name.startswith("."):
+                continue
+            try:
+                is_dir = entry.is_dir()
+            except OSError:
+                is_dir = False
+            if is_dir:
+                if name not in skip and not entry.is_symlink():  # the bundles (thousands of files) are not walked
+                    stack.append((f"{prefix}{name}/", entry.path))
+            elif name.endswith(".html"):
+                found.append(prefix + name)
     found.sort(key=lambda r: r.split("/"))
     return found
 
