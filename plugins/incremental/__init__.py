@@ -22,7 +22,6 @@ import copy
 import datetime
 import io
 import os
-from pathlib import Path
 
 from pelican import signals
 from pelican.contents import Article, Content, Page, Static
@@ -54,7 +53,7 @@ class IncrementalWriter(Writer):
         try:
             if item is not None and name and not paginated and run_key:
                 key = incremental.page_key(run_key, item)
-                if incremental.reuse(name, key, Path(self.output_path)):
+                if incremental.reuse(name, key, self.output_path):
                     path = sanitised_join(self.output_path, name)
                     if path in self._written_files:
                         raise RuntimeError(f"File {path} is to be written twice")
@@ -104,7 +103,7 @@ class IncrementalWriter(Writer):
             # a file another list already wrote (the documents' table over its section's list) is left to Pelican's rules
             if reusable and path not in self._written_files and path not in self._overridden_files:
                 key = incremental.list_key(run_key, template_name, subject, page.signature(), page.object_list)  # type: ignore[arg-type]
-                if incremental.reuse(page.save_as, key, Path(self.output_path), count=False):
+                if incremental.reuse(page.save_as, key, self.output_path, count=False):
                     self._written_files.add(path)
                     if override_output:
                         self._overridden_files.add(path)
@@ -172,7 +171,7 @@ class IncrementalWriter(Writer):
             complete = sanitised_join(self.output_path, path)
             key = incremental.feed_key(run_key, f"{feed_type}|{path}|{url}|{feed_title}", items)
             if (key is not None and complete not in self._written_files and complete not in self._overridden_files
-                    and incremental.reuse(path, key, Path(self.output_path), count=False)):
+                    and incremental.reuse(path, key, self.output_path, count=False)):
                 self._written_files.add(complete)
                 if override_output:
                     self._overridden_files.add(complete)

@@ -235,14 +235,49 @@ def link_index(network: Network, site: Site | None, inputs: Inputs, posts: list[
         index.pages.add("/404.html")
     else:
         index.pages.update({"/", "/chi-dao-dieu-hanh/"})
-    for p in [*posts, *shared]:
-        if not p.meta or not p.slug or (p.kind == "article" and not p.category):
-            continue
-        url = _prefix(p.lang or default, default) + p.url()
-        index.add_post(_content_rel(network, p), links.Target(url, p.anchors, p.status == "draft"))
-        for tag in p.meta.get("tags") or ():
-            index.pages.add(f"{_prefix(p.lang or default, default)}tag/{slugify(tag)}/")
+    for p in posts:
+        entry = _link_entry(network, p, default)
+        if entry is not None:
+            index.add_post(entry[0], entry[1])
+            index.pages.update(entry[2])
+    for p in shared:
+        entry = _shared_link_entry(network, p, default)
+        if entry is not None:
+            index.add_post(entry[0], entry[1])
+            index.pages.update(entry[2])
     return index
+
+
+def _link_entry(network: Network, p: Post, default: str) -> tuple[str, links.Target, tuple[str, ...]] | None:
+    """What a link index holds for the post *p* on a site whose default language is *default*: its path
+    relative to content/, its target, its tags' pages; None when it has no address."""
+    if not p.meta or not p.slug or (p.kind == "article" and not p.category):
+        return None
+    prefix = _prefix(p.lang or default, default)
+    return (_content_rel(network, p), links.Target(prefix + p.url(), p.anchors, p.status == "draft"),
+            tuple(f"{prefix}tag/{slugify(tag)}/" for tag in p.meta.get("tags") or ()))
+
+
+def _shared_link_entry(network: Network, p: Post, default: str) -> tuple[str, links.Target, tuple[str, ...]] | None:
+    """:func:`_link_entry` of a shared directive, made once per build and default language (in the parent
+    before the workers fork: :func:`prepare_links`); every site's link index holds the ~1,000 directives."""
+    key = (id(p), default)
+    found = _SHARED_LINKS.get(key)
+    if found is None or found[0] is not p:
+        found = _SHARED_LINKS[key] = (p, _link_entry(network, p, default))
+    return found[1]
+
+
+#: {(id of a shared directive, default language): (the directive, its link entry)} for :data:`SHARED` (emptied
+#: when the directives are read again: :func:`load_shared`)
+_SHARED_LINKS: dict[tuple[int, str], tuple[Post, tuple[str, links.Target, tuple[str, ...]] | None]] = {}
+
+
+def prepare_links(network: Network) -> None:
+    """Make the shared directives' link entries for every default language of the sites (the workers inherit them)."""
+    for default in {site.default_language for site in network.sites}:
+        for p in SHARED:
+            _shared_link_entry(network, p, default)
 
 
 def _front_matter_links(network: Network, post: Post, index: links.LinkIndex) -> list[Problem]:
@@ -494,6 +529,7 @@ def load_shared(network: Network, *, render: Renderer | None = None) -> list[Pro
         index = link_index(network, None, inputs, posts, [])
         problems += resolve_links(network, [p for p in posts if p.rendered is not None], index, render)
     SHARED.clear()
+    _SHARED_LINKS.clear()
     LOADED_FROM.clear()
     LOADED_FROM["shared"] = str(network.path)
     BROKEN_AUDIENCES.clear()

@@ -429,6 +429,7 @@ def build(
     shared_problems = catalogue.load_shared(network, render=RENDERER)
     catalogue.load_documents(network, now or catalogue.now_in(network))  # the network's documents: relations and status
     _preload_codes(network)
+    catalogue.prepare_links(network)  # every site's link index holds the shared directives: made once here
     _prune_copies(network)
     _prune_stages()
     shared_seconds = time.perf_counter() - t0

@@ -286,8 +286,8 @@ def remember(name: str, key: str | None, record: Any) -> None:
         new_records[name] = [key, record]
 
 
-def reuse(name: str, key: str | None, output: Path, *, count: bool = True) -> bool:
-    """Link the previous build's file for *name* into *output* if its key is unchanged.
+def reuse(name: str, key: str | None, output: Path | str, *, count: bool = True) -> bool:
+    """Link the previous build's file for *name* into the folder *output* (a path or its text) if its key is unchanged.
 
     *count*: whether the page is a post's or a page's (counted in :data:`stats` and :data:`rendered`);
     list pages are not.
