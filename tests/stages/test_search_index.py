@@ -175,7 +175,6 @@ def test_search_pages_and_header_form(built_mini: Path):
     assert strings["strings"]["searching"] == "Đang tìm…"
 
 
-
 def test_search_pages_preload_what_the_search_fetches_first(built_mini: Path):
     """Each search page asks, with the page, for the files search.js fetches first (the bundles' notes,
     Pagefind's library and its WebAssembly for the page's language); every one exists in the output."""
@@ -578,70 +577,6 @@ def test_a_bundle_is_updated_in_place_only_where_it_differs(tmp_path: Path):
     shutil.rmtree(dest / "fragment")
     (dest / "fragment").write_text("a file where the bundle has a folder")
     assert not update_tree(built, listing, dest, Identities())
-
-
-class _Deferred:
-    """An executor that runs what it is given only when told (:meth:`run`): the test sees the state between."""
-
-    def __init__(self) -> None:
-        self.calls: list = []
-
-    def submit(self, fn, *args):
-        from concurrent.futures import Future
-
-        future: Future = Future()
-        self.calls.append((future, fn, args))
-        return future
-
-    def run(self) -> None:
-        for future, fn, args in self.calls:
-            try:
-                future.set_result(fn(*args))
-            except Exception as exc:
-                future.set_exception(exc)
-
-
-def test_the_other_sites_shared_bundles_are_updated_beside_the_network_index(built_mini: Path, tmp_path: Path,
-                                                                               monkeypatch):
-    """With a pool, the provincial portal's shared bundle is new when ``index_shared`` returns (its shard of the
-    network index merges it) and the other sites' once the pending work ran; the bundle folder it was built in
-    is removed then. A failure of that work is the build's problem (``after_sites``), not a traceback."""
-    from portal.stages.search import network as network_index
-    from portal.stages.search import parsed as parsed_store
-
-    network = load_network(built_mini.parent)
-    monkeypatch.setattr(parsed_store, "CACHE_DIR", tmp_path / "cache")  # the session's project cache is left alone
-    copy = tmp_path / "output"
-    shutil.copytree(built_mini, copy)
-    record = site_index.read_record(copy / "tinh" / "pagefind")
-    page = copy / "tinh" / next(rel for rel, r in sorted(record.items()) if r[4] == site_index.SHARED)
-    page.write_text(read(page).replace("<p>", "<p>Zqchidao ", 1), encoding="utf-8")
-    key = ".portal-search-key"
-    old = (copy / "xa-mot" / "pagefind-chi-dao" / key).read_text(encoding="utf-8")
-    pool = _Deferred()
-    result = network_index.index_shared(network, copy, pool=pool)  # type: ignore[arg-type]
-    assert result is not None and not result.reused and result.pending is not None and len(pool.calls) == 1
-    new = (copy / "tinh" / "pagefind-chi-dao" / key).read_text(encoding="utf-8")
-    assert new != old and (copy / "xa-mot" / "pagefind-chi-dao" / key).read_text(encoding="utf-8") == old
-    assert list(copy.glob(".building-shared-search-*"))  # the built bundle waits for the pending work
-    pool.run()
-    result.pending.result()
-    assert all((copy / s / "pagefind-chi-dao" / key).read_text(encoding="utf-8") == new for s in SITES)
-    assert not list(copy.glob(".building-*"))
-    assert set(result.changed) == set(SITES)
-
-    page.write_text(read(page).replace("Zqchidao", "Zqkhac"), encoding="utf-8")
-    real = site_index.update_tree
-
-    def failing(built, listing, dest, identities):
-        if "xa-hai" in str(dest):
-            raise OSError(28, "No space left on device")
-        return real(built, listing, dest, identities)
-
-    monkeypatch.setattr(network_index, "update_tree", failing)
-    problems = network_index.after_sites(network, copy, 1)
-    assert [p for p in problems if "pagefind-chi-dao" in p.path and "No space left" in p.message]
-    assert not list(copy.glob(".building-*"))
 
 
 def test_a_site_s_pages_are_listed_as_os_walk_lists_them(tmp_path: Path):

@@ -31,7 +31,6 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
-from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -108,16 +107,12 @@ def uses_shared_index(network: Network, site: Site, lang: str) -> bool:
 
 # --- the shared directives -------------------------------------------------------------------
 
-def index_shared(network: Network, output: Path, remover: Remover | None = None,
-                 pool: Executor | None = None) -> IndexResult | None:
+def index_shared(network: Network, output: Path, remover: Remover | None = None) -> IndexResult | None:
     """Index the provincial portal's copies of the directives for every site; link the bundle into every site.
 
     Returns None when the provincial portal has not been built. *remover*: removes the replaced bundles
     beside the rest of the build (else each is removed when replaced: one unlink per file, 150 bundles of
-    about 1,000 files at the reference scale). *pool* (one thread): the other sites' bundles are updated
-    there, the provincial portal's first and here (its shard of the network index merges it), and the
-    result's ``pending`` is that work, to wait for (its errors are raised by ``pending.result()``);
-    without a pool every bundle is updated before this returns.
+    about 1,000 files at the reference scale).
     """
     start = time.perf_counter()
     home = output / network.home
@@ -151,7 +146,6 @@ def index_shared(network: Network, output: Path, remover: Remover | None = None,
         return IndexResult(pages=len(staged), reused=True, seconds=time.perf_counter() - start)
     changed = [t.name for t in stale]
     work = Path(tempfile.mkdtemp(prefix=f"{TMP_PREFIX}shared-search-", dir=output))
-    pending = None
     try:
         built = work / SHARED_BUNDLE
         run_pagefind(staged, built, work, cards=False)  # the search pages show the cards of a site's own bundle
@@ -160,25 +154,7 @@ def index_shared(network: Network, output: Path, remover: Remover | None = None,
         make_public(built)  # once: every site's copy is hard links to these files (folders made 0755)
         listing = tree_listing(built)
         identities = Identities()
-        stale.sort(key=lambda t: t.name != network.home)  # the provincial portal's first: its shard merges it
-        first = 1 if pool is not None and stale[0].name == network.home else len(stale)
-        _update_bundles(built, listing, stale[:first], identities, remover)
-        if first < len(stale):
-            assert pool is not None
-            pending = pool.submit(_update_bundles, built, listing, stale[first:], identities, remover, work)
-    finally:
-        if pending is None:
-            shutil.rmtree(work, ignore_errors=True)
-    return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start, changed=changed,
-                       pending=pending)
-
-
-def _update_bundles(built: Path, listing: tuple[list[str], list[str]], trees: list[Path], identities: Identities,
-                    remover: Remover | None, work: Path | None = None) -> None:
-    """Make the shared bundle of each of *trees* hold *built*'s files (:func:`update_tree`, else a fresh copy
-    swapped in); then remove *work* (the folder *built* is in), if given, whatever happened."""
-    try:
-        for tree in trees:
+        for tree in stale:
             bundle = tree / SHARED_BUNDLE
             if bundle.is_dir() and not bundle.is_symlink() and update_tree(built, listing, bundle, identities):
                 continue  # the site's bundle, only what differs replaced
@@ -189,8 +165,8 @@ def _update_bundles(built: Path, listing: tuple[list[str], list[str]], trees: li
             if remover is not None:
                 remover.remove(old)
     finally:
-        if work is not None:
-            shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+    return IndexResult(pages=len(staged), reused=False, seconds=time.perf_counter() - start, changed=changed)
 
 
 def _files_key(pages: list[tuple[str, Path]]) -> str | None:
@@ -502,31 +478,19 @@ def after_sites(network: Network, output: Path, jobs: int = 1, notes: list[str] 
         notes.append(_("network search index not rebuilt: {count} site(s) have no output ({sites}) — build every site, "
                        "or build with --target DIR to take them from the last release",
                        count=len(missing), sites=", ".join(missing[:5]) + ("…" if len(missing) > 5 else "")))
-    def shared_failed(exc: Exception) -> None:
+    try:
+        shared = index_shared(network, output, remover)
+        if shared is not None and changed is not None:
+            changed.update(shared.changed)
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
         problems.append(Problem(f"output/*/{SHARED_BUNDLE}", None,
                                 _("shared directives' search index failed: {reason} — the previous one stays; build again", reason=exc)))
-
-    # the other sites' shared bundles are updated in a thread while the network index is merged (issue 20: the
-    # work after every site ran on one core); the provincial portal's, which its shard merges, before
-    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="portal-shared-bundle") as pool:
-        shared = None
-        try:
-            shared = index_shared(network, output, remover, pool)
-            if shared is not None and changed is not None:
-                changed.update(shared.changed)
-        except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
-            shared_failed(exc)
-        try:
-            whole = index_network(network, output, jobs, releases)
-            if whole is not None and changed is not None:
-                changed.update(whole.changed)
-        except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
-            problems.append(Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
-                                    _("network search index failed: {reason} — the previous network index stays; build again",
-                                      reason=exc)))
-        if shared is not None and shared.pending is not None:
-            try:
-                shared.pending.result()
-            except (OSError, ValueError) as exc:
-                shared_failed(exc)
+    try:
+        whole = index_network(network, output, jobs, releases)
+        if whole is not None and changed is not None:
+            changed.update(whole.changed)
+    except (OSError, ValueError, subprocess.SubprocessError, SearchIndexError) as exc:
+        problems.append(Problem(f"output/{network.home}/{NETWORK_PAGE}/{BUNDLE}", None,
+                                _("network search index failed: {reason} — the previous network index stays; build again",
+                                  reason=exc)))
     return problems

@@ -32,7 +32,6 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,8 +74,6 @@ class IndexResult:
     seconds: float
     #: the sites whose trees this step wrote into (after every site: the shared bundle's, the network index's)
     changed: list[str] = field(default_factory=list)
-    #: work this step left running (the other sites' shared bundles: :func:`portal.stages.search.network.index_shared`)
-    pending: Future | None = None
 
 
 def executable() -> Path:
