@@ -171,7 +171,7 @@ def test_checked_posts_are_kept_by_their_bytes_and_the_site_s_settings(tmp_path,
     def read_all(root: Path, settings: str = "s", sections: list[str] = SECTIONS) -> list:
         store = root / ".cache" / "checked" / "x.pickle.z"
         files = sorted((root / "content/sites/x").rglob("*.md"))
-        with content.checked_memo(store, settings):
+        with content.front_matter_memo(root / ".cache" / "front-matter" / "x.pickle.z"), content.checked_memo(store, settings):
             return [content.read_checked(p, root, site="x", kind="article", tz=TZ, limits=content.DEFAULT,
                                          sections=sections, languages=["vi", "en"], default_language="vi") for p in files]
 
@@ -199,6 +199,10 @@ def test_checked_posts_are_kept_by_their_bytes_and_the_site_s_settings(tmp_path,
     again = read_all(tmp_path)
     assert parsed == ["content/sites/x/tin-tuc/b.md", "content/sites/x/tin-tuc/c.md"], "posts with problems are read again"
     assert [dataclasses.asdict(p) for p in again] == [dataclasses.asdict(p) for p in first]
+    from portal.model import store as stores
+
+    front = stores.read(tmp_path / ".cache" / "front-matter" / "x.pickle.z", content._memo_key())
+    assert isinstance(front, dict) and len(front) == 4, "the front matters of the posts taken whole stay in their store"
     by(again, "a.md").meta["tags"].append("ba")
     assert by(read_all(tmp_path), "a.md").meta["tags"] == ["mot", "hai"], "each read its own copy"
 

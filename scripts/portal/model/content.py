@@ -225,6 +225,7 @@ def _load_front_matter(text: str) -> Any:
     if _MEMO is None:
         return yamlio.load(text)
     digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()
+    _LAST_FRONT_MATTER[0] = digest
     found = _MEMO.old.get(digest)
     if found is not None:
         try:
@@ -239,21 +240,36 @@ def _load_front_matter(text: str) -> Any:
     return value
 
 
-#: the store of checked posts open in :func:`checked_memo` ({the post's path relative to the project: (kind, SHA-1
-#: of the file's bytes, the post pickled)}), None outside one
+#: the name in the front matters' store of the front matter :func:`_load_front_matter` last read (a checked post
+#: keeps it, so that its entry stays in that store while the post is taken from the checked one)
+_LAST_FRONT_MATTER: list[str | None] = [None]
+#: the store of checked posts open in :func:`checked_memo` ({the post's path relative to the project: (kind, SHA-256
+#: of the file's bytes, the post pickled, its front matter's name in the front matters' store)}), None outside one
 _CHECKED: store.Kept | None = None
 #: bump when what the store keeps changes
-_CHECKED_FORMAT = 1
+_CHECKED_FORMAT = 2
 
 
 @lru_cache(maxsize=1)
 def _model_key() -> str:
     """The code a checked post depends on: every module of :mod:`portal.model` (reading, cleaning, validating,
     the vocabularies), the YAML library, Python."""
-    h = hashlib.sha1(f"checked posts {_CHECKED_FORMAT} {_memo_key()}\n".encode())
+    import unidecode  # the slug of a title without Latin letters (portal.model.text.slugify)
+
+    version = getattr(unidecode, "__version__", "") or _distribution_version("unidecode")
+    h = hashlib.sha1(f"checked posts {_CHECKED_FORMAT} {_memo_key()} unidecode {version}\n".encode())
     for module in sorted(Path(__file__).resolve().parent.glob("*.py")):
         h.update(module.name.encode() + b"\0" + module.read_bytes())
     return h.hexdigest()
+
+
+def _distribution_version(name: str) -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version(name)
+    except PackageNotFoundError:
+        return ""
 
 
 @contextmanager
@@ -288,23 +304,34 @@ def read_checked(path: Path, root: Path, *, site: str | None, kind: str, tz: Zon
     if raw is None:
         return post
     memo = _CHECKED
-    if memo is not None:
-        found = memo.old.get(post.rel)
-        if isinstance(found, tuple) and len(found) == 3 and found[0] == kind and found[1] == post.digest:
-            try:
-                kept = pickle.loads(found[2])
-            except Exception:  # a damaged entry: checked again
-                kept = None
-            if isinstance(kept, Post) and not kept.problems:
-                kept.path, kept.rel, kept.base = post.path, post.rel, post.base  # the project may be elsewhere
-                memo.used[post.rel] = found
-                return kept
+    if memo is None:
+        _parse(post, raw)
+        return _check(post, sections, languages, tz, default_language)
+    identity = hashlib.sha256(raw).hexdigest()  # not SHA-1: the bytes are an editor's, the entry skips their checks
+    found = memo.old.get(post.rel)
+    if isinstance(found, tuple) and len(found) == 4 and found[0] == kind and found[1] == identity:
+        try:
+            kept = pickle.loads(found[2])
+        except Exception:  # a damaged entry: checked again
+            kept = None
+        if isinstance(kept, Post) and not kept.problems:
+            kept.path, kept.rel, kept.base = post.path, post.rel, post.base  # the project may be elsewhere
+            memo.used[post.rel] = found
+            if _MEMO is not None and found[3]:
+                _MEMO.carry(found[3])  # its front matter's parse stays for when the post changes
+            return kept
+    _LAST_FRONT_MATTER[0] = None
     _parse(post, raw)
+    _check(post, sections, languages, tz, default_language)
+    if not post.problems:
+        memo.used[post.rel] = (kind, identity, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL), _LAST_FRONT_MATTER[0])
+    return post
+
+
+def _check(post: Post, sections: list[str] | None, languages: list[str], tz: ZoneInfo, default_language: str) -> Post:
     validate(post, sections=sections, languages=languages, tz=tz, default_language=default_language)
     post.addressable = not post.problems  # a post whose body is still the hint has an address (as before check_body)
     check_body(post)
-    if memo is not None and not post.problems:
-        memo.used[post.rel] = (kind, post.digest, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL))
     return post
 
 

@@ -59,9 +59,10 @@ class Ref:
     kind: str
 
 
-@dataclass
+@dataclass(frozen=True)
 class Target:
-    """A post a link may point at: its URL on the site (``/tin-tuc/slug/``), anchors, and whether it is a draft."""
+    """A post a link may point at: its URL on the site (``/tin-tuc/slug/``), anchors, and whether it is a draft.
+    Frozen: a shared directive's target is one object in every site's index (:func:`portal.model.catalogue.prepare_links`)."""
 
     url: str
     anchors: frozenset[str]
