@@ -14,7 +14,14 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from portal.model import attachments, documents, drafts, links, media, organisation, procedures
-from portal.model.content import Post, check_body, checked_memo, front_matter_memo, read_checked, read_post, validate
+from portal.model.content import (
+    Post,
+    check_post,
+    checked_memo,
+    front_matter_memo,
+    read_checked,
+    read_post,
+)
 from portal.model.errors import Problem, did_you_mean
 from portal.model.inputs import FILES_DIR, Inputs, list_inputs  # noqa: F401  (FILES_DIR: re-exported for the stages)
 from portal.model.limits import DEFAULT, Limits
@@ -120,9 +127,7 @@ def _finish(posts: Iterable[Post], *, sections: list[str] | None, languages: lis
             tz: ZoneInfo, default_language: str) -> list[Problem]:
     problems: list[Problem] = []
     for post in posts:
-        validate(post, sections=sections, languages=languages, tz=tz, default_language=default_language)
-        post.addressable = not post.problems
-        check_body(post)
+        check_post(post, sections, languages, tz, default_language)
         problems.extend(post.problems)
     return problems
 

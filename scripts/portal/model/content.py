@@ -306,7 +306,7 @@ def read_checked(path: Path, root: Path, *, site: str | None, kind: str, tz: Zon
     memo = _CHECKED
     if memo is None:
         _parse(post, raw)
-        return _check(post, sections, languages, tz, default_language)
+        return check_post(post, sections, languages, tz, default_language)
     identity = hashlib.sha256(raw).hexdigest()  # not SHA-1: the bytes are an editor's, the entry skips their checks
     found = memo.old.get(post.rel)
     if isinstance(found, tuple) and len(found) == 4 and found[0] == kind and found[1] == identity:
@@ -322,13 +322,15 @@ def read_checked(path: Path, root: Path, *, site: str | None, kind: str, tz: Zon
             return kept
     _LAST_FRONT_MATTER[0] = None
     _parse(post, raw)
-    _check(post, sections, languages, tz, default_language)
+    check_post(post, sections, languages, tz, default_language)
     if not post.problems:
         memo.used[post.rel] = (kind, identity, pickle.dumps(post, protocol=pickle.HIGHEST_PROTOCOL), _LAST_FRONT_MATTER[0])
     return post
 
 
-def _check(post: Post, sections: list[str] | None, languages: list[str], tz: ZoneInfo, default_language: str) -> Post:
+def check_post(post: Post, sections: list[str] | None, languages: list[str], tz: ZoneInfo, default_language: str) -> Post:
+    """:func:`validate` and :func:`check_body` of a read post, its ``addressable`` set between them (a valid
+    front matter gives an address even when the body is still the hint); returns *post*."""
     validate(post, sections=sections, languages=languages, tz=tz, default_language=default_language)
     post.addressable = not post.problems  # a post whose body is still the hint has an address (as before check_body)
     check_body(post)
