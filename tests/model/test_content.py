@@ -96,12 +96,37 @@ def test_read_time_and_yaml_errors_say_the_fix(tmp_path, text, line, needle):
 
 def test_values_are_kept_as_written_and_invisible_characters_removed(tmp_path):
     path = write(tmp_path / "a.md", "---\ntitle: \"Thông\u00adbáo\u200b lịch\"\ndate: 2026-03-01\ncategory: van-ban\nnumber: 0107\n"
-                 "summary: 1:30\ntags: [Tết, NO, Yes]\n---\nNội\u200bdung\n")
+                 "summary: \"1:30\"\ntags: [Tết, \"NO\", 'Yes']\n---\nNội\u200bdung\n")
     post = read_post(path, tmp_path, site="x", kind="article", tz=TZ)
     validate(post, sections=SECTIONS, languages=["vi"], tz=TZ)
     assert post.problems == []
     assert (post.title, post.meta["number"], post.meta["summary"], post.meta["tags"]) == ("Thôngbáo lịch", "0107", "1:30", ["Tết", "NO", "Yes"])
     assert post.slug == "thongbao-lich" and post.body == "Nộidung\n"
+
+
+@pytest.mark.parametrize(("front", "line", "value"), [
+    ("summary: 1:30", 5, "1:30"),             # YAML 1.1: 90
+    ("tags: [Tết, NO]", 5, "NO"),             # YAML 1.1: False
+    ("tags:\n  - Tết\n  - off", 7, "off"),
+    ("title: Off", 2, "Off"),
+    ("author: 0107", 5, "0107"),              # YAML 1.1: 71 (octal), YAML 1.2 (the web editor): 107
+    ("summary: 75.000", 5, "75.000"),         # 75.0
+])
+def test_plain_values_other_yaml_tools_change_are_asked_to_be_quoted(tmp_path, front, line, value):
+    """Field case 10: a text field's unquoted value that YAML 1.1 tools or the web editor (YAML 1.2) read as a yes/no
+    or a number would be changed when such a tool saves the file: the check names the line and asks for quotes.
+    The same value quoted, and plain values every reading keeps (2025, 1.5), pass."""
+    title = "" if front.startswith("title:") else "title: Bài\n"
+    text = f"---\n{title}" + ("" if title else front + "\n") + "date: 2026-03-01\ncategory: tin-tuc\n" + (front + "\n" if title else "") + "---\nx\n"
+    problems = check(tmp_path, text)
+    assert any(p.startswith(f"{REL}:{line}: '{value}' ") and f'"{value}"' in p for p in problems), problems
+    quoted = check(tmp_path, text.replace(value, f'"{value}"'))
+    assert not any("YAML" in p for p in quoted), quoted
+
+
+def test_plain_values_every_reading_keeps_pass(tmp_path):
+    text = "---\ntitle: 2025\ndate: 2026-03-01\ncategory: tin-tuc\nsummary: 1.5\ntags: [Tết, 10, Hà Nội]\n---\nx\n"
+    assert check(tmp_path, text) == []
 
 
 def test_front_matter_memo_keeps_parses_between_reads(tmp_path, monkeypatch):

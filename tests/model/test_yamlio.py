@@ -20,6 +20,16 @@ def test_text_is_kept_as_written():
                     "ratio": ".5", "empty": None, "none": None, "null_word": None, "quoted": "null"}
 
 
+def test_plain_values_other_tools_read_otherwise_are_marked():
+    data = yamlio.load("number: 0107\nsummary: 1:30\ntags: [NO, Yes, on, Tết, 2025]\nq: \"NO\"\nf: 1.5\ng: 75.000\nh: -3\n")
+    assert data.implicit == {"number": "number", "summary": "sexagesimal", "g": "number"}
+    assert data["tags"].implicit == {0: "bool", 1: "bool", 2: "bool"}
+    for text, kind in [("0x1F", "number"), ("1_000", "number"), ("+5", "number"), ("1e3", "number"), (".inf", "number"),
+                       ("12:05:00", "sexagesimal"), ("y", "bool"), ("FALSE", "bool"), ("10", None), ("-3", None),
+                       ("1.004946", None), ("Hà Nội", None), ("2026-01-05", None)]:
+        assert yamlio.implicit_type(text) == kind, text
+
+
 def test_lines_of_keys_and_items():
     data = yamlio.load("title: x\ntags:\n  - a\n  - b\nmap:\n  k: v\n")
     assert data.line_of("title") == 1 and data.line_of("tags") == 2
@@ -110,3 +120,15 @@ def test_sites_yaml_values_are_text(tmp_path):
     write(tmp_path / "sites.yaml", MINI_SITES.replace('phone: "0222 3822 000"', "phone: 0222382200"))
     net = load_network(tmp_path)
     assert net.site("tinh").contact["phone"] == "0222382200"
+
+
+def test_front_matter_quotes_what_other_tools_read_otherwise():
+    """What the project writes (the service's answers, press releases, imported directives) passes its own check:
+    a value another YAML tool would read as a yes/no or a number is written in double quotes."""
+    meta = {"title": "Off", "tags": ["NO", "Tết"], "summary": "1:30", "author": "0107", "fee": "75.000",
+            "attachments": [{"path": "files/a.pdf", "role": "full_text", "label": "Yes"}]}
+    text = yamlio.front_matter(meta)
+    assert 'title: "Off"' in text and '- "NO"' in text and 'summary: "1:30"' in text
+    data = yamlio.load(text)
+    assert data == meta and data.implicit == {} and data["tags"].implicit == {}
+    assert data["attachments"][0].implicit == {}

@@ -113,6 +113,9 @@ class Post:
     procedure: Any = None
     #: its attachments, checked (portal.model.attachments.Attachment)
     attachments: list[Any] = field(default_factory=list)
+    #: its plain (unquoted) values that other YAML tools read as something else: (key, line, value,
+    #: :func:`portal.model.yamlio.implicit_type`), for the keys and the items of lists of the front matter
+    implicit: list[tuple[str, int, str, str]] = field(default_factory=list)
 
     @property
     def title(self) -> str:
@@ -404,9 +407,39 @@ def _parse(post: Post, raw: bytes) -> Post:
         return post
     post.lines = {k: v + 1 for k, v in getattr(meta, "key_lines", {}).items()}
     post.meta = dict(meta)
+    post.implicit = _implicit_values(meta)
     post.body = "\n".join(lines[end + 1:])
     post.body_line = end + 2
     return post
+
+
+#: the front matter's free-text keys (the web editor's string, text and list fields without a pattern: schema.fields()):
+#: a plain value other YAML tools read otherwise (``NO``, ``0107``, ``1:30``) is asked to be quoted there
+TEXT_KEYS = frozenset({"title", "summary", "tags", "image_alt", "author", "slug", "drafting_agency", "code", "agency",
+                       "time_limit", "fee", "required_documents", "result", "spokesperson", "source_id", "answered_by",
+                       "asker"})
+
+
+def _implicit_values(meta: Any) -> list[tuple[str, int, str, str]]:
+    """The plain values of the front matter *meta* (a :class:`~portal.model.yamlio.LineDict`) and of its lists that
+    other YAML tools read otherwise: ``(key, line in the front matter, value, kind)``."""
+    found = [(k, meta.line_of(k), str(meta[k]), kind) for k, kind in getattr(meta, "implicit", {}).items()]
+    for key, value in meta.items():
+        for index, kind in getattr(value, "implicit", {}).items() if isinstance(value, yamlio.LineList) else ():
+            found.append((key, value.line_of(index), str(value[index]), kind))
+    return found
+
+
+def _check_implicit(post: Post) -> None:
+    """A text field's plain value that YAML 1.1 tools (PyYAML…) or the web editor (Decap CMS, YAML 1.2) read as
+    a yes/no, a number or a base-60 number, and so would change when they save the file: asked to be quoted
+    (field case 10: ``number: 0107`` → 71, ``summary: 1:30`` → 90, ``tags: [NO, Yes]`` → False, True)."""
+    what = {"bool": _("a yes/no value"), "number": _("a number"), "sexagesimal": _("a number in base 60 (1:30 = 90)")}
+    for key, line, value, kind in post.implicit:
+        if key in TEXT_KEYS:
+            post.problems.append(Problem(post.rel, line + 1, _(
+                "'{value}' is read as {what} by other YAML tools, which change it when they save the file — put it in double quotes: \"{value}\"",
+                value=short(value, 40), what=what.get(kind, kind))))
 
 
 def _check_string(post: Post, key: str) -> None:
@@ -462,6 +495,7 @@ def validate(post: Post, *, sections: list[str] | None, languages: list[str], tz
     for key in ("title", "summary", "image", "image_alt", "author", "slug", "category", "number",
                 "doc_type", "issuer", "status", "order"):
         _check_string(post, key)
+    _check_implicit(post)
     for key in ("title", "summary", "author", "image_alt", "doc_type", "issuer", "number"):
         if isinstance(meta.get(key), str):
             meta[key] = meta[key].strip()

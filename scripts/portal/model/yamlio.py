@@ -14,7 +14,9 @@ Front matter and ``sites.yaml`` are read with **ruamel.yaml**'s parser (its C pa
   walks or prints the value;
 - nesting is limited (:data:`MAX_DEPTH`), so no input reaches Python's recursion limit;
 - mappings and lists remember their line and the line of each key and item
-  (:class:`LineDict`, :class:`LineList`).
+  (:class:`LineDict`, :class:`LineList`), and which of their plain (unquoted) values other
+  YAML tools would read as something else than the text (:func:`implicit_type`: ``NO``,
+  ``0107``, ``1:30``): the checker asks editors to quote those in text fields.
 
 Errors are :class:`YamlError` with a 1-based line and a message for an editor (through
 :func:`portal.model.messages._`), never a ``repr()`` of a value.
@@ -22,6 +24,7 @@ Errors are :class:`YamlError` with a 1-based line and a message for an editor (t
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ruamel.yaml import YAML
@@ -43,21 +46,62 @@ _NULLS = {"", "~", "null", "Null", "NULL"}
 _STANDARD_TAGS = {None, "!", "tag:yaml.org,2002:str", "tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
 
 
+#: YAML 1.1's booleans (PyYAML and most tools outside this project; ``true``/``false`` also YAML 1.2's)
+_BOOL = re.compile(r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|FALSE|on|On|ON|off|Off|OFF)")
+#: integers whose value is written otherwise than as the text: a leading zero (YAML 1.1: octal, 0107 → 71;
+#: YAML 1.2: 107), a sign, underscores, binary, octal or hexadecimal
+_INT = re.compile(r"\+[0-9]+|[-+]?(?:0[0-9_]+|[0-9]+_[0-9_]*|0b[01_]+|0o[0-7]+|0x[0-9a-fA-F_]+)")
+#: YAML 1.1's base-60 numbers (1:30 → 90, 1:30.5 → 90.5)
+_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+#: an integer every reading writes back the same
+_DECIMAL = re.compile(r"-?[1-9][0-9]*|0")
+#: floats of YAML 1.1 or 1.2 (core), and their infinities and not-a-number
+_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+
+
+def implicit_type(text: str) -> str | None:
+    """What YAML tools other than this reader make of the plain (unquoted) scalar *text* when it is not the same
+    text: ``"bool"`` (``NO``, ``Yes``, ``off``: YAML 1.1), ``"number"`` (``0107`` → 71 or 107, ``75.000`` → 75.0,
+    ``1_000``), ``"sexagesimal"`` (``1:30`` → 90: YAML 1.1); None when every reading gives back *text* (``2025``,
+    ``1.5``, ``Hà Nội``). The web editor (Decap CMS, YAML 1.2) saves a file it opened with the values it read:
+    ``number: 0107`` would come back as ``107``.
+    """
+    if len(text) > 40 or not text:
+        return None
+    if _BOOL.fullmatch(text):
+        return "bool"
+    if _SEXAGESIMAL.fullmatch(text):
+        return "sexagesimal"
+    if _INT.fullmatch(text):
+        return "number"
+    if _FLOAT.fullmatch(text) and not _DECIMAL.fullmatch(text):
+        try:
+            shown = repr(float(text.replace("_", "")))
+        except ValueError:
+            return "number"
+        return None if shown == text else "number"
+    return None
+
+
 class LineDict(dict):
-    """A mapping that knows its own line and the line of each key (1-based)."""
+    """A mapping that knows its own line and the line of each key (1-based), and which keys have a plain
+    value that other YAML tools read otherwise (``implicit``: key → :func:`implicit_type`)."""
 
     line: int = 0
     key_lines: dict[str, int]
+    implicit: dict[str, str]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
 
 
 class LineList(list):
-    """A list that knows its own line and the line of each item (1-based)."""
+    """A list that knows its own line and the line of each item (1-based), and which items are plain values
+    that other YAML tools read otherwise (``implicit``: index → :func:`implicit_type`)."""
 
     line: int = 0
     item_lines: list[int]
+    implicit: dict[int, str]
 
     def line_of(self, index: int) -> int:
         return self.item_lines[index] if index < len(self.item_lines) else self.line
@@ -134,13 +178,15 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
     documents = 0
     _NO_KEY = object()
 
-    def attach(value: Any, event: Any) -> None:
+    def attach(value: Any, event: Any, implicit: str | None = None) -> None:
         nonlocal root, have_root
         if not stack:
             root, have_root = value, True
             return
         parent = stack[-1]
         if isinstance(parent, LineList):
+            if implicit:
+                parent.implicit[len(parent)] = implicit
             parent.append(value)
             parent.item_lines.append(_line(event))
             return
@@ -157,6 +203,8 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
             pending_key[-1] = k
         else:
             parent[key] = value
+            if implicit:
+                parent.implicit[key] = implicit
             pending_key[-1] = _NO_KEY
 
     try:
@@ -172,7 +220,7 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
             elif isinstance(event, ScalarEvent):
                 plain = event.style in (None, "")
                 value = None if plain and event.value in _NULLS else event.value
-                attach(value, event)
+                attach(value, event, implicit_type(value) if plain and value is not None else None)
             elif isinstance(event, MappingStartEvent | SequenceStartEvent):
                 if len(stack) >= max_depth:
                     raise YamlError(_line(event), _("the YAML is nested more than {depth} levels deep — simplify it", depth=max_depth))
@@ -180,6 +228,7 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
                     raise YamlError(_line(event), _("a key must be a plain word — write key: value"))
                 coll: Any = LineDict() if isinstance(event, MappingStartEvent) else LineList()
                 coll.line = _line(event)
+                coll.implicit = {}
                 if isinstance(coll, LineDict):
                     coll.key_lines = {}
                 else:
@@ -208,5 +257,19 @@ def front_matter(meta: dict[str, Any]) -> str:
     y.width = 1000
     y.allow_unicode = True
     buf = io.StringIO()
-    y.dump(meta, buf)
+    y.dump(_quoted(meta), buf)
     return buf.getvalue().strip()
+
+
+def _quoted(value: Any) -> Any:
+    """*value* with every text that other YAML tools would read otherwise (:func:`implicit_type`: ``NO``, ``1:30``)
+    marked to be written in double quotes: the checker asks for them there (``portal.model.content``)."""
+    from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+    if isinstance(value, str):
+        return DoubleQuotedScalarString(value) if implicit_type(value) else value
+    if isinstance(value, dict):
+        return {k: _quoted(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_quoted(v) for v in value]
+    return value
