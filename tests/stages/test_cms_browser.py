@@ -154,6 +154,32 @@ def test_a_news_post_with_an_image_is_saved_and_passes_portal_check(editor, brow
     assert not (REPO / NEWS / f"{SLUG}.md").exists()     # the repository's content is never touched
 
 
+def test_values_yaml_tools_read_otherwise_are_saved_quoted(editor, browser):  # noqa: F811
+    """Decap's YAML 1.2 writer leaves ``NO``, ``Yes`` and ``1:30`` plain, which YAML 1.1 tools read as booleans and
+    90 and ``portal check`` refuses unquoted (field case 10): cms.js writes them in double quotes, and the post passes."""
+    from portal.model.sites import load_network
+    from portal.stages.check import check
+
+    root, port = editor
+    slug = "lich-truc-tet-cua-xa"
+    context, page, _ = _new_post(browser, port)
+    try:
+        page.get_by_label("Title", exact=True).fill("Lịch trực Tết của xã")
+        page.fill("[id^=summary-field]", "1:30")
+        page.fill("[id^=tags-field]", "Tết, NO, Yes")
+        _body(page, "Xã phân công cán bộ trực Tết.")
+        _publish(page)
+        saved = root / NEWS / f"{slug}.md"
+        assert _wait_for(saved), sorted(p.name for p in (root / NEWS).iterdir())
+        page.get_by_text("Đã công bố").wait_for()
+    finally:
+        context.close()
+    text = saved.read_text(encoding="utf-8")
+    assert 'summary: "1:30"' in text and '  - "NO"\n  - "Yes"' in text and "  - Tết\n" in text, text
+    problems = check(load_network(root), [saved])
+    assert problems == [], "\n".join(map(str, problems))
+
+
 @pytest.mark.parametrize("missing", ["title", "image_alt"])
 def test_a_post_missing_a_required_value_cannot_be_saved(editor, browser, missing):  # noqa: F811
     """No title: Decap's own check of a required field. An image without its description: cms.js refuses the save."""
