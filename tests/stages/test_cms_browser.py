@@ -112,6 +112,15 @@ def _publish(page) -> None:
     page.get_by_role("menuitem", name="Công bố ngay").click()
 
 
+def _publish_news(page, root: Path, slug: str) -> Path:
+    """Publish the news post being written and wait until its file is saved and Decap says so; its path."""
+    _publish(page)
+    saved = root / NEWS / f"{slug}.md"
+    assert _wait_for(saved), sorted(p.name for p in (root / NEWS).iterdir())
+    page.get_by_text("Đã công bố").wait_for()
+    return saved
+
+
 def _wait_for(path: Path, seconds: float = 15) -> bool:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -137,10 +146,7 @@ def test_a_news_post_with_an_image_is_saved_and_passes_portal_check(editor, brow
         preview = page.frame_locator("iframe").first       # the preview: the portal's CSS, its article's layout
         assert preview.locator("article.post h1").inner_text() == TITLE
         assert preview.locator('link[href="/theme/css/portal.css"]').count() == 1
-        _publish(page)
-        saved = root / NEWS / f"{SLUG}.md"
-        assert _wait_for(saved), sorted(p.name for p in (root / NEWS).iterdir())
-        page.get_by_text("Đã công bố").wait_for()
+        saved = _publish_news(page, root, SLUG)
     finally:
         context.close()
     text = saved.read_text(encoding="utf-8")
@@ -168,10 +174,7 @@ def test_values_yaml_tools_read_otherwise_are_saved_quoted(editor, browser):  # 
         page.fill("[id^=summary-field]", "1:30")
         page.fill("[id^=tags-field]", "Tết, NO, Yes")
         _body(page, "Xã phân công cán bộ trực Tết.")
-        _publish(page)
-        saved = root / NEWS / f"{slug}.md"
-        assert _wait_for(saved), sorted(p.name for p in (root / NEWS).iterdir())
-        page.get_by_text("Đã công bố").wait_for()
+        saved = _publish_news(page, root, slug)
     finally:
         context.close()
     text = saved.read_text(encoding="utf-8")
