@@ -214,3 +214,32 @@ def test_portal_cms_writes_the_built_sites_editors(tmp_path):
     assert main(["--root", str(root), "cms", "--site", "so-a", "--output", str(tmp_path / "o")]) == 0
     assert (tmp_path / "o/so-a/admin/config.yml").is_file()
     assert main(["--root", str(root), "cms", "--site", "nowhere"]) == 2
+
+
+def test_the_editor_quotes_every_value_the_checker_asks_to_quote(network):
+    """cms.js's rule (Decap's saves) covers :func:`portal.model.yamlio.implicit_type` (portal check's): every value
+    the checker would refuse unquoted is written quoted; the front matter's other lines and the body are left alone."""
+    import json
+    import shutil
+    import subprocess
+
+    from portal.model import yamlio
+
+    if not shutil.which("node"):
+        pytest.skip("node is not installed (make installs it with npm)")
+    values = ["NO", "Yes", "off", "y", "FALSE", "0107", "+5", "1_000", "0x1F", "0o17", "1:30", "12:05:00", "1:30.5",
+              "75.000", "1e3", ".5", ".inf", ".NaN", "2025", "-3", "0", "1.5", "1.004946", "Tết", "Hà Nội", "2026-01-05",
+              "3.10", "-0.50", "no way", "1:30 chiều"]
+    js = cms.cms_js(network, network.site("tien-du"))
+    start, end = js.index("  var IMPLICIT"), js.index("  // a preview like")
+    raw = "---\ntitle: Lịch trực\n" + "".join(f"v{i}: {v}\n" for i, v in enumerate(values)) + "---\nNO\n1:30\n"
+    script = js[start:end] + f"\nprocess.stdout.write(quoteImplicit({json.dumps(raw)}));\n"
+    out = subprocess.run(["node", "-e", script], capture_output=True, text=True, timeout=60, check=True).stdout
+    written = out.split("\n")
+    assert written[:2] == ["---", "title: Lịch trực"] and out.endswith("---\nNO\n1:30\n")
+    for i, value in enumerate(values):
+        line = written[2 + i]
+        if yamlio.implicit_type(value):
+            assert line == f"v{i}: {json.dumps(value)}", (value, line)
+        data = yamlio.load(line)
+        assert data[f"v{i}"] == value and not data.implicit, (value, line)
