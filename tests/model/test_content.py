@@ -125,8 +125,15 @@ def test_plain_values_other_yaml_tools_change_are_asked_to_be_quoted(tmp_path, f
 
 
 def test_plain_values_every_reading_keeps_pass(tmp_path):
-    text = "---\ntitle: 2025\ndate: 2026-03-01\ncategory: tin-tuc\nsummary: 1.5\ntags: [Tết, 10, Hà Nội]\n---\nx\n"
+    text = "---\ntitle: 2025\ndate: 2026-03-01\ncategory: tin-tuc\nsummary: 1.5\ntags: [Tết, 10, Hà Nội, 08:30]\n---\nx\n"
     assert check(tmp_path, text) == []
+
+
+def test_a_base_60_value_says_its_number_and_a_value_below_its_key_its_own_line(tmp_path):
+    text = "---\ntitle:\n  Off\ndate: 2026-03-01\ncategory: tin-tuc\nsummary: 8:30\n---\nx\n"
+    problems = check(tmp_path, text)
+    assert any(p.startswith(f"{REL}:3: 'Off' ") for p in problems), problems
+    assert any(p.startswith(f"{REL}:6: '8:30' ") and "8:30 = 510" in p for p in problems), problems
 
 
 def test_front_matter_memo_keeps_parses_between_reads(tmp_path, monkeypatch):

@@ -25,7 +25,7 @@ def test_plain_values_other_tools_read_otherwise_are_marked():
     assert data.implicit == {"number": "number", "summary": "sexagesimal", "g": "number"}
     assert data["tags"].implicit == {0: "bool", 1: "bool", 2: "bool"}
     for text, kind in [("0x1F", "number"), ("1_000", "number"), ("+5", "number"), ("1e3", "number"), (".inf", "number"),
-                       ("12:05:00", "sexagesimal"), ("y", "bool"), ("FALSE", "bool"), ("10", None), ("-3", None),
+                       ("12:05:00", "sexagesimal"), ("08:30", None), ("1:30.5", "sexagesimal"), ("y", "bool"), ("FALSE", "bool"), ("10", None), ("-3", None),
                        ("1.004946", None), ("Hà Nội", None), ("2026-01-05", None)]:
         assert yamlio.implicit_type(text) == kind, text
 

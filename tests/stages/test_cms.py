@@ -229,7 +229,7 @@ def test_the_editor_quotes_every_value_the_checker_asks_to_quote(network):
         pytest.skip("node is not installed (make installs it with npm)")
     values = ["NO", "Yes", "off", "y", "FALSE", "0107", "+5", "1_000", "0x1F", "0o17", "1:30", "12:05:00", "1:30.5",
               "75.000", "1e3", ".5", ".inf", ".NaN", "2025", "-3", "0", "1.5", "1.004946", "Tết", "Hà Nội", "2026-01-05",
-              "3.10", "-0.50", "no way", "1:30 chiều"]
+              "3.10", "-0.50", "no way", "1:30 chiều", "08:30", "1:30.5"]
     js = cms.cms_js(network, network.site("tien-du"))
     start, end = js.index("  var IMPLICIT"), js.index("  // a preview like")
     raw = "---\ntitle: Lịch trực\n" + "".join(f"v{i}: {v}\n" for i, v in enumerate(values)) + "---\nNO\n1:30\n"

@@ -423,7 +423,8 @@ TEXT_KEYS = frozenset({"title", "summary", "tags", "image_alt", "author", "slug"
 def _implicit_values(meta: Any) -> list[tuple[str, int, str, str]]:
     """The plain values of the front matter *meta* (a :class:`~portal.model.yamlio.LineDict`) and of its lists that
     other YAML tools read otherwise: ``(key, line in the front matter, value, kind)``."""
-    found = [(k, meta.line_of(k), str(meta[k]), kind) for k, kind in getattr(meta, "implicit", {}).items()]
+    lines = getattr(meta, "implicit_lines", {})
+    found = [(k, lines.get(k) or meta.line_of(k), str(meta[k]), kind) for k, kind in getattr(meta, "implicit", {}).items()]
     for key, value in meta.items():
         for index, kind in getattr(value, "implicit", {}).items() if isinstance(value, yamlio.LineList) else ():
             found.append((key, value.line_of(index), str(value[index]), kind))
@@ -434,12 +435,23 @@ def _check_implicit(post: Post) -> None:
     """A text field's plain value that YAML 1.1 tools (PyYAML…) or the web editor (Decap CMS, YAML 1.2) read as
     a yes/no, a number or a base-60 number, and so would change when they save the file: asked to be quoted
     (field case 10: ``number: 0107`` → 71, ``summary: 1:30`` → 90, ``tags: [NO, Yes]`` → False, True)."""
-    what = {"bool": _("a yes/no value"), "number": _("a number"), "sexagesimal": _("a number in base 60 (1:30 = 90)")}
     for key, line, value, kind in post.implicit:
         if key in TEXT_KEYS:
+            what = (_("a yes/no value") if kind == "bool" else _("a number") if kind == "number"
+                    else _("a number in base 60 ({value} = {number})", value=value, number=_base60(value)))
             post.problems.append(Problem(post.rel, line + 1, _(
                 "'{value}' is read as {what} by other YAML tools, which change it when they save the file — put it in double quotes: \"{value}\"",
-                value=short(value, 40), what=what.get(kind, kind))))
+                value=short(value, 40), what=what)))
+
+
+def _base60(text: str) -> str:
+    """The number YAML 1.1 reads in the base-60 *text* (``8:30`` → ``510``, ``1:30.5`` → ``90.5``)."""
+    sign = -1 if text.startswith("-") else 1
+    whole, _dot, fraction = text.lstrip("+-").replace("_", "").partition(".")
+    number = 0
+    for part in whole.split(":"):
+        number = number * 60 + int(part)
+    return f"{sign * number}.{fraction}" if fraction else str(sign * number)
 
 
 def _check_string(post: Post, key: str) -> None:

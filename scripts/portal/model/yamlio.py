@@ -51,8 +51,8 @@ _BOOL = re.compile(r"(?:y|Y|yes|Yes|YES|n|N|no|No|NO|true|True|TRUE|false|False|
 #: integers whose value is written otherwise than as the text: a leading zero (YAML 1.1: octal, 0107 → 71;
 #: YAML 1.2: 107), a sign, underscores, binary, octal or hexadecimal
 _INT = re.compile(r"\+[0-9]+|[-+]?(?:0[0-9_]+|[0-9]+_[0-9_]*|0b[01_]+|0o[0-7]+|0x[0-9a-fA-F_]+)")
-#: YAML 1.1's base-60 numbers (1:30 → 90, 1:30.5 → 90.5)
-_SEXAGESIMAL = re.compile(r"[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+(?:\.[0-9_]*)?")
+#: YAML 1.1's base-60 numbers (1:30 → 90, 1:30.5 → 90.5; an integer's first digit is 1-9: 08:30 stays text)
+_SEXAGESIMAL = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*")
 #: an integer every reading writes back the same
 _DECIMAL = re.compile(r"-?[1-9][0-9]*|0")
 #: floats of YAML 1.1 or 1.2 (core), and their infinities and not-a-number
@@ -85,11 +85,13 @@ def implicit_type(text: str) -> str | None:
 
 class LineDict(dict):
     """A mapping that knows its own line and the line of each key (1-based), and which keys have a plain
-    value that other YAML tools read otherwise (``implicit``: key → :func:`implicit_type`)."""
+    value that other YAML tools read otherwise (``implicit``: key → :func:`implicit_type`; ``implicit_lines``:
+    key → the value's line)."""
 
     line: int = 0
     key_lines: dict[str, int]
     implicit: dict[str, str]
+    implicit_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
         return self.key_lines.get(key, self.line)
@@ -205,6 +207,7 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
             parent[key] = value
             if implicit:
                 parent.implicit[key] = implicit
+                parent.implicit_lines[key] = _line(event)  # the value's line (it may stand below its key)
             pending_key[-1] = _NO_KEY
 
     try:
@@ -231,6 +234,7 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
                 coll.implicit = {}
                 if isinstance(coll, LineDict):
                     coll.key_lines = {}
+                    coll.implicit_lines = {}
                 else:
                     coll.item_lines = []
                 attach(coll, event)
@@ -249,7 +253,8 @@ def _load(text: str, parser: YAML, max_depth: int) -> Any:
 
 
 def front_matter(meta: dict[str, Any]) -> str:
-    """YAML front matter text for *meta* (keys in order, Unicode as written, one line per value where it fits):
+    """YAML front matter text for *meta* (keys in order, Unicode as written, one line per value where it fits; without
+    the ``---`` lines around it and without a final newline; what other YAML tools read otherwise in double quotes):
     what the service, ``portal press draft`` and ``portal import-feed`` write, read back by :func:`load`."""
     import io
 
