@@ -84,6 +84,7 @@ def test_valid_post_gets_folded_slug_and_dates(tmp_path):
     ("---\ntitle: Hội nghị: tổng kết\ndate: 2026-01-01\ncategory: tin-tuc\n---\nx\n", 2, "put the title in double quotes"),
     ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\ndate: 2026-12-31\n---\nx\n", 5, "'date' is given twice — keep one"),
     ("---\ntitle: x\ndate: &d 2026-01-01\ncategory: tin-tuc\n---\nx\n", 3, "anchors and aliases"),
+    ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\nsummary: \"8:30\" sáng\n---\nx\n", 5, "text follows the closing quotation mark"),
     ("---\ntitle: \"" + "Dài " * 150 + "\"\ndate: 2026-01-01\ncategory: tin-tuc\n---\nx\n", 2, "more than 500"),
     ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\ntags: [\"" + "t" * 120 + "\"]\n---\nx\n", 5, "a tag has 120 characters"),
     ("---\ntitle: x\ndate: 2026-01-01\ncategory: tin-tuc\n---\nDòng một\nDòng\x0bhai\n", 7, "control character U+000B"),

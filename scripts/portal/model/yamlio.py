@@ -127,6 +127,10 @@ _FAST = YAML(typ="safe")
 
 
 
+#: a line whose quoted value is followed by more text (``summary: "8:30" sáng``, ``- 'a' b``)
+_AFTER_QUOTE = re.compile(r"""\s*(?:-\s+)?(?:[^\s:#"'][^:#]*:\s+)?(?:"(?:[^"\\]|\\.)*"|'(?:[^']|'')*')[ \t]*[^\s#]""")
+
+
 def _line(event: Any) -> int:
     return event.start_mark.line + 1
 
@@ -149,6 +153,8 @@ def _explain(exc: YAMLError, text: str) -> tuple[int | None, str]:
         return line, _("a line is not 'key: value' — check the colon after the key, or put the value in double quotes")
     if "found unexpected end of stream" in low or "while scanning a quoted scalar" in low:
         return line, _("a quotation mark is not closed — close the double quotes at the end of the value")
+    if _AFTER_QUOTE.match(at):
+        return line, _("text follows the closing quotation mark — put the whole value inside the quotes: key: \"…\"")
     if "expected <block end>" in low or "indentation" in low or "block mapping" in low or "expected key" in low:
         return line, _("the indentation is wrong — start each key at the beginning of the line (lists: two spaces, then '- ')")
     return line, _("invalid YAML ({problem}) — check indentation, colons and quotes", problem=problem[:120])
