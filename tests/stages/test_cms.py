@@ -243,3 +243,10 @@ def test_the_editor_quotes_every_value_the_checker_asks_to_quote(network):
             assert line == f"v{i}: {json.dumps(value)}", (value, line)
         data = yamlio.load(line)
         assert data[f"v{i}"] == value and not data.implicit, (value, line)
+
+
+def test_every_free_text_field_is_checked_for_values_other_tools_read_otherwise():
+    """content.TEXT_KEYS (the keys whose unquoted NO, 0107, 1:30 the checker refuses) covers every field the web
+    editor offers as free text (string, text or list, without a pattern of its own): a new such key joins it."""
+    free = {k for k, f in schema.fields().items() if f.widget in ("string", "text", "list") and not f.pattern}
+    assert free <= content.TEXT_KEYS, sorted(free - content.TEXT_KEYS)

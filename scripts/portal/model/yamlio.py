@@ -57,6 +57,10 @@ _SEXAGESIMAL = re.compile(r"[-+]?[1-9][0-9_]*(?::[0-5]?[0-9])+|[-+]?[0-9][0-9_]*
 _DECIMAL = re.compile(r"-?[1-9][0-9]*|0")
 #: floats of YAML 1.1 or 1.2 (core), and their infinities and not-a-number
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9][0-9_]*(?:\.[0-9_]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN)")
+#: the patterns above as text (each matches a whole value), for the web editor's script (portal.stages.cms), which
+#: quotes what they match in the files Decap writes: (booleans, base 60, integers, floats), and the integers let through
+IMPLICIT_PATTERNS = (_BOOL.pattern, _SEXAGESIMAL.pattern, _INT.pattern, _FLOAT.pattern)
+DECIMAL_PATTERN = _DECIMAL.pattern
 
 
 def implicit_type(text: str) -> str | None:
